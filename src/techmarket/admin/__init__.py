@@ -1,0 +1,1 @@
+"""The operator's console: users, organisation verification, mail outbox, audit log."""

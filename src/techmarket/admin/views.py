@@ -1,0 +1,145 @@
+"""The operator's console. Every service call checks the actor's role again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from werkzeug.wrappers import Response
+
+from techmarket.accounts import services as accounts
+from techmarket.accounts.forms import UserActiveForm, UserRolesForm
+from techmarket.accounts.models import User
+from techmarket.core.audit import AuditEntry
+from techmarket.core.forms import submit
+from techmarket.core.mail import read_outbox
+from techmarket.core.pagination import Page, clamp, paginate
+from techmarket.core.roles import Role
+from techmarket.extensions import db
+from techmarket.orgs import queries as org_queries
+from techmarket.orgs import services as orgs
+from techmarket.orgs.constants import OrgStatus
+from techmarket.orgs.forms import DecisionForm
+from techmarket.orgs.models import Organisation
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def staff_only(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return inner
+
+    return wrap
+
+
+def _paging() -> tuple[int, int]:
+    return clamp(request.args.get("page"), request.args.get("per_page"))
+
+
+@bp.route("/")
+@staff_only(Role.OPERATOR, Role.REGISTRAR)
+def index() -> Response:
+    return redirect(url_for("admin.organisations" if current_user.has_role(Role.OPERATOR) else "admin.audit_log"))
+
+
+@bp.route("/organisations")
+@staff_only(Role.OPERATOR)
+def organisations() -> str:
+    status = request.args.get("status", OrgStatus.PENDING.value)
+    if status not in {s.value for s in OrgStatus} | {""}:
+        status = OrgStatus.PENDING.value
+    q = request.args.get("q", "")[:100]
+    page = paginate(db.session, org_queries.queue(status or None, q), *_paging())
+    return render_template("admin/organisations.html", page=page, status=status, q=q)
+
+
+@bp.route("/organisations/<int:org_id>", methods=["GET", "POST"])
+@staff_only(Role.OPERATOR)
+def organisation(org_id: int) -> str | Response:
+    org = db.session.get(Organisation, org_id) or abort(404)
+    form = DecisionForm()
+    if request.method == "GET":
+        form.version.data = str(org.version)
+    if form.validate_on_submit():
+        try:
+            expected = int(form.version.data or 0)
+        except ValueError:
+            abort(400)
+        done = submit(form, orgs.decide, db.session, accounts.actor_for(current_user), org,
+                      verify=form.decision.data == "verify", reason=form.reason.data or "",
+                      expected_version=expected, override_reason=form.override_reason.data or "")
+        if done is not None:
+            db.session.commit()
+            flash(_("Decision recorded."), "success")
+            return redirect(url_for("admin.organisations"))
+    return render_template("admin/organisation.html", org=org, form=form,
+                           members=org_queries.members(db.session, org.id))
+
+
+@bp.route("/users")
+@staff_only(Role.OPERATOR)
+def users() -> str:
+    q = request.args.get("q", "")[:100]
+    stmt = select(User).order_by(User.created_at.desc())
+    if q:
+        like = f"%{q.strip()}%"
+        stmt = stmt.where(or_(User.email.ilike(like), User.name.ilike(like)))
+    return render_template("admin/users.html", page=paginate(db.session, stmt, *_paging()), q=q)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@staff_only(Role.OPERATOR)
+def user(user_id: int) -> str | Response:
+    target = db.session.get(User, user_id) or abort(404)
+    roles_form = UserRolesForm(prefix="roles")
+    active_form = UserActiveForm(prefix="active")
+    actor = accounts.actor_for(current_user)
+    if request.method == "GET":
+        roles_form.roles.data = sorted(r.value for r in target.roles)
+        active_form.active.data = target.active
+    if request.form.get("which") == "roles":
+        if roles_form.validate_on_submit() and submit(
+            roles_form, accounts.set_roles, db.session, actor, target, [Role(r) for r in roles_form.roles.data]
+        ) is None and not roles_form.errors:
+            db.session.commit()
+            flash(_("Roles saved."), "success")
+            return redirect(url_for("admin.user", user_id=target.id))
+    elif request.form.get("which") == "active" and active_form.validate_on_submit() and submit(
+        active_form, accounts.set_active, db.session, actor, target, bool(active_form.active.data)
+    ) is None and not active_form.errors:
+        db.session.commit()
+        flash(_("Account saved."), "success")
+        return redirect(url_for("admin.user", user_id=target.id))
+    return render_template("admin/user.html", target=target, roles_form=roles_form, active_form=active_form,
+                           orgs=org_queries.orgs_of_user(db.session, target.id))
+
+
+@bp.route("/outbox")
+@staff_only(Role.OPERATOR)
+def outbox() -> str:
+    page_no, per_page = _paging()
+    messages, total = read_outbox(page_no, per_page)
+    return render_template("admin/outbox.html", page=Page(messages, page_no, per_page, total))
+
+
+@bp.route("/audit")
+@staff_only(Role.OPERATOR, Role.REGISTRAR)
+def audit_log() -> str:
+    stmt = select(AuditEntry).order_by(AuditEntry.seq.desc())
+    object_type = request.args.get("type", "")[:64]
+    if object_type:
+        stmt = stmt.where(AuditEntry.object_type == object_type)
+    return render_template("admin/audit.html", page=paginate(db.session, stmt, *_paging()),
+                           object_type=object_type)

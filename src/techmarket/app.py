@@ -1,0 +1,103 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_bootstrap import Bootstrap5
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from techmarket.accounts.cli import accounts_cli
+from techmarket.accounts.loader import load_user
+from techmarket.config import PROJECT_ROOT, load_config
+from techmarket.core.cli import audit_cli, jobs_cli
+from techmarket.core.db import configure_engine
+from techmarket.core.i18n import select_locale, select_timezone
+from techmarket.core.jobs import make_queue
+from techmarket.demo.cli import demo_cli
+from techmarket.extensions import babel, csrf, db, limiter, login_manager, migrate
+from techmarket.orgs.cli import orgs_cli
+from techmarket.policy.cli import policy as policy_cli
+from techmarket.web.blueprints import register_blueprints
+from techmarket.web.errors import register_error_handlers
+from techmarket.web.security import register_security_headers
+from techmarket.web.templating import register_template_helpers
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    cfg = load_config(overrides)
+    instance = Path(cfg["INSTANCE_PATH"] or PROJECT_ROOT / "instance")
+    app = Flask(
+        "techmarket",
+        instance_path=str(instance.resolve()),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(cfg)
+    app.config["SECRET_KEY"] = cfg["SECRET_KEY"] or _development_secret(instance)
+    app.config["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"] or f"sqlite:///{instance / 'techmarket.db'}"
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["MAX_CONTENT_LENGTH"] = int(cfg["MAX_UPLOAD_MB"]) * 1024 * 1024
+    app.config["BABEL_DEFAULT_LOCALE"] = cfg["DEFAULT_LOCALE"]
+    app.config["BABEL_DEFAULT_TIMEZONE"] = cfg["TIMEZONE"]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+    app.config["RATELIMIT_STORAGE_URI"] = cfg["RATELIMIT_STORAGE_URI"]
+    app.config["RATELIMIT_HEADERS_ENABLED"] = True
+    app.config["BOOTSTRAP_SERVE_LOCAL"] = True
+    secure = cfg["SECURE_COOKIES"] if cfg["SECURE_COOKIES"] is not None else cfg["ENV"] == "production"
+    app.config.update(
+        SESSION_COOKIE_SECURE=bool(secure), REMEMBER_COOKIE_SECURE=bool(secure),
+        SESSION_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_SAMESITE="Lax",
+        PREFERRED_URL_SCHEME="https" if secure else "http",
+    )
+    if cfg["BEHIND_PROXY"]:
+        n = int(cfg["BEHIND_PROXY"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    Bootstrap5(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    app.extensions["techmarket.jobs"] = make_queue(app)
+    with app.app_context():
+        configure_engine(db.engine)
+
+    register_blueprints(app)
+    for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, policy_cli):
+        app.cli.add_command(group)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    return app
+
+
+def _engine_options(uri: str) -> dict[str, Any]:
+    if uri.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+def _development_secret(instance: Path) -> str:
+    """Outside production a per-installation random key, kept in the instance folder."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

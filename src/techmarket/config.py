@@ -1,0 +1,106 @@
+"""Configuration defaults and their loading from ``TECHMARKET_*`` environment variables.
+
+Only defaults live here. :func:`load_config` overlays the environment and the caller's overrides and
+validates the result, failing fast with a clear message in production.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",  # development | production | testing
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,  # default: SQLite file in the instance folder
+    "INSTANCE_PATH": None,  # default: <project>/instance
+    "DEFAULT_LOCALE": "zh_Hans_CN",
+    "TIMEZONE": "Asia/Shanghai",
+    "MAIL_BACKEND": "outbox",  # outbox | smtp
+    "MAIL_SENDER": "内蒙古科技大市场 <noreply@techmarket.local>",
+    "SMTP_HOST": "localhost",
+    "SMTP_PORT": 25,
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_STARTTLS": False,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "JOBS_BACKEND": "inline",  # inline | rq
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "SEARCH_BACKEND": "database",  # database | elasticsearch
+    "ELASTICSEARCH_URL": "http://127.0.0.1:9200",
+    "PAYMENTS_BACKEND": "offline",  # offline | stripe
+    "STRIPE_API_KEY": None,
+    "STRIPE_API_BASE": None,
+    "BEHIND_PROXY": 0,  # number of trusted reverse proxies (nginx: 1)
+    "SECURE_COOKIES": None,  # default: on in production
+    "MAX_UPLOAD_MB": 20,
+    "TOKEN_MAX_AGE_HOURS": 48,
+    "PER_PAGE": 20,
+    "WTF_CSRF_ENABLED": True,
+    "RATELIMIT_ENABLED": True,
+}
+
+_BOOL_TRUE = {"1", "true", "yes", "on"}
+_BOOL_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; the message says which setting and why."""
+
+
+def _coerce(key: str, raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        low = raw.strip().lower()
+        if low in _BOOL_TRUE:
+            return True
+        if low in _BOOL_FALSE:
+            return False
+        raise ConfigError(f"TECHMARKET_{key} must be a boolean (1/0, true/false), not {raw!r}")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"TECHMARKET_{key} must be a whole number, not {raw!r}") from exc
+    return raw
+
+
+def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict:
+    """Defaults, then ``TECHMARKET_<KEY>`` variables, then ``overrides``; validated."""
+    env = os.environ if environ is None else environ
+    cfg = dict(DEFAULTS)
+    for key, default in DEFAULTS.items():
+        raw = env.get(f"TECHMARKET_{key}")
+        if raw is not None:
+            cfg[key] = _coerce(key, raw, default)
+    if overrides:
+        cfg.update(overrides)
+    _validate(cfg)
+    return cfg
+
+
+def _validate(cfg: dict) -> None:
+    mode = cfg["ENV"]
+    if mode not in {"development", "production", "testing"}:
+        raise ConfigError(f"TECHMARKET_ENV must be development, production or testing, not {mode!r}")
+    if mode == "production":
+        missing = [k for k in ("SECRET_KEY", "DATABASE_URL") if not cfg.get(k)]
+        if missing:
+            names = ", ".join(f"TECHMARKET_{k}" for k in missing)
+            raise ConfigError(f"Production start refused: set {names} (see deploy/env.example).")
+        if len(str(cfg["SECRET_KEY"])) < 32:
+            raise ConfigError("TECHMARKET_SECRET_KEY must be at least 32 characters in production.")
+    for key, allowed in (
+        ("MAIL_BACKEND", {"outbox", "smtp"}),
+        ("JOBS_BACKEND", {"inline", "rq"}),
+        ("SEARCH_BACKEND", {"database", "elasticsearch"}),
+        ("PAYMENTS_BACKEND", {"offline", "stripe"}),
+    ):
+        if cfg[key] not in allowed:
+            raise ConfigError(f"TECHMARKET_{key} must be one of {sorted(allowed)}, not {cfg[key]!r}")
+    if cfg["PAYMENTS_BACKEND"] == "stripe" and not cfg.get("STRIPE_API_KEY"):
+        raise ConfigError("TECHMARKET_PAYMENTS_BACKEND=stripe needs TECHMARKET_STRIPE_API_KEY.")

@@ -1,0 +1,1 @@
+"""Cross-cutting foundations: database base, errors, actor, audit log, events, jobs, mail, i18n, paging."""

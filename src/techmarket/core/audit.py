@@ -1,0 +1,184 @@
+"""Append-only, hash-chained audit log of every state change.
+
+Each entry's hash covers its own content and the previous entry's hash, so editing or deleting any
+entry breaks the chain from that point on. Appends are serialised through the single ``audit_head``
+row: the ``UPDATE`` that advances it takes a row lock (PostgreSQL) or the write lock (SQLite) before
+the previous hash is read, so concurrent units of work cannot fork the chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, event, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from techmarket.core.actor import Actor
+from techmarket.core.clock import utcnow
+from techmarket.core.db import Base
+
+GENESIS = "0" * 64
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[dt.datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
+    actor_label: Mapped[str] = mapped_column(String(255))
+    object_type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHead(Base):
+    """One row: the sequence number and hash of the newest entry."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _append_only(mapper: Any, connection: Any, target: AuditEntry) -> None:
+    raise RuntimeError("the audit log is append-only")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def entry_hash(
+    *, seq: int, at: dt.datetime, actor_id: int | None, actor_label: str, object_type: str,
+    object_id: str, action: str, before: Any, after: Any, prev_hash: str,
+) -> str:
+    payload = {
+        "seq": seq,
+        "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "object_type": object_type,
+        "object_id": object_id,
+        "action": action,
+        "before": before,
+        "after": after,
+        "prev": prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def record(
+    session: Session, actor: Actor, object_type: str, object_id: object, action: str,
+    before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an entry in the caller's transaction (it commits or rolls back with the change)."""
+    head_id = 1
+    advanced = session.execute(
+        update(AuditHead).where(AuditHead.id == head_id).values(seq=AuditHead.seq + 1)
+    ).rowcount
+    if not advanced:
+        session.add(AuditHead(id=head_id, seq=1, hash=GENESIS))
+        session.flush()
+    head = session.execute(select(AuditHead).where(AuditHead.id == head_id)).scalar_one()
+    session.refresh(head)
+    fields = {
+        "seq": head.seq,
+        "at": utcnow(),
+        "actor_id": actor.user_id,
+        "actor_label": actor.label,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "action": action,
+        "before": _jsonable(before) if before is not None else None,
+        "after": _jsonable(after) if after is not None else None,
+        "prev_hash": head.hash,
+    }
+    digest = entry_hash(**fields)
+    entry = AuditEntry(**fields, hash=digest)
+    session.add(entry)
+    head.hash = digest
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    entry_id: int
+    seq: int
+    reason: str
+
+
+def verify_chain(session: Session, batch: int = 1000) -> tuple[int, ChainProblem | None]:
+    """Walk the chain in order; return (entries checked, first problem or None)."""
+    prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    for entry in _iter_entries(session, batch):
+        if entry.seq != expected_seq:
+            return checked, ChainProblem(entry.id, entry.seq, f"sequence gap: expected {expected_seq}")
+        if entry.prev_hash != prev:
+            return checked, ChainProblem(entry.id, entry.seq, "previous-hash link broken")
+        digest = entry_hash(
+            seq=entry.seq, at=entry.at, actor_id=entry.actor_id, actor_label=entry.actor_label,
+            object_type=entry.object_type, object_id=entry.object_id, action=entry.action,
+            before=entry.before, after=entry.after, prev_hash=entry.prev_hash,
+        )
+        if digest != entry.hash:
+            return checked, ChainProblem(entry.id, entry.seq, "content does not match its hash")
+        prev = entry.hash
+        expected_seq += 1
+        checked += 1
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.seq != checked or head.hash != prev):
+        return checked, ChainProblem(0, head.seq, "entries missing at the end of the chain")
+    return checked, None
+
+
+def _iter_entries(session: Session, batch: int) -> Iterator[AuditEntry]:
+    last = 0
+    while True:
+        rows = session.scalars(
+            select(AuditEntry).where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+
+
+def history(session: Session, object_type: str, object_id: object) -> list[AuditEntry]:
+    return list(
+        session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.object_type == object_type, AuditEntry.object_id == str(object_id))
+            .order_by(AuditEntry.seq)
+        )
+    )

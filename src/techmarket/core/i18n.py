@@ -1,0 +1,24 @@
+"""Languages: Chinese first (zh_Hans_CN), complete English."""
+
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return str(chosen)
+    if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
+        return str(current_user.language)
+    best = request.accept_languages.best_match(["zh", "en"]) if request else None
+    if best == "en":
+        return "en"
+    return str(current_app.config["DEFAULT_LOCALE"])
+
+
+def select_timezone() -> str:
+    return str(current_app.config["TIMEZONE"])

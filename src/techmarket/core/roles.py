@@ -1,0 +1,35 @@
+"""The platform's roles. Lives in core because every layer checks them."""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Role(enum.StrEnum):
+    RESEARCHER = "researcher"
+    ENTERPRISE = "enterprise"
+    EXPERT = "expert"
+    BROKER = "broker"
+    REGISTRAR = "registrar"
+    OPERATOR = "operator"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.RESEARCHER: _l("Researcher"),
+    Role.ENTERPRISE: _l("Enterprise member"),
+    Role.EXPERT: _l("Expert"),
+    Role.BROKER: _l("Broker"),
+    Role.REGISTRAR: _l("Registrar"),
+    Role.OPERATOR: _l("Operator"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+SELF_SERVICE_ROLES = (Role.RESEARCHER, Role.ENTERPRISE, Role.EXPERT, Role.BROKER)
+STAFF_ROLES = frozenset({Role.REGISTRAR, Role.OPERATOR, Role.ADMIN})

@@ -1,0 +1,1 @@
+"""Demo data for ``make run``: realistic organisations and users for every role. Idempotent."""

@@ -1,0 +1,25 @@
+"""``techmarket demo load``"""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from techmarket.demo.data import DEMO_PASSWORD, USERS
+from techmarket.demo.loader import load
+from techmarket.extensions import db
+
+
+@click.group("demo")
+def demo_cli() -> None:
+    """Demo data."""
+
+
+@demo_cli.command("load")
+@with_appcontext
+def load_command() -> None:
+    """Add the demo organisations and users (safe to run again)."""
+    created = load(db.session)
+    db.session.commit()
+    click.echo(f"demo data: {created['users']} users and {created['organisations']} organisations added")
+    click.echo(f"demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in USERS))

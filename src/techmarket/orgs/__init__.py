@@ -1,0 +1,1 @@
+"""Organisations: unified social credit code, region, type, policy facts, membership, verification."""

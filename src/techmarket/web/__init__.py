@@ -1,0 +1,1 @@
+"""The web shell: home page, error pages, security headers, template helpers, blueprint registry."""

@@ -1,0 +1,130 @@
+"""Fixtures: an app per database backend (SQLite always, PostgreSQL when configured), real commits.
+
+``TECHMARKET_TEST_DATABASE_URL`` adds PostgreSQL; ``TECHMARKET_TEST_REQUIRE_SERVICES=1`` (set by .ci/run)
+turns a missing service into a failure instead of a skip.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from techmarket.app import create_app
+from techmarket.extensions import db
+from tests.factories import Factories
+
+PG_URL = os.environ.get("TECHMARKET_TEST_DATABASE_URL", "")
+REQUIRE = os.environ.get("TECHMARKET_TEST_REQUIRE_SERVICES") == "1"
+KEEP_TABLES = {"division", "alembic_version"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if REQUIRE and not PG_URL:
+        raise pytest.UsageError("TECHMARKET_TEST_REQUIRE_SERVICES=1 but TECHMARKET_TEST_DATABASE_URL is not set")
+
+
+def backends() -> list[str]:
+    return ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+def _overrides(url: str, instance: Path) -> dict:
+    return {
+        "ENV": "testing",
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "INSTANCE_PATH": str(instance),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=backends())
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A database migrated to head once per session and backend."""
+    kind = request.param
+    instance = tmp_path_factory.mktemp(f"instance-{kind}")
+    if kind == "sqlite":
+        url = f"sqlite:///{instance / 'test.db'}"
+    else:
+        url = PG_URL
+        try:
+            _reset_postgres(url)
+        except sa.exc.OperationalError as exc:
+            if REQUIRE:
+                raise
+            pytest.skip(f"PostgreSQL not reachable: {exc}")
+    app = create_app(_overrides(url, instance))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    yield kind, url
+
+
+def _clean(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+        with db.engine.begin() as conn:
+            if db.engine.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for t in tables:
+                    conn.execute(t.delete())
+            conn.execute(sa.text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :h)"), {"h": "0" * 64})
+
+
+@pytest.fixture()
+def app(database: tuple[str, str], tmp_path: Path) -> Iterator[Flask]:
+    _kind, url = database
+    application = create_app(_overrides(url, tmp_path))
+    _clean(application)
+    ctx = application.app_context()
+    ctx.push()
+    yield application
+    db.session.remove()
+    ctx.pop()
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app: Flask):  # noqa: ANN201 - FlaskCliRunner
+    return app.test_cli_runner()
+
+
+@pytest.fixture()
+def make(app: Flask) -> Factories:
+    return Factories(app)
+
+
+@pytest.fixture()
+def login(client: FlaskClient):  # noqa: ANN201
+    def do(user_or_email: object, password: str = "Sekret-pass-42") -> FlaskClient:
+        email = getattr(user_or_email, "email", user_or_email)
+        resp = client.post("/account/login", data={"email": email, "password": password})
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        return client
+
+    return do
