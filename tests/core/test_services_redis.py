@@ -1,0 +1,61 @@
+"""The Redis-backed implementations against a real Redis: RQ jobs and the login rate limit."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from redis import Redis
+
+from techmarket.app import create_app
+from techmarket.core import jobs
+from techmarket.core.jobs import RQQueue
+from tests.conftest import REQUIRE, _overrides
+
+REDIS_URL = os.environ.get("TECHMARKET_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture()
+def redis_url():
+    try:
+        Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as exc:
+        if REQUIRE:
+            raise
+        pytest.skip(f"Redis not reachable: {exc}")
+    Redis.from_url(REDIS_URL).flushdb()
+    yield REDIS_URL
+    Redis.from_url(REDIS_URL).flushdb()
+
+
+def test_rq_queue_delivers_mail_through_a_worker(app, redis_url, tmp_path):
+    rq_app = create_app({**_overrides(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path),
+                         "JOBS_BACKEND": "rq", "REDIS_URL": redis_url})
+    queue = rq_app.extensions["techmarket.jobs"]
+    assert isinstance(queue, RQQueue)
+    with rq_app.app_context():
+        queue.enqueue("techmarket.core.mail.deliver", to="a@example.cn", subject="测试", body="正文")
+    assert not (tmp_path / "outbox").exists() or not list((tmp_path / "outbox").glob("*.eml"))
+    jobs.work(rq_app, burst=True)
+    mails = list((tmp_path / "outbox").glob("*.eml"))
+    assert len(mails) == 1 and "a@example.cn" in mails[0].name
+
+
+def test_rq_refuses_a_job_outside_the_package(app, redis_url, tmp_path):
+    queue = RQQueue(redis_url)
+    with pytest.raises(ValueError):
+        queue.enqueue("os.system", command="true")
+
+
+def test_login_rate_limit_shared_through_redis(app, make, redis_url, tmp_path):
+    user = make.user()
+    overrides = {**_overrides(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path),
+                 "RATELIMIT_STORAGE_URI": redis_url, "LOGIN_RATE_LIMIT": "3 per minute"}
+    # Two instances of the app (as two gunicorn workers) share the counter through Redis.
+    apps = [create_app(overrides), create_app(overrides)]
+    for a in apps:
+        a.config["PROPAGATE_EXCEPTIONS"] = True
+    first, second = (a.test_client() for a in apps)
+    codes = [c.post("/account/login", data={"email": user.email, "password": "wrong-password-1"}).status_code
+             for c in (first, second, first, second)]
+    assert codes == [200, 200, 200, 429]
