@@ -43,6 +43,7 @@ def _overrides(url: str, instance: Path) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "HOME_CACHE_SECONDS": 0,
     }
 
 
@@ -110,7 +111,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture()
-def runner(app: Flask):  # noqa: ANN201 - FlaskCliRunner
+def runner(app: Flask):
     return app.test_cli_runner()
 
 
@@ -120,7 +121,7 @@ def make(app: Flask) -> Factories:
 
 
 @pytest.fixture()
-def login(client: FlaskClient):  # noqa: ANN201
+def login(client: FlaskClient):
     def do(user_or_email: object, password: str = "Sekret-pass-42") -> FlaskClient:
         email = getattr(user_or_email, "email", user_or_email)
         resp = client.post("/account/login", data={"email": email, "password": password})

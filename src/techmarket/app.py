@@ -28,6 +28,7 @@ from techmarket.web.blueprints import register_blueprints
 from techmarket.web.errors import register_error_handlers
 from techmarket.web.security import register_security_headers
 from techmarket.web.templating import register_template_helpers
+from techmarket.web.views import init_caches
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -51,7 +52,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config["RATELIMIT_STORAGE_URI"] = cfg["RATELIMIT_STORAGE_URI"]
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
     app.config["BOOTSTRAP_SERVE_LOCAL"] = True
-    secure = cfg["SECURE_COOKIES"] if cfg["SECURE_COOKIES"] is not None else cfg["ENV"] == "production"
+    secure = cfg["SECURE_COOKIES"]
     app.config.update(
         SESSION_COOKIE_SECURE=bool(secure), REMEMBER_COOKIE_SECURE=bool(secure),
         SESSION_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_HTTPONLY=True,
@@ -79,6 +80,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         configure_engine(db.engine)
 
     register_blueprints(app)
+    init_caches(app)
     for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, policy_cli):
         app.cli.add_command(group)
     register_error_handlers(app)

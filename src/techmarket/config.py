@@ -37,10 +37,11 @@ DEFAULTS: dict[str, Any] = {
     "STRIPE_API_KEY": None,
     "STRIPE_API_BASE": None,
     "BEHIND_PROXY": 0,  # number of trusted reverse proxies (nginx: 1)
-    "SECURE_COOKIES": None,  # default: on in production
+    "SECURE_COOKIES": "auto",  # auto (on in production) | 1 | 0
     "MAX_UPLOAD_MB": 20,
     "TOKEN_MAX_AGE_HOURS": 48,
     "PER_PAGE": 20,
+    "HOME_CACHE_SECONDS": 10,  # anonymous home page and market figures may be this many seconds old
     "WTF_CSRF_ENABLED": True,
     "RATELIMIT_ENABLED": True,
 }
@@ -94,6 +95,13 @@ def _validate(cfg: dict) -> None:
             raise ConfigError(f"Production start refused: set {names} (see deploy/env.example).")
         if len(str(cfg["SECRET_KEY"])) < 32:
             raise ConfigError("TECHMARKET_SECRET_KEY must be at least 32 characters in production.")
+    secure = str(cfg["SECURE_COOKIES"]).strip().lower()
+    if secure == "auto":
+        cfg["SECURE_COOKIES"] = mode == "production"
+    elif secure in _BOOL_TRUE or secure in _BOOL_FALSE:
+        cfg["SECURE_COOKIES"] = secure in _BOOL_TRUE
+    else:
+        raise ConfigError(f"TECHMARKET_SECURE_COOKIES must be auto, 1 or 0, not {cfg['SECURE_COOKIES']!r}")
     for key, allowed in (
         ("MAIL_BACKEND", {"outbox", "smtp"}),
         ("JOBS_BACKEND", {"inline", "rq"}),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import sqlalchemy as sa
 
 from techmarket.core import audit
@@ -21,7 +23,7 @@ def test_chain_verifies_and_links(app):
     assert (checked, problem) == (5, None)
     entries = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.seq)).all()
     assert entries[0].prev_hash == "0" * 64
-    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
 
 
 def test_state_changes_are_audited_with_before_and_after(app, make):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from techmarket.app import create_app
@@ -35,3 +37,19 @@ def test_development_secret_is_generated_once(tmp_path):
     a = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     b = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert a.config["SECRET_KEY"] == b.config["SECRET_KEY"] and len(a.config["SECRET_KEY"]) == 64
+
+
+@pytest.mark.parametrize("raw, env, expected", [
+    ("0", "production", False), ("1", "development", True), ("auto", "production", True),
+    ("auto", "development", False),
+])
+def test_secure_cookies_setting_is_a_real_boolean(raw, env, expected):
+    environ = {"TECHMARKET_SECURE_COOKIES": raw, "TECHMARKET_ENV": env,
+               "TECHMARKET_SECRET_KEY": "s" * 40, "TECHMARKET_DATABASE_URL": "sqlite://"}
+    assert load_config(environ=environ)["SECURE_COOKIES"] is expected
+
+
+def test_bootstrap_assets_are_served(client):
+    html = client.get("/account/login").get_data(as_text=True)
+    for href in re.findall(r'(?:href|src)="(/bootstrap/[^"]+|/static/[^"]+)"', html):
+        assert client.get(href).status_code == 200, href

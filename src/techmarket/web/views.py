@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from techmarket.core.i18n import LANGUAGES
+from techmarket.core.microcache import TTLCache
 from techmarket.core.urls import safe_local_path
 from techmarket.extensions import db
 from techmarket.orgs import queries as org_queries
@@ -16,9 +18,24 @@ bp = Blueprint("web", __name__)
 
 @bp.route("/")
 def home() -> str:
-    figures = org_queries.market_figures(db.session)
-    my_orgs = org_queries.orgs_of_user(db.session, current_user.id) if current_user.is_authenticated else []
-    return render_template("web/home.html", figures=figures, my_orgs=my_orgs)
+    if current_user.is_authenticated or session.get("_flashes"):
+        my_orgs = org_queries.orgs_of_user(db.session, current_user.id) if current_user.is_authenticated else []
+        return render_template("web/home.html", figures=_figures(), my_orgs=my_orgs)
+    # Visitors who are not signed in all see the same page: rendered once per language every few seconds.
+    cache = current_app.extensions["techmarket.home_cache"]
+    return cache.get_or_set(str(get_locale()), lambda: render_template("web/home.html", figures=_figures(),
+                                                                        my_orgs=[]))
+
+
+def _figures() -> org_queries.MarketFigures:
+    cache = current_app.extensions["techmarket.figures_cache"]
+    return cache.get_or_set("figures", lambda: org_queries.market_figures(db.session))
+
+
+def init_caches(app: Flask) -> None:
+    ttl = float(app.config["HOME_CACHE_SECONDS"])
+    app.extensions["techmarket.home_cache"] = TTLCache[str](ttl)
+    app.extensions["techmarket.figures_cache"] = TTLCache[org_queries.MarketFigures](ttl)
 
 
 @bp.route("/lang/<code>")
