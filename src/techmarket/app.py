@@ -11,8 +11,10 @@ from typing import Any
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_bootstrap import Bootstrap5
+from sqlalchemy.orm import Session as SASession
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from techmarket.accounts import notifications
 from techmarket.accounts.cli import accounts_cli
 from techmarket.accounts.loader import load_user
 from techmarket.config import PROJECT_ROOT, load_config
@@ -22,9 +24,10 @@ from techmarket.core.i18n import select_locale, select_timezone
 from techmarket.core.jobs import make_queue
 from techmarket.demo.cli import demo_cli
 from techmarket.extensions import babel, csrf, db, limiter, login_manager, migrate
+from techmarket.listings.messages import MESSAGES as LISTING_MESSAGES
 from techmarket.orgs.cli import orgs_cli
 from techmarket.policy.cli import policy as policy_cli
-from techmarket.web.blueprints import register_blueprints
+from techmarket.blueprints import register_blueprints
 from techmarket.web.errors import register_error_handlers
 from techmarket.web.security import register_security_headers
 from techmarket.web.templating import register_template_helpers
@@ -76,6 +79,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     app.extensions["techmarket.jobs"] = make_queue(app)
+    notifications.install(SASession)
+    notifications.register_messages(LISTING_MESSAGES)
     with app.app_context():
         configure_engine(db.engine)
 

@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     "DATABASE_URL": None,  # default: SQLite file in the instance folder
     "INSTANCE_PATH": None,  # default: <project>/instance
+    "BASE_URL": "http://127.0.0.1:8000",  # the public address, for links in mail sent by jobs
     "DEFAULT_LOCALE": "zh_Hans_CN",
     "TIMEZONE": "Asia/Shanghai",
     "MAIL_BACKEND": "outbox",  # outbox | smtp

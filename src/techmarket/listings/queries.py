@@ -1,0 +1,135 @@
+"""Read side of listings: the public browse with filters, my listings, the review queue, threads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from techmarket.listings.constants import FIELDS, MATURITY, TRANSACTION_MODES, Kind, Status
+from techmarket.listings.data import parse_amount
+from techmarket.listings.models import Bookmark, InquiryThread, Listing, ListingTag, Revision
+from techmarket.orgs.models import Membership
+
+SORTS = ("newest", "oldest", "amount_asc", "amount_desc")
+
+
+@dataclass
+class BrowseFilters:
+    kind: Kind = Kind.ACHIEVEMENT
+    fields: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)  # prefecture (盟市) codes
+    maturity: list[str] = field(default_factory=list)
+    modes: list[str] = field(default_factory=list)
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    posted_from: dt.date | None = None
+    posted_to: dt.date | None = None
+    sort: str = "newest"
+    problems: list[str] = field(default_factory=list)  # filters that were ignored, to tell the user
+
+    @classmethod
+    def from_args(cls, args: Any, kind: Kind) -> BrowseFilters:
+        f = cls(kind=kind)
+        f.fields = [v for v in args.getlist("field") if v in FIELDS][:20]
+        f.regions = [v for v in args.getlist("region") if v.isdigit() and len(v) == 6][:12]
+        f.maturity = [v for v in args.getlist("maturity") if v in MATURITY]
+        f.modes = [v for v in args.getlist("mode") if v in TRANSACTION_MODES]
+        for name in ("amount_min", "amount_max"):
+            try:
+                value = parse_amount(args.get(name))
+            except ValueError:
+                f.problems.append(name)
+                value = None
+            setattr(f, name, value if value is None or value >= 0 else None)
+        for name in ("posted_from", "posted_to"):
+            raw = args.get(name, "")
+            try:
+                setattr(f, name, dt.date.fromisoformat(raw) if raw else None)
+            except ValueError:
+                f.problems.append(name)
+        sort = args.get("sort", "newest")
+        f.sort = sort if sort in SORTS else "newest"
+        return f
+
+
+def _tag(facet: str, values: list[str]) -> Any:
+    return exists().where(ListingTag.listing_id == Listing.id, ListingTag.facet == facet,
+                          ListingTag.value.in_(values))
+
+
+def browse(f: BrowseFilters) -> Select[Any]:
+    stmt = select(Listing).where(Listing.kind == f.kind, Listing.status == Status.PUBLISHED)
+    if f.fields:
+        stmt = stmt.where(_tag("field", f.fields))
+    if f.modes:
+        stmt = stmt.where(_tag("mode", f.modes))
+    if f.regions:
+        stmt = stmt.where(Listing.prefecture_code.in_(f.regions))
+    if f.maturity and f.kind == Kind.ACHIEVEMENT:
+        stmt = stmt.where(Listing.maturity.in_(f.maturity))
+    if f.amount_min is not None:  # ranges overlap the wanted range
+        stmt = stmt.where(func.coalesce(Listing.amount_max, Listing.amount_min) >= f.amount_min)
+    if f.amount_max is not None:
+        stmt = stmt.where(func.coalesce(Listing.amount_min, Listing.amount_max) <= f.amount_max)
+    if f.posted_from is not None:
+        stmt = stmt.where(Listing.published_at >= dt.datetime.combine(f.posted_from, dt.time(), dt.UTC))
+    if f.posted_to is not None:
+        end = dt.datetime.combine(f.posted_to + dt.timedelta(days=1), dt.time(), dt.UTC)
+        stmt = stmt.where(Listing.published_at < end)
+    price = func.coalesce(Listing.amount_min, Listing.amount_max)
+    order = {
+        "newest": (Listing.published_at.desc(), Listing.id.desc()),
+        "oldest": (Listing.published_at.asc(), Listing.id.asc()),
+        "amount_asc": (price.is_(None), price.asc(), Listing.id.desc()),
+        "amount_desc": (price.is_(None), price.desc(), Listing.id.desc()),
+    }[f.sort]
+    return stmt.order_by(*order)
+
+
+def of_user(user_id: int, status: str | None = None, kind: str | None = None) -> Select[Any]:
+    orgs = select(Membership.organisation_id).where(Membership.user_id == user_id)
+    stmt = select(Listing).where(Listing.organisation_id.in_(orgs))
+    if status:
+        stmt = stmt.where(Listing.status == status)
+    if kind:
+        stmt = stmt.where(Listing.kind == kind)
+    return stmt.order_by(Listing.updated_at.desc(), Listing.id.desc())
+
+
+def review_queue(kind: str | None = None) -> Select[Any]:
+    """Submitted listings, and published ones with a pending revision, oldest first."""
+    has_rev = exists().where(Revision.listing_id == Listing.id, Revision.status == "pending")
+    stmt = select(Listing).where(or_(Listing.status == Status.SUBMITTED,
+                                     and_(Listing.status == Status.PUBLISHED, has_rev)))
+    if kind:
+        stmt = stmt.where(Listing.kind == kind)
+    return stmt.order_by(func.coalesce(Listing.submitted_at, Listing.updated_at).asc(), Listing.id.asc())
+
+
+def bookmarks_of(user_id: int) -> Select[Any]:
+    return select(Bookmark).where(Bookmark.user_id == user_id).order_by(Bookmark.created_at.desc())
+
+
+def threads_of(user_id: int) -> Select[Any]:
+    orgs = select(Membership.organisation_id).where(Membership.user_id == user_id)
+    return (select(InquiryThread).join(Listing, InquiryThread.listing_id == Listing.id)
+            .where(or_(InquiryThread.organisation_id.in_(orgs), Listing.organisation_id.in_(orgs)))
+            .order_by(InquiryThread.last_message_at.desc()))
+
+
+def revisions(session: Session, listing_id: int) -> list[Revision]:
+    return list(session.scalars(select(Revision).where(Revision.listing_id == listing_id)
+                                .order_by(Revision.number.desc())))
+
+
+def counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Listing.kind, func.count()).where(Listing.status == Status.PUBLISHED)
+                           .group_by(Listing.kind)).all()
+    result = {k.value: 0 for k in Kind}
+    result.update(dict(rows))
+    return result
