@@ -14,9 +14,11 @@ from flask_bootstrap import Bootstrap5
 from sqlalchemy.orm import Session as SASession
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from techmarket import models  # noqa: F401 - complete metadata for migrations and tools
 from techmarket.accounts import notifications
 from techmarket.accounts.cli import accounts_cli
 from techmarket.accounts.loader import load_user
+from techmarket.blueprints import register_blueprints
 from techmarket.config import PROJECT_ROOT, load_config
 from techmarket.core.cli import audit_cli, jobs_cli
 from techmarket.core.db import configure_engine
@@ -27,7 +29,6 @@ from techmarket.extensions import babel, csrf, db, limiter, login_manager, migra
 from techmarket.listings.messages import MESSAGES as LISTING_MESSAGES
 from techmarket.orgs.cli import orgs_cli
 from techmarket.policy.cli import policy as policy_cli
-from techmarket.blueprints import register_blueprints
 from techmarket.web.errors import register_error_handlers
 from techmarket.web.security import register_security_headers
 from techmarket.web.templating import register_template_helpers
