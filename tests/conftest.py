@@ -47,12 +47,24 @@ def _overrides(url: str, instance: Path) -> dict:
     }
 
 
-def _reset_postgres(url: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
+def _private_postgres(url: str) -> str:
+    """A database of this test process's own (concurrent runs must not share one), created fresh."""
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{os.getpid()}"
+    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres(url: str) -> None:
+    target = sa.engine.make_url(url)
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session", params=backends())
@@ -63,9 +75,8 @@ def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     if kind == "sqlite":
         url = f"sqlite:///{instance / 'test.db'}"
     else:
-        url = PG_URL
         try:
-            _reset_postgres(url)
+            url = _private_postgres(PG_URL)
         except sa.exc.OperationalError as exc:
             if REQUIRE:
                 raise
@@ -75,6 +86,8 @@ def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         upgrade()
         db.engine.dispose()
     yield kind, url
+    if kind == "postgresql":
+        _drop_postgres(url)
 
 
 def _clean(app: Flask) -> None:

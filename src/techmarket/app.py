@@ -26,9 +26,13 @@ from techmarket.core.i18n import select_locale, select_timezone
 from techmarket.core.jobs import make_queue
 from techmarket.demo.cli import demo_cli
 from techmarket.extensions import babel, csrf, db, limiter, login_manager, migrate
+from techmarket.listings.cli import listings_cli
 from techmarket.listings.messages import MESSAGES as LISTING_MESSAGES
+from techmarket.listings.search_index import register_listings
 from techmarket.orgs.cli import orgs_cli
 from techmarket.policy.cli import policy as policy_cli
+from techmarket.search import sync as search_sync
+from techmarket.search.service import SearchService
 from techmarket.web.errors import register_error_handlers
 from techmarket.web.security import register_security_headers
 from techmarket.web.templating import register_template_helpers
@@ -69,7 +73,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
+                     compare_type=True, include_object=models.include_object)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
@@ -81,13 +85,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     login_manager.login_message_category = "info"
     app.extensions["techmarket.jobs"] = make_queue(app)
     notifications.install(SASession)
+    search_sync.install(SASession)
+    register_listings()
+    app.extensions["techmarket.search"] = SearchService(app)
     notifications.register_messages(LISTING_MESSAGES)
     with app.app_context():
         configure_engine(db.engine)
 
     register_blueprints(app)
     init_caches(app)
-    for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, policy_cli):
+    for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, policy_cli, listings_cli):
         app.cli.add_command(group)
     register_error_handlers(app)
     register_security_headers(app)

@@ -6,12 +6,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from techmarket.extensions import db
+from techmarket.models import include_object
 
 
 def test_models_and_migrations_do_not_drift(app, database):
     # The session fixture `database` upgraded an empty database to head with the migrations.
     with db.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True,
+                                                     "include_object": include_object})
         diff = compare_metadata(ctx, db.metadata)
     assert diff == [], f"models and migrations differ on {database[0]}: {diff}"
 

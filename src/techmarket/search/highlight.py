@@ -1,0 +1,55 @@
+"""Highlights made in Python on the original text: HTML-escaped, matches wrapped in <mark>."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from markupsafe import Markup, escape
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def highlight(text: str, words: list[str], *, window: int | None = None) -> Markup:
+    """``text`` with every occurrence of ``words`` marked; with ``window``, a snippet around the first match."""
+    text = text or ""
+    folded = _fold(text)
+    if len(folded) != len(text):  # NFKC changed lengths (rare ligatures): mark nothing rather than misplace
+        folded = text.lower()
+    spans: list[tuple[int, int]] = []
+    for w in words:
+        if not w:
+            continue
+        for m in re.finditer(re.escape(w), folded):
+            spans.append((m.start(), m.end()))
+    spans = _merge(sorted(spans))
+    start, end = 0, len(text)
+    if window is not None and len(text) > window:
+        first = spans[0][0] if spans else 0
+        start = max(0, first - window // 3)
+        end = min(len(text), start + window)
+    out = ["…" if start > 0 else ""]
+    pos = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(str(escape(text[pos:s])))
+        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        pos = e
+    out.append(str(escape(text[pos:end])))
+    if end < len(text):
+        out.append("…")
+    return Markup("".join(out))  # noqa: S704 - every piece of user text above is escaped
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged

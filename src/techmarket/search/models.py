@@ -1,0 +1,77 @@
+"""Tables of the database backend, and the outbox that carries changes to Elasticsearch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from techmarket.core.clock import utcnow
+from techmarket.core.db import Base
+
+
+class SearchDocument(Base):
+    """The indexed form of one object. On SQLite an FTS5 table mirrors the token columns (by triggers);
+    on PostgreSQL a GIN expression index covers their tsvector."""
+
+    __tablename__ = "search_document"
+    __table_args__ = (UniqueConstraint("doc_type", "object_id"),
+                      Index("ix_search_document_type_published", "doc_type", "published_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    tokens_title: Mapped[str] = mapped_column(Text)
+    tokens_body: Mapped[str] = mapped_column(Text)
+    amount_min: Mapped[Decimal | None]
+    amount_max: Mapped[Decimal | None]
+    published_at: Mapped[dt.datetime | None]
+
+
+class SearchTag(Base):
+    __tablename__ = "search_tag"
+    __table_args__ = (Index("ix_search_tag_facet_value", "facet", "value", "document_id"),)
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("search_document.id", ondelete="CASCADE"), primary_key=True)
+    facet: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class SearchOutbox(Base):
+    """A change waiting to reach Elasticsearch; written in the same transaction as the change itself."""
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+FTS_TABLE = "search_fts"
+
+_INSERT_NEW = ("INSERT INTO search_fts(rowid, tokens_title, tokens_body) "
+               "VALUES (new.id, new.tokens_title, new.tokens_body);")
+_DELETE_OLD = ("INSERT INTO search_fts(search_fts, rowid, tokens_title, tokens_body) "
+               "VALUES ('delete', old.id, old.tokens_title, old.tokens_body);")
+SQLITE_FTS_DDL = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(tokens_title, tokens_body, "
+    "content='search_document', content_rowid='id', tokenize='unicode61')",
+    f"CREATE TRIGGER IF NOT EXISTS search_document_ai AFTER INSERT ON search_document BEGIN {_INSERT_NEW} END",
+    f"CREATE TRIGGER IF NOT EXISTS search_document_ad AFTER DELETE ON search_document BEGIN {_DELETE_OLD} END",
+    f"CREATE TRIGGER IF NOT EXISTS search_document_au AFTER UPDATE ON search_document BEGIN "
+    f"{_DELETE_OLD} {_INSERT_NEW} END",
+]
+SQLITE_FTS_DROP = ["DROP TRIGGER IF EXISTS search_document_au", "DROP TRIGGER IF EXISTS search_document_ad",
+                   "DROP TRIGGER IF EXISTS search_document_ai", "DROP TABLE IF EXISTS search_fts"]
+
+PG_VECTOR = ("(setweight(to_tsvector('simple'::regconfig, tokens_title), 'A') || "
+             "setweight(to_tsvector('simple'::regconfig, tokens_body), 'B'))")
+PG_INDEX_DDL = [f"CREATE INDEX IF NOT EXISTS ix_search_document_tsv ON search_document USING gin ({PG_VECTOR})"]
+PG_INDEX_DROP = ["DROP INDEX IF EXISTS ix_search_document_tsv"]
