@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_bootstrap import Bootstrap5
 from sqlalchemy.orm import Session as SASession
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from techmarket import models  # noqa: F401 - complete metadata for migrations and tools
+from techmarket import models
 from techmarket.accounts import notifications
 from techmarket.accounts.cli import accounts_cli
 from techmarket.accounts.loader import load_user
@@ -30,7 +31,9 @@ from techmarket.listings.cli import listings_cli
 from techmarket.listings.messages import MESSAGES as LISTING_MESSAGES
 from techmarket.listings.search_index import register_listings
 from techmarket.orgs.cli import orgs_cli
-from techmarket.policy.cli import policy as policy_cli
+from techmarket.policy.cli import make_group as make_policy_group
+from techmarket.policy.ruleset import RuleBook
+from techmarket.rulesets.services import rulebook as stored_rulebook
 from techmarket.search import sync as search_sync
 from techmarket.search.service import SearchService
 from techmarket.web.errors import register_error_handlers
@@ -94,7 +97,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     register_blueprints(app)
     init_caches(app)
-    for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, policy_cli, listings_cli):
+    for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, _policy_cli(app), listings_cli):
         app.cli.add_command(group)
     register_error_handlers(app)
     register_security_headers(app)
@@ -116,3 +119,13 @@ def _development_secret(instance: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _policy_cli(app: Flask) -> click.Group:
+    """``techmarket policy``: the calculators over the operator's stored rule-set versions."""
+
+    def rules() -> RuleBook:
+        with app.app_context():
+            return stored_rulebook(db.session)
+
+    return make_policy_group(rules)

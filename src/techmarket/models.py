@@ -18,6 +18,7 @@ from techmarket.listings.models import (
     Revision,
 )
 from techmarket.orgs.models import Division, Invitation, Membership, Organisation
+from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
 from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
 
 # Structures the migrations create by hand for one database only; autogenerate and the drift test skip them.
@@ -30,6 +31,6 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
 
 __all__ = [
     "Attachment", "AuditEntry", "AuditHead", "Bookmark", "Division", "IPItem", "InquiryMessage", "InquiryThread",
-    "Invitation", "JobRun", "Listing", "ListingTag", "Membership", "Notification", "Organisation", "Revision",
+    "Invitation", "JobRun", "Listing", "ListingTag", "Membership", "Notification", "Organisation", "Revision", "RuleSetVersion", "SavedCalculation",
     "SearchDocument", "SearchOutbox", "SearchTag", "User", "UserRole",
 ]

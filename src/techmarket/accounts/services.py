@@ -47,8 +47,11 @@ def _snapshot(user: User) -> dict:
 
 def register(session: Session, *, email: str, password: str, name: str, language: str,
              role: Role) -> User:
-    email = normalise_email(email)
     errors: dict[str, object] = {}
+    try:
+        email = normalise_email(email)
+    except ValidationFailed as exc:  # report it with every other problem, not before them
+        errors.update(exc.field_errors)
     name = name.strip()
     if not name or len(name) > NAME_MAX:
         errors["name"] = _l("Enter your name (at most %(n)d characters).", n=NAME_MAX)
@@ -59,7 +62,7 @@ def register(session: Session, *, email: str, password: str, name: str, language
     problem = password_problem(password, email, name)
     if problem:
         errors["password"] = problem
-    if find_by_email(session, email) is not None:
+    if "email" not in errors and find_by_email(session, email) is not None:
         errors["email"] = _l("An account with this email already exists.")
     if errors:
         raise ValidationFailed(_l("Please correct the marked fields."), field_errors=errors)

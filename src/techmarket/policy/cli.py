@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -15,6 +16,7 @@ import click
 from .fields import FieldSpec
 from .inputs import PolicyInputError
 from .registry import CALCULATORS
+from .ruleset import RuleBook
 
 USAGE_ERROR = 2
 
@@ -26,12 +28,36 @@ def _print_fields(fields: list[FieldSpec], indent: str) -> None:
             _print_fields(spec.item_fields, indent + "    ")
 
 
-@click.group("policy")
-def policy() -> None:
-    """Policy calculators of the 科技兴蒙 2020 measures (POLICY.md §2)."""
+RulebookProvider = Callable[[], RuleBook | None]
 
 
-@policy.command("list")
+def make_group(rulebook: RulebookProvider = lambda: None) -> click.Group:
+    """The ``policy`` group; ``rulebook`` supplies the rule sets to use (the application passes the operator's
+    stored versions; standalone, the shipped rule sets apply)."""
+
+    @click.group("policy")
+    def policy() -> None:
+        """Policy calculators of the 科技兴蒙 2020 measures (POLICY.md §2)."""
+
+    policy.add_command(list_calculators)
+
+    @policy.command("calc")
+    @click.argument("name")
+    @click.option(
+        "--input",
+        "input_file",
+        required=True,
+        type=click.File("r", encoding="utf-8"),
+        help="JSON object with the calculator's input; '-' reads standard input.",
+    )
+    def calc(name: str, input_file: Any) -> None:
+        """Run calculator NAME on a JSON input and print the breakdown as JSON."""
+        run_calc(name, input_file, rulebook())
+
+    return policy
+
+
+@click.command("list")
 def list_calculators() -> None:
     """Print each calculator with its input fields."""
     for calc in CALCULATORS.values():
@@ -45,17 +71,7 @@ def _fail(message: str) -> None:
     sys.exit(USAGE_ERROR)
 
 
-@policy.command("calc")
-@click.argument("name")
-@click.option(
-    "--input",
-    "input_file",
-    required=True,
-    type=click.File("r", encoding="utf-8"),
-    help="JSON object with the calculator's input; '-' reads standard input.",
-)
-def calc(name: str, input_file: Any) -> None:
-    """Run calculator NAME on a JSON input and print the breakdown as JSON."""
+def run_calc(name: str, input_file: Any, rules: RuleBook | None) -> None:
     calculator = CALCULATORS.get(name)
     if calculator is None:
         _fail(f"Error: unknown calculator {name!r}; known calculators: {', '.join(CALCULATORS)}")
@@ -66,10 +82,13 @@ def calc(name: str, input_file: Any) -> None:
         _fail(f"Error: the input is not valid JSON: {exc}")
         return
     try:
-        result = calculator.run(data)
+        result = calculator.run(data, rules=rules)
     except PolicyInputError as exc:
         lines = [f"Error: invalid input for {name}:"]
         lines += [f"  {path}: {err['en']} / {err['zh']}" for path, err in exc.errors.items()]
         _fail("\n".join(lines))
         return
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+policy = make_group()

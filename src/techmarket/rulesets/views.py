@@ -1,0 +1,266 @@
+"""The ``calculators`` blueprint: policy calculator pages, saved results, and the operator's rule-set console."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from techmarket.accounts.services import actor_for
+from techmarket.core.clock import local_today
+from techmarket.core.errors import ValidationFailed
+from techmarket.core.forms import submit
+from techmarket.core.pagination import clamp, paginate
+from techmarket.core.roles import Role
+from techmarket.extensions import db
+from techmarket.orgs import queries as org_queries
+from techmarket.orgs.models import Organisation
+from techmarket.policy import CALCULATORS, Calculator, PolicyError, RuleNotInForce, diff_params
+from techmarket.rulesets import queries, services
+from techmarket.rulesets.display import Presenter
+from techmarket.rulesets.forms import (
+    RuleSetForm,
+    SaveForm,
+    calculator_form,
+    form_input,
+    place_errors,
+    row_open,
+    rows_for,
+)
+
+bp = Blueprint("calculators", __name__, url_prefix="/policy")
+
+
+def _zh() -> bool:
+    return str(get_locale() or "zh").startswith("zh")
+
+
+def members_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    @login_required
+    def inner(*args: Any, **kwargs: Any) -> Any:
+        services.require_calculator_access(db.session, actor_for(current_user))
+        return view(*args, **kwargs)
+
+    return inner
+
+
+def operator_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    @login_required
+    def inner(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.has_role(Role.OPERATOR):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return inner
+
+
+def _calculator(name: str) -> Calculator:
+    calculator = CALCULATORS.get(name)
+    if calculator is None:
+        abort(404)
+    return calculator
+
+
+def _titles() -> dict[str, str]:
+    zh = _zh()
+    return {name: (t_zh if zh else t_en) for name, (t_zh, t_en) in queries.titles(db.session).items()}
+
+
+@bp.route("/")
+@members_only
+def index() -> str:
+    return render_template("calculators/index.html", calculators=list(CALCULATORS.values()), zh=_zh())
+
+
+def _save_form(data: dict[str, Any] | None = None) -> SaveForm | None:
+    orgs = org_queries.orgs_of_user(db.session, current_user.id)
+    if not orgs:
+        return None
+    form = SaveForm(formdata=None) if data is not None else SaveForm()
+    form.organisation_id.choices = [SelectChoice(org.id, org.name) for org, _role in orgs]
+    if data is not None:
+        form.inputs.data = json.dumps(data, ensure_ascii=False)
+    return form
+
+
+def _page(calculator: Calculator, form: Any, result: dict[str, Any] | None = None,
+          save_form: SaveForm | None = None, list_errors: dict[str, list[str]] | None = None,
+          loose: list[str] | None = None) -> str:
+    zh = _zh()
+    return render_template("calculators/calculator.html", calc=calculator, form=form, result=result, zh=zh,
+                           save_form=save_form, list_errors=list_errors or {}, loose_errors=loose or [],
+                           rows_for=rows_for, row_open=row_open, show=Presenter(calculator, zh),
+                           rule_titles=_titles())
+
+
+@bp.route("/<name>", methods=["GET", "POST"])
+@members_only
+def calculator(name: str) -> str:
+    calc = _calculator(name)
+    zh = _zh()
+    form = calculator_form(calc, zh)
+    if not form.validate_on_submit():
+        return _page(calc, form)
+    data, rows = form_input(form, calc)
+    result, lists, loose = _compute(calc, form, data, rows, zh)
+    if result is None:
+        return _page(calc, form, list_errors=lists, loose=loose)
+    return _page(calc, form, result, _save_form(data))
+
+
+def _compute(calc: Calculator, form: Any, data: dict[str, Any], rows: dict[str, list[int]],
+             zh: bool) -> tuple[dict[str, Any] | None, dict[str, list[str]], list[str]]:
+    """Run the calculator; its field errors land beside the fields, which keep what the user typed (as
+    :func:`techmarket.core.forms.submit` does for other forms)."""
+    try:
+        return services.calculate(db.session, calc.name, data), {}, []
+    except ValidationFailed as exc:
+        lists, loose = place_errors(form, calc, exc.field_errors, rows, zh)
+        return None, lists, loose
+
+
+@bp.route("/<name>/save", methods=["POST"])
+@members_only
+def save(name: str) -> str | Response:
+    calc = _calculator(name)
+    save_form = _save_form()
+    if save_form is None:
+        abort(403)
+    try:
+        data = json.loads(save_form.inputs.data or "")
+    except ValueError:
+        abort(400)
+    result = services.calculate(db.session, name, data)
+    if save_form.validate_on_submit():
+        org = db.session.get(Organisation, save_form.organisation_id.data) or abort(404)
+        saved = submit(save_form, services.save_calculation, db.session, actor_for(current_user), org, name,
+                       data, result, save_form.label.data or "")
+        if saved is not None:
+            db.session.commit()
+            flash(_("The result was saved with the rule-set versions it used."), "success")
+            return redirect(url_for("calculators.saved_detail", saved_id=saved.id))
+    form = calculator_form(calc, _zh(), formdata=None, data=_form_data(calc, data))
+    return _page(calc, form, result, save_form)
+
+
+def _form_data(calc: Calculator, data: dict[str, Any]) -> dict[str, Any]:
+    """The calculator form's initial values for an input dict (lists padded to the form's rows)."""
+    out: dict[str, Any] = {}
+    for spec in calc.fields:
+        value = data.get(spec.name)
+        if spec.kind == "list":
+            items = [{k: _as_text(v) for k, v in item.items()} for item in (value or []) if isinstance(item, dict)]
+            out[spec.name] = items[: rows_for(spec)]
+        elif value is not None:
+            out[spec.name] = _as_text(value)
+    return out
+
+
+def _as_text(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+@bp.route("/saved")
+@members_only
+def saved_list() -> str:
+    actor = actor_for(current_user)
+    stmt = queries.saved_list(current_user.id, everything=actor.is_staff)
+    page = paginate(db.session, stmt, *clamp(request.args.get("page"), request.args.get("per_page")))
+    return render_template("calculators/saved_list.html", page=page, calculators=CALCULATORS, zh=_zh())
+
+
+@bp.route("/saved/<int:saved_id>")
+@members_only
+def saved_detail(saved_id: int) -> str:
+    saved = queries.saved(db.session, saved_id) or abort(404)
+    services.require_saved_access(db.session, actor_for(current_user), saved)
+    calc = CALCULATORS.get(saved.calculator)
+    zh = _zh()
+    return render_template("calculators/saved_detail.html", saved=saved, calc=calc, zh=zh,
+                           show=Presenter(calc, zh) if calc else None, rule_titles=_titles())
+
+
+# --- the operator's rule-set console ---------------------------------------------------------------------
+
+
+@bp.route("/rules")
+@operator_only
+def rules() -> str:
+    book = services.rulebook(db.session)
+    today = local_today()
+    rows = []
+    for name in book.names():
+        try:
+            in_force = book.resolve(name, today)
+        except RuleNotInForce:
+            in_force = None
+        rows.append((book.latest(name), in_force, len(book.versions(name))))
+    users = {name: [c for c in CALCULATORS.values() if name in c.rule_set_names] for name in book.names()}
+    return render_template("calculators/rules.html", rows=rows, users=users, zh=_zh(), today=today)
+
+
+@bp.route("/rules/<name>")
+@operator_only
+def rule_set(name: str) -> str:
+    versions = queries.versions(db.session, name)
+    if not versions:
+        abort(404)
+    try:
+        in_force = services.rulebook(db.session).resolve(name, local_today()).version
+    except PolicyError:
+        in_force = None
+    return render_template("calculators/rule_set.html", name=name, versions=versions, latest=versions[0],
+                           in_force=in_force, zh=_zh())
+
+
+@bp.route("/rules/<name>/v<int:number>")
+@operator_only
+def rule_version(name: str, number: int) -> str:
+    row = queries.version(db.session, name, number) or abort(404)
+    previous = queries.version(db.session, name, number - 1) if number > 1 else None
+    changes = diff_params(previous.to_rule_set(), row.to_rule_set()) if previous else []
+    meta = []
+    if previous is not None:
+        for key, label in (("effective_from", _("Takes effect on")), ("source", _("Source")),
+                           ("example", _("Example"))):
+            before, after = getattr(previous, key), getattr(row, key)
+            if before != after:
+                meta.append((label, before, after))
+    return render_template("calculators/rule_version.html", row=row, previous=previous, changes=changes,
+                           meta=meta, params=json.dumps(row.params, ensure_ascii=False, indent=2), zh=_zh())
+
+
+@bp.route("/rules/<name>/edit", methods=["GET", "POST"])
+@operator_only
+def rule_edit(name: str) -> str | Response:
+    book = services.rulebook(db.session)
+    if name not in book.names():
+        abort(404)
+    latest = book.latest(name)
+    form = RuleSetForm()
+    if request.method == "GET":
+        form.params.data = json.dumps(latest.to_json()["params"], ensure_ascii=False, indent=2)
+        form.effective_from.data = max(local_today(), latest.effective_from)
+        form.source.data = latest.source
+        form.example.data = latest.example
+        form.base_version.data = str(latest.version)
+    if form.validate_on_submit():
+        base = int(form.base_version.data) if (form.base_version.data or "").isdigit() else None
+        row = submit(form, services.new_version, db.session, actor_for(current_user), name, form.params.data,
+                     form.effective_from.data, form.source.data or "", form.note.data or "",
+                     example=bool(form.example.data), base_version=base)
+        if row is not None:
+            db.session.commit()
+            flash(_("Saved as version %(v)d. The previous versions are kept.", v=row.version), "success")
+            return redirect(url_for("calculators.rule_version", name=name, number=row.version))
+    return render_template("calculators/rule_edit.html", form=form, latest=latest, zh=_zh())
