@@ -8,6 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -66,6 +67,12 @@ def register_error_handlers(app: Flask) -> None:
     def integrity_error(exc: IntegrityError) -> tuple[str | Response, int]:
         db.session.rollback()
         log.warning("integrity error turned into 409: %s", exc.orig)
+        return render_error(409)
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(exc: StaleDataError) -> tuple[str | Response, int]:
+        # A versioned row (version_id_col) changed between reading and writing: a concurrent decision.
+        db.session.rollback()
         return render_error(409)
 
     @app.errorhandler(OperationalError)
