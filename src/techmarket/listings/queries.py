@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from techmarket.listings.constants import FIELDS, MATURITY, TRANSACTION_MODES, Kind, Status
 from techmarket.listings.data import parse_amount
 from techmarket.listings.models import Bookmark, InquiryThread, Listing, ListingTag, Revision
-from techmarket.orgs.models import Membership
+from techmarket.orgs.models import Division, Membership
 
 SORTS = ("newest", "oldest", "amount_asc", "amount_desc")
 
@@ -133,3 +133,16 @@ def counts(session: Session) -> dict[str, int]:
     result = {k.value: 0 for k in Kind}
     result.update(dict(rows))
     return result
+
+
+def pending_revision_ids(session: Session, listing_ids: list[int]) -> set[int]:
+    """Which of these listings have a revision waiting for the operator."""
+    if not listing_ids:
+        return set()
+    return set(session.scalars(select(Revision.listing_id).where(Revision.listing_id.in_(listing_ids),
+                                                                 Revision.status == "pending")))
+
+
+def prefectures(session: Session) -> list[Division]:
+    """The twelve leagues and cities (盟市) of Inner Mongolia, for the region filter."""
+    return list(session.scalars(select(Division).where(Division.level == "prefecture").order_by(Division.code)))

@@ -1,0 +1,90 @@
+"""The ``listings`` blueprint object and what its pages share: loading, who is looking, labels."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, abort, current_app, request
+from flask_login import current_user
+
+from techmarket.accounts.services import actor_for
+from techmarket.core.actor import ANONYMOUS, Actor
+from techmarket.core.pagination import clamp
+from techmarket.core.roles import Role
+from techmarket.extensions import db
+from techmarket.listings import constants as c
+from techmarket.listings.engagement import verified_orgs_of
+from techmarket.listings.models import Listing
+from techmarket.listings.services import is_member
+
+bp = Blueprint("listings", __name__, url_prefix="/listings")
+
+LABELS: dict[str, Mapping[Any, Any]] = {
+    "field": c.FIELDS, "mode": c.TRANSACTION_MODES, "maturity": c.MATURITY, "ip_type": c.IP_TYPES,
+    "ip_status": c.IP_STATUSES, "confidentiality": c.CONFIDENTIALITY, "status": c.STATUS_LABELS,
+    "kind": c.KIND_LABELS,
+}
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    def label(group: str, value: Any) -> Any:
+        return LABELS[group].get(value, value)
+
+    return {"label": label, "LABELS": LABELS, "Kind": c.Kind}
+
+
+def actor() -> Actor:
+    return actor_for(current_user) if current_user.is_authenticated else ANONYMOUS
+
+
+def paging() -> tuple[int, int]:
+    from_config = int(current_app.config.get("PER_PAGE", 20))
+    return clamp(request.args.get("page"), request.args.get("per_page"), from_config)
+
+
+def get_listing(listing_id: int) -> Listing:
+    listing = db.session.get(Listing, listing_id)
+    if listing is None:
+        abort(404)
+    return listing
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What the person looking at a listing may see (POLICY: contact and confidential details)."""
+
+    user_id: int | None
+    member: bool  # of the owning organisation
+    operator: bool
+    verified: bool  # belongs to some verified organisation
+
+    @classmethod
+    def of(cls, listing: Listing) -> Viewer:
+        if not current_user.is_authenticated:
+            return cls(None, False, False, False)
+        who = actor()
+        return cls(who.user_id, is_member(db.session, who, listing.organisation_id),
+                   current_user.has_role(Role.OPERATOR), bool(verified_orgs_of(db.session, who.user_id)))
+
+    def may_open(self, listing: Listing) -> bool:
+        return listing.status == c.Status.PUBLISHED or self.member or self.operator
+
+    def sees_details(self, listing: Listing) -> bool:
+        confidential = listing.kind == c.Kind.DEMAND and listing.confidentiality == "verified_only"
+        return not confidential or self.member or self.operator or self.verified
+
+    @property
+    def sees_contact(self) -> bool:
+        return self.member or self.operator or self.verified
+
+
+def visible_listing(listing_id: int) -> tuple[Listing, Viewer]:
+    """The listing and its viewer; 404 for a listing that is not public to a stranger."""
+    listing = get_listing(listing_id)
+    viewer = Viewer.of(listing)
+    if not viewer.may_open(listing):
+        abort(404)
+    return listing, viewer
