@@ -44,6 +44,8 @@ def _overrides(url: str, instance: Path) -> dict:
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "HOME_CACHE_SECONDS": 0,
+        # Real scrypt at a small cost: production strength would make every sign-in in the suite slow.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
 
 

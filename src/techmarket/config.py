@@ -34,6 +34,11 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "SEARCH_BACKEND": "database",  # database | elasticsearch
     "ELASTICSEARCH_URL": "http://127.0.0.1:9200",
+    "ELASTICSEARCH_INDEX_PREFIX": "techmarket",  # indices <prefix>-<type>-v<N> behind the alias <prefix>-<type>
+    "ELASTICSEARCH_TIMEOUT": 5,  # seconds per request; past it search answers from the database
+    "ELASTICSEARCH_REFRESH": "false",  # false | wait_for | true: refresh after each write (tests: true)
+    "SEARCH_OUTBOX_BATCH": 500,  # outbox rows per drain transaction
+    "SEARCH_OUTBOX_MAX_ATTEMPTS": 15,  # a change failing this often is reported as stuck (still retried hourly)
     "PAYMENTS_BACKEND": "offline",  # offline | stripe
     "STRIPE_API_KEY": None,
     "STRIPE_API_BASE": None,
@@ -41,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "SECURE_COOKIES": "auto",  # auto (on in production) | 1 | 0
     "MAX_UPLOAD_MB": 20,
     "TOKEN_MAX_AGE_HOURS": 48,
+    "PASSWORD_HASH_METHOD": "scrypt",  # Werkzeug method string; the default is scrypt n=2**15, r=8, p=1
     "PER_PAGE": 20,
     "HOME_CACHE_SECONDS": 10,  # anonymous home page and market figures may be this many seconds old
     "WTF_CSRF_ENABLED": True,
@@ -107,6 +113,7 @@ def _validate(cfg: dict) -> None:
         ("MAIL_BACKEND", {"outbox", "smtp"}),
         ("JOBS_BACKEND", {"inline", "rq"}),
         ("SEARCH_BACKEND", {"database", "elasticsearch"}),
+        ("ELASTICSEARCH_REFRESH", {"false", "wait_for", "true"}),
         ("PAYMENTS_BACKEND", {"offline", "stripe"}),
     ):
         if cfg[key] not in allowed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -12,17 +13,27 @@ _COMMON = {
     "abcdefghij", "0123456789", "1qaz2wsx3edc", "qwerty12345", "woaini1314", "a123456789",
 }
 
-# A well-formed hash of a random password, checked against on unknown emails so a wrong email takes
-# as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-0000")
+DEFAULT_METHOD = "scrypt"  # Werkzeug's scrypt: n=2**15, r=8, p=1
+_dummy: dict[str, str] = {}
+
+
+def _method() -> str:
+    """The configured hashing method (TECHMARKET_PASSWORD_HASH_METHOD); the test suite uses cheaper scrypt
+    parameters, production the default."""
+    return str(current_app.config.get("PASSWORD_HASH_METHOD", DEFAULT_METHOD)) if has_app_context() else DEFAULT_METHOD
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=_method())
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    return check_password_hash(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    """Check a password. For an unknown account a dummy hash of the same cost is checked anyway, so a wrong
+    email takes as long as a wrong password."""
+    method = _method()
+    if method not in _dummy:
+        _dummy[method] = generate_password_hash("not-a-real-password-0000", method=method)
+    return check_password_hash(password_hash or _dummy[method], password) and password_hash is not None
 
 
 def password_problem(password: str, email: str = "", name: str = "") -> str | None:
