@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and jobs: no visitor, so the default language
+        return str(current_app.config["DEFAULT_LOCALE"])
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return str(chosen)

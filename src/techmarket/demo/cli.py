@@ -18,8 +18,9 @@ def demo_cli() -> None:
 @demo_cli.command("load")
 @with_appcontext
 def load_command() -> None:
-    """Add the demo organisations and users (safe to run again)."""
+    """Add the demo organisations, users and listings (safe to run again)."""
     created = load(db.session)
     db.session.commit()
-    click.echo(f"demo data: {created['users']} users and {created['organisations']} organisations added")
+    click.echo(f"demo data: {created['users']} users, {created['organisations']} organisations and "
+               f"{created['listings']} listings added")
     click.echo(f"demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in USERS))

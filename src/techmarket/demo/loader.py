@@ -14,6 +14,7 @@ from techmarket.core.actor import Actor
 from techmarket.core.clock import utcnow
 from techmarket.core.roles import Role
 from techmarket.demo.data import DEMO_PASSWORD, ORGANISATIONS, USERS
+from techmarket.demo.listings_loader import load_listings
 from techmarket.orgs import creditcode
 from techmarket.orgs import services as orgs
 from techmarket.orgs.models import Organisation
@@ -28,7 +29,7 @@ def demo_code(prefix: str, division: str, seed: str) -> str:
 
 
 def load(session: Session) -> dict[str, int]:
-    created = {"users": 0, "organisations": 0}
+    created = {"users": 0, "organisations": 0, "listings": 0}
     users: list[User] = []
     for email, name, roles, _org, language in USERS:
         user = accounts.find_by_email(session, email)
@@ -52,6 +53,7 @@ def load(session: Session) -> dict[str, int]:
             orgs.decide(session, operator, org, verify=status == "verified",
                         reason=spec.get("return_reason", ""), expected_version=org.version)
     session.flush()
+    created["listings"] = load_listings(session)
     return created
 
 

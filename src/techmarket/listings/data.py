@@ -101,11 +101,11 @@ def parse_amount(raw: str | None) -> Decimal | None:
         factor, text = Decimal(10000), text[:-1]
     try:
         value = Decimal(text) * factor
+        if not value.is_finite():
+            raise ValueError(raw)
+        return value.quantize(Decimal("0.01"))  # raises InvalidOperation for huge values such as 1e30
     except InvalidOperation as exc:
         raise ValueError(raw) from exc
-    if not value.is_finite():
-        raise ValueError(raw)
-    return value.quantize(Decimal("0.01"))
 
 
 def split_keywords(raw: str) -> list[str]:

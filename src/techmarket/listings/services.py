@@ -131,6 +131,8 @@ def decide_revision(session: Session, actor: Actor, rev: Revision, *, approve: b
         raise PermissionDenied(_l("Only the market operator reviews listings."))
     if rev.status != "pending":
         raise Conflict(_l("This revision was already decided. Reload to see its state."))
+    if approve and rev.listing.status != Status.PUBLISHED:  # withdrawn (and maybe edited) since it was proposed
+        raise Conflict(_l("The listing is no longer published, so this change cannot be applied; reject it."))
     if not approve and not reason.strip():
         raise ValidationFailed(_l("Say why the change is returned."),
                                field_errors={"reason": _l("Give the reason.")})
@@ -189,7 +191,7 @@ def _authorise(session: Session, actor: Actor, listing: Listing, by: str, action
         if not actor.has(Role.OPERATOR):
             raise PermissionDenied(_l("Only the market operator reviews listings."))
     elif by == "system":
-        if actor.user_id is not None and not actor.has(Role.ADMIN):
+        if not actor.has(Role.ADMIN):  # Actor.system() or an administrator; not any actor without a user
             raise PermissionDenied(_l("This step is taken by the system."))
     else:
         require_editor(session, actor, listing)
