@@ -18,6 +18,7 @@ from flask_migrate import upgrade
 
 from techmarket.app import create_app
 from techmarket.extensions import db
+from tests.accounts.support import isolate_requests
 from tests.factories import Factories
 
 PG_URL = os.environ.get("TECHMARKET_TEST_DATABASE_URL", "")
@@ -110,6 +111,7 @@ def _clean(app: Flask) -> None:
 def app(database: tuple[str, str], tmp_path: Path) -> Iterator[Flask]:
     _kind, url = database
     application = create_app(_overrides(url, tmp_path))
+    isolate_requests(application)
     _clean(application)
     ctx = application.app_context()
     ctx.push()

@@ -35,8 +35,11 @@ from techmarket.policy.cli import make_group as make_policy_group
 from techmarket.policy.ruleset import RuleBook
 from techmarket.rulesets.services import rulebook as stored_rulebook
 from techmarket.search import sync as search_sync
+from techmarket.search.cli import search_cli
+from techmarket.search.elastic import backend_from_config
 from techmarket.search.service import SearchService
 from techmarket.web.errors import register_error_handlers
+from techmarket.web.routing import register_converters
 from techmarket.web.security import register_security_headers
 from techmarket.web.templating import register_template_helpers
 from techmarket.web.views import init_caches
@@ -90,14 +93,15 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     notifications.install(SASession)
     search_sync.install(SASession)
     register_listings()
-    app.extensions["techmarket.search"] = SearchService(app)
+    app.extensions["techmarket.search"] = SearchService(app, es_backend=backend_from_config(app.config))
     notifications.register_messages(LISTING_MESSAGES)
     with app.app_context():
         configure_engine(db.engine)
 
+    register_converters(app)
     register_blueprints(app)
     init_caches(app)
-    for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, _policy_cli(app), listings_cli):
+    for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, _policy_cli(app), listings_cli, search_cli):
         app.cli.add_command(group)
     register_error_handlers(app)
     register_security_headers(app)

@@ -7,6 +7,8 @@ language. Domains add their message texts with :func:`register_messages`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
@@ -22,6 +24,7 @@ from techmarket.core.mail import send_mail
 
 MESSAGES: dict[str, Any] = {}
 _PENDING = "techmarket.pending_notifications"
+_NO_MAIL = "techmarket.notifications_without_mail"
 
 
 class Notification(Base):
@@ -63,10 +66,20 @@ def notify(session: Session, user_ids: list[int] | set[int], kind: str, params: 
             continue
         n = Notification(user_id=uid, kind=kind, params=params, endpoint=endpoint, endpoint_args=endpoint_args)
         session.add(n)
-        if user.active:
+        if user.active and not session.info.get(_NO_MAIL):
             # Everything the mail needs, read now: after the commit the session cannot query.
             session.info.setdefault(_PENDING, []).append(
                 (user.email, user.name, user.language, kind, dict(params), endpoint, dict(endpoint_args)))
+
+
+@contextmanager
+def without_mail(session: Session) -> Iterator[None]:
+    """Notifications made inside stay in the site only (demo data must not mail real servers)."""
+    session.info[_NO_MAIL] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_NO_MAIL, None)
 
 
 def unread_count(session: Session, user_id: int) -> int:

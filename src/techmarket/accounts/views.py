@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from techmarket.accounts import services
@@ -28,6 +29,13 @@ from techmarket.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
+Page = tuple[str, int]
+
+
+def form_page(template: str, form: FlaskForm, **context: object) -> Page:
+    """Render a form page; a form sent back with errors answers 400, so bad input is never a 200."""
+    return render_template(template, form=form, **context), 400 if form.errors else 200
+
 
 def send_confirmation(user: User) -> None:
     token = make_token("confirm", {"id": user.id, "email": user.email})
@@ -37,7 +45,7 @@ def send_confirmation(user: User) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register() -> str | Response:
+def register() -> Page | Response:
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
     form = RegisterForm()
@@ -51,7 +59,7 @@ def register() -> str | Response:
             session["lang"] = user.language
             flash(_("Welcome! We sent a confirmation link to %(email)s.", email=user.email), "success")
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/register.html", form=form)
+    return form_page("accounts/register.html", form)
 
 
 @bp.route("/confirm/<token>")
@@ -84,7 +92,7 @@ def _login_limit() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def login() -> str | Response:
+def login() -> Page | Response:
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
     form = LoginForm()
@@ -98,7 +106,7 @@ def login() -> str | Response:
             login_user(user, remember=form.remember.data)
             session["lang"] = user.language
             return redirect(safe_local_path(request.args.get("next")) or url_for("web.home"))
-    return render_template("accounts/login.html", form=form)
+    return form_page("accounts/login.html", form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -106,8 +114,8 @@ def logout() -> Response:
     if not ResendConfirmationForm().validate_on_submit():
         abort(400)
     lang = session.get("lang")
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it leaves the flag that deletes the remember-me cookie
     if lang:
         session["lang"] = lang
     flash(_("You are signed out."), "info")
@@ -116,7 +124,7 @@ def logout() -> Response:
 
 @bp.route("/forgot", methods=["GET", "POST"])
 @limiter.limit("5 per 15 minutes", methods=["POST"])
-def forgot_password() -> str | Response:
+def forgot_password() -> Page | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = services.find_by_email(db.session, form.email.data)
@@ -128,11 +136,11 @@ def forgot_password() -> str | Response:
         flash(_("If an account exists for that address, we have sent it a link to reset the password."),
               "info")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot.html", form=form)
+    return form_page("accounts/forgot.html", form)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-def reset_password(token: str) -> str | Response:
+def reset_password(token: str) -> Page | Response:
     data = read_token("reset", token, max_age_hours=2)
     if not isinstance(data, dict) or "id" not in data:
         flash(_("This password reset link is not valid or has expired. Ask for a new one."), "danger")
@@ -145,12 +153,12 @@ def reset_password(token: str) -> str | Response:
             db.session.commit()
             flash(_("Your password is changed. Please sign in."), "success")
             return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset.html", form=form)
+    return form_page("accounts/reset.html", form)
 
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required
-def profile() -> str | Response:
+def profile() -> Page | Response:
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit() and submit(
         form, services.update_profile, db.session, current_user, name=form.name.data,
@@ -160,12 +168,12 @@ def profile() -> str | Response:
         session["lang"] = form.language.data
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, resend_form=ResendConfirmationForm())
+    return form_page("accounts/profile.html", form, resend_form=ResendConfirmationForm())
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-def change_password() -> str | Response:
+def change_password() -> Page | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit() and submit(
         form, services.change_password, db.session, current_user, form.current_password.data,
@@ -175,4 +183,4 @@ def change_password() -> str | Response:
         login_user(current_user._get_current_object())  # the session carries the new auth version
         flash(_("Your password is changed. Other sessions are signed out."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/password.html", form=form)
+    return form_page("accounts/password.html", form)

@@ -67,7 +67,7 @@ def organisations() -> str:
 
 @bp.route("/organisations/<int:org_id>", methods=["GET", "POST"])
 @staff_only(Role.OPERATOR)
-def organisation(org_id: int) -> str | Response:
+def organisation(org_id: int) -> tuple[str, int] | Response:
     org = db.session.get(Organisation, org_id) or abort(404)
     form = DecisionForm()
     if request.method == "GET":
@@ -85,7 +85,7 @@ def organisation(org_id: int) -> str | Response:
             flash(_("Decision recorded."), "success")
             return redirect(url_for("admin.organisations"))
     return render_template("admin/organisation.html", org=org, form=form,
-                           members=org_queries.members(db.session, org.id))
+                           members=org_queries.members(db.session, org.id)), 400 if form.errors else 200
 
 
 @bp.route("/users")
@@ -101,7 +101,7 @@ def users() -> str:
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @staff_only(Role.OPERATOR)
-def user(user_id: int) -> str | Response:
+def user(user_id: int) -> tuple[str, int] | Response:
     target = db.session.get(User, user_id) or abort(404)
     roles_form = UserRolesForm(prefix="roles")
     active_form = UserActiveForm(prefix="active")
@@ -122,8 +122,9 @@ def user(user_id: int) -> str | Response:
         db.session.commit()
         flash(_("Account saved."), "success")
         return redirect(url_for("admin.user", user_id=target.id))
+    status = 400 if roles_form.errors or active_form.errors else 200
     return render_template("admin/user.html", target=target, roles_form=roles_form, active_form=active_form,
-                           orgs=org_queries.orgs_of_user(db.session, target.id))
+                           orgs=org_queries.orgs_of_user(db.session, target.id)), status
 
 
 @bp.route("/outbox")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from techmarket.accounts.notifications import without_mail
 from techmarket.demo.data import DEMO_PASSWORD, USERS
 from techmarket.demo.loader import load
 from techmarket.extensions import db
@@ -19,8 +20,9 @@ def demo_cli() -> None:
 @with_appcontext
 def load_command() -> None:
     """Add the demo organisations, users and listings (safe to run again)."""
-    created = load(db.session)
-    db.session.commit()
+    with without_mail(db.session):  # notifications stay in the site; no demo mail leaves it
+        created = load(db.session)
+        db.session.commit()
     click.echo(f"demo data: {created['users']} users, {created['organisations']} organisations and "
                f"{created['listings']} listings added")
     click.echo(f"demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in USERS))

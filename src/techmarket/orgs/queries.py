@@ -74,8 +74,8 @@ def queue(status: str | None, q: str | None) -> Select:
                          else Organisation.created_at.desc())
 
 
-def division_choices(session: Session) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Leagues/cities with their banners/counties, for a grouped select."""
+def division_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
+    """Leagues/cities with their banners/counties, for a grouped select (WTForms takes groups as a dict)."""
     rows = session.scalars(select(Division).where(Division.level != "province").order_by(Division.code)).all()
     groups: dict[str, list[tuple[str, str]]] = {}
     names: dict[str, str] = {}
@@ -86,7 +86,7 @@ def division_choices(session: Session) -> list[tuple[str, list[tuple[str, str]]]
         else:
             marker = "" if d.in_gbt2260 else " *"
             groups.setdefault(d.parent_code or "", []).append((d.code, f"{d.name}{marker}"))
-    return [(names.get(code, code), options) for code, options in groups.items()]
+    return {names.get(code, code): options for code, options in groups.items()}
 
 
 def division_rows() -> list[dict[str, str]]:

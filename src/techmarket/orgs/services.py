@@ -182,8 +182,8 @@ def update(session: Session, actor: Actor, org: Organisation, data: OrgData) -> 
         raise ValidationFailed(_l("Please correct the marked fields."), field_errors=errors)
     before = snapshot(org)
     _apply(org, data)
-    key_changed = any(before[k] != getattr(org, k) for k in KEY_FACTS) or org.code_check_failed and \
-        not before["code_check_failed"]
+    key_changed = any(before[k] != getattr(org, k) for k in KEY_FACTS) or (org.code_check_failed and \
+        not before["code_check_failed"])
     if org.status == OrgStatus.RETURNED or (org.status == OrgStatus.VERIFIED and key_changed):
         org.status = OrgStatus.PENDING.value
     session.flush()

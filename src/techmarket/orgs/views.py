@@ -42,7 +42,7 @@ def mine() -> str:
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def create() -> str | Response:
+def create() -> tuple[str, int] | Response:
     form = _form()
     if form.validate_on_submit():
         org = submit(form, services.create, db.session, actor_for(current_user), form.to_data())
@@ -50,7 +50,7 @@ def create() -> str | Response:
             db.session.commit()
             flash(_("Organisation registered. The market operator will verify it."), "success")
             return redirect(url_for("orgs.detail", org_id=org.id))
-    return render_template("orgs/form.html", form=form, org=None)
+    return render_template("orgs/form.html", form=form, org=None), 400 if form.errors else 200
 
 
 @bp.route("/<int:org_id>")
@@ -69,7 +69,7 @@ def _detail_page(org: Organisation, invite_form: InviteForm) -> str:
 
 @bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(org_id: int) -> str | Response:
+def edit(org_id: int) -> tuple[str, int] | Response:
     org = _org(org_id)
     actor = actor_for(current_user)
     services.require_owner(db.session, actor, org)
@@ -81,12 +81,12 @@ def edit(org_id: int) -> str | Response:
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("orgs.detail", org_id=org.id))
-    return render_template("orgs/form.html", form=form, org=org)
+    return render_template("orgs/form.html", form=form, org=org), 400 if form.errors else 200
 
 
 @bp.route("/<int:org_id>/invite", methods=["POST"])
 @login_required
-def invite(org_id: int) -> str | Response:
+def invite(org_id: int) -> tuple[str, int] | Response:
     org = _org(org_id)
     form = InviteForm()
     if form.validate_on_submit():
@@ -162,10 +162,12 @@ def remove_member(org_id: int, member_id: int) -> Response:
 def member_role(org_id: int, member_id: int) -> Response:
     org = _org(org_id)
     m = _member(org, member_id)
+    actor = actor_for(current_user)
+    services.require_owner(db.session, actor, org, staff_ok=False)  # a stranger hears 403, not 400
     form = MemberRoleForm()
     if not form.validate_on_submit():
         abort(400)
-    services.set_member_role(db.session, actor_for(current_user), org, m, form.role.data)
+    services.set_member_role(db.session, actor, org, m, form.role.data)
     db.session.commit()
     flash(_("Role changed."), "success")
     return redirect(url_for("orgs.detail", org_id=org.id))
