@@ -22,6 +22,8 @@ _STOP = frozenset({
 })
 _MIXED = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]+")
 MAX_TOKEN_LEN = 40
+_LATIN = re.compile(r"[a-z0-9]+")
+_NESTED_MIN = 4
 
 
 def normalise(text: str) -> str:
@@ -36,6 +38,8 @@ class Tokenizer:
         self._jieba: jieba.Tokenizer | None = None
         self.synonyms: dict[str, frozenset[str]] = {}
         self.terms: list[str] = []
+        self._nested: frozenset[str] = frozenset()
+        self._nested_max = 0
 
     def load(self) -> jieba.Tokenizer:
         if self._jieba is not None:
@@ -46,12 +50,15 @@ class Tokenizer:
                 tk = jieba.Tokenizer()
                 tk.initialize()
                 self.terms = _dictionary_terms()
-                for term in self.terms:
-                    tk.add_word(normalise(term), freq=20000)
                 self.synonyms = _synonyms()
-                for group in self.synonyms.values():
-                    for term in group:
+                known = {normalise(t) for t in self.terms} | {t for g in self.synonyms.values() for t in g}
+                # Pure Latin terms (ai, ccus) stay out of jieba: jieba keeps a Latin run whole by itself, and
+                # as dictionary words they would split longer words ("email" -> em/ai/l).
+                for term in sorted(known):
+                    if not _LATIN.fullmatch(term):
                         tk.add_word(term, freq=20000)
+                self._nested = frozenset(t for t in known if len(t) >= _NESTED_MIN)
+                self._nested_max = max((len(t) for t in self._nested), default=0)
                 self._jieba = tk
         return self._jieba
 
@@ -67,7 +74,20 @@ class Tokenizer:
                 parts = _MIXED.findall(tok)
                 if len(parts) > 1:
                     out.extend(p for p in parts if p not in _STOP)
+                if len(tok) > _NESTED_MIN:
+                    out.extend(self._nested_terms(tok))
         return out
+
+    def _nested_terms(self, tok: str) -> list[str]:
+        """Dictionary terms of four or more characters inside a longer word (液流电池 in 全钒液流电池):
+        ``cut_for_search`` adds only the two- and three-character words it contains."""
+        found = []
+        for i in range(len(tok)):
+            for j in range(i + _NESTED_MIN, min(len(tok), i + self._nested_max) + 1):
+                sub = tok[i:j]
+                if sub != tok and sub in self._nested:
+                    found.append(sub)
+        return found
 
     def words(self, text: str) -> list[str]:
         """Query words: precise-mode cut, de-duplicated, punctuation and stop words dropped."""

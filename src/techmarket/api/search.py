@@ -1,0 +1,84 @@
+"""JSON API v1: ``GET /api/v1/search`` — the results page's search as JSON, with the same parameters.
+
+Parameters: ``q``, ``kind`` (achievement|demand|all), ``field``, ``region``, ``maturity``, ``mode`` (each may
+repeat), ``amount_min``/``amount_max`` (yuan; ``120万`` is understood), ``posted_from``/``posted_to``
+(YYYY-MM-DD), ``sort`` (relevance|newest|amount_asc|amount_desc), ``page``, ``per_page`` (1-100).
+
+A value that cannot be used (``page=abc``, ``sort=price``, ``amount_min=lots``) is answered 400 with
+``{"error": {..., "code": "invalid_parameter"}, "fields": {name: {...}}}`` naming each such parameter.
+Unknown facet values are left out and listed in ``ignored``; a page after the last one is an empty page;
+a query over 200 characters is cut (``truncated``: true). Highlights are HTML with the matches in ``<mark>``
+and everything else escaped. Confidential demands are found only by their public parts, as on the site.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from techmarket.api.views import domain_error
+from techmarket.core.errors import DomainError, ValidationFailed
+from techmarket.extensions import csrf, db
+from techmarket.listings import searching
+
+bp = Blueprint("api_search", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+bp.register_error_handler(DomainError, domain_error)
+
+HINTS = {
+    "page": _l("A whole number from 1."),
+    "per_page": _l("A whole number from 1 to 100."),
+    "sort": _l("One of relevance, newest, amount_asc, amount_desc."),
+    "amount_min": _l("An amount in yuan, such as 500000 or 50万."),
+    "amount_max": _l("An amount in yuan, such as 500000 or 50万."),
+    "posted_from": _l("A date written YYYY-MM-DD."),
+    "posted_to": _l("A date written YYYY-MM-DD."),
+}
+
+
+class InvalidParameter(ValidationFailed):
+    code = "invalid_parameter"
+
+
+@bp.get("/search")
+def search() -> Response:
+    params = searching.parse(request.args, int(current_app.config.get("PER_PAGE", 20)))
+    if params.problems:
+        names = sorted(params.problems)
+        raise InvalidParameter(
+            _l("These parameters cannot be used: %(names)s.", names=", ".join(names)),
+            field_errors={n: {"code": "invalid", "value": params.problems[n], "en": _hint(n, "en"),
+                              "zh": _hint(n, "zh_Hans_CN")}
+                          for n in names})
+    outcome = searching.search(db.session, current_app.extensions["techmarket.search"], params)
+    labels = searching.facet_labels(db.session)
+    q = params.query
+    body: dict[str, Any] = {
+        "query": params.q.strip(),
+        "total": outcome.total,
+        "page": q.page,
+        "per_page": q.per_page,
+        "pages": outcome.pages,
+        "sort": q.sort,
+        "match_any": outcome.result.match_any,
+        "degraded": outcome.result.degraded,
+        "truncated": params.truncated,
+        "filters": dict(q.filters) | dict(params.raw),
+        "ignored": params.dropped,
+        "hits": [{"id": h.listing.id, "kind": h.listing.kind, "title": h.listing.title,
+                  "highlight": {"title": str(h.title), "summary": str(h.summary)}, "score": h.score,
+                  "url": url_for("listings.detail", listing_id=h.listing.id, _external=True)}
+                 for h in outcome.hits],
+        "facets": {facet: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+                   for facet, values in searching.facet_values(outcome, labels).items()},
+    }
+    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+
+
+def _hint(name: str, locale: str) -> str:
+    with force_locale(locale):
+        return str(HINTS.get(name, ""))
