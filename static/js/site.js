@@ -22,3 +22,20 @@
     });
   });
 })();
+// Menus built on <details>: close when clicking elsewhere or pressing Escape.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (ev) {
+    document.querySelectorAll("details.menu[open]").forEach(function (d) {
+      if (!d.contains(ev.target)) { d.removeAttribute("open"); }
+    });
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") { return; }
+    document.querySelectorAll("details.menu[open]").forEach(function (d) {
+      d.removeAttribute("open");
+      var s = d.querySelector("summary");
+      if (s) { s.focus(); }
+    });
+  });
+})();

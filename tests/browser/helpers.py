@@ -31,7 +31,14 @@ def sign_in(page: Page, base: str, email: str, password: str) -> None:
     form.locator("#password").fill(password)
     form.locator('button[type="submit"]').click()
     expect(page).to_have_url(re.compile(re.escape(base) + r"/$"))
-    expect(page.locator('nav form[action$="/account/logout"]')).to_be_visible()
+    expect(page.get_by_test_id("user-menu")).to_be_visible()
+
+
+def open_user_menu(page: Page) -> None:
+    """The signed-in person's menu (a <details> disclosure in the header)."""
+    menu = page.get_by_test_id("user-menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
 
 
 def fill_local_org(page: Page, name: str, code: str, division: str = "150207") -> None:

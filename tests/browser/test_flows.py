@@ -13,7 +13,7 @@ from techmarket.demo.loader import demo_code
 from techmarket.orgs import creditcode
 from techmarket.orgs.constants import OrgStatus
 from tests.browser.conftest import PASSWORD, ConsoleWatch
-from tests.browser.helpers import fill_local_org, sign_in, status_label
+from tests.browser.helpers import fill_local_org, open_user_menu, sign_in, status_label
 from tests.factories import Factories
 
 pytestmark = pytest.mark.browser
@@ -51,6 +51,7 @@ def test_register_confirm_create_org_and_operator_verifies_it(
     expect(page.get_by_test_id("email-unconfirmed")).to_have_count(0)
 
     # She registers her company.
+    open_user_menu(page)
     page.locator('nav a[href="/orgs/"]').click()
     page.locator('main a[href="/orgs/new"]').click()
     name = "包头稀土新材料科技有限公司"
