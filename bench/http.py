@@ -36,16 +36,29 @@ import platform  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import textwrap  # noqa: E402
 import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-PROJECT = Path(_HERE).parent
-HOST = "127.0.0.1"
+sys.path.append(_HERE)  # after the standard library, so ``import http`` above keeps meaning the stdlib's
+from _server import (  # noqa: E402 - shared with bench/listings.py
+    HOST,
+    PROJECT,
+    BenchError,
+    Server,
+    bench_env,
+    get,
+    gunicorn_args,
+    gunicorn_version,
+    has_control_socket_option,
+    migrate,
+    start_server,
+    venv_bin,
+    wait_ready,
+)
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 HELLO_MODULE = textwrap.dedent(
@@ -77,112 +90,6 @@ WRK_SCRIPT = textwrap.dedent(
     end
     """
 )
-
-
-class BenchError(RuntimeError):
-    """The run cannot measure; the message says why."""
-
-
-# --- servers -------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Server:
-    name: str
-    port: int
-    log: Path
-    proc: subprocess.Popen | None = None
-
-    def stop(self) -> None:
-        """SIGTERM the gunicorn master's process group (it and its workers), SIGKILL if it lingers."""
-        proc = self.proc
-        if proc is None or proc.poll() is not None:
-            return
-        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(proc.pid, sig)
-            except ProcessLookupError:
-                return
-            try:
-                proc.wait(timeout=wait)
-                return
-            except subprocess.TimeoutExpired:
-                continue
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-
-def gunicorn_args(opts: argparse.Namespace, config_file: Path, port: int) -> list[str]:
-    """The settings shared by both servers, all explicit (the empty config file keeps gunicorn from
-    picking up a ./gunicorn.conf.py)."""
-    return [
-        "--config", str(config_file),
-        "--bind", f"{HOST}:{port}",
-        "--workers", str(opts.workers),
-        "--worker-class", opts.worker_class,
-        "--threads", str(opts.threads),
-        "--preload",
-        "--keep-alive", "5",
-        "--timeout", "60",
-        "--backlog", "2048",
-        "--log-level", "warning",
-        *(["--no-control-socket"] if opts.gunicorn_has_control_socket else []),
-    ]
-
-
-def start_server(
-    name: str, app_spec: str, cwd: Path, env: dict[str, str], opts: argparse.Namespace, tmp: Path,
-    pythonpath: Path | None = None,
-) -> Server:
-    port = free_port()
-    server = Server(name=name, port=port, log=tmp / f"{name}.log")
-    cmd = [str(opts.bin / "gunicorn"), *gunicorn_args(opts, tmp / "gunicorn.empty.py", port)]
-    if pythonpath is not None:
-        cmd += ["--pythonpath", str(pythonpath)]
-    cmd.append(app_spec)
-    with server.log.open("wb") as log:
-        server.proc = subprocess.Popen(
-            cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    return server
-
-
-def get(port: int, path: str = "/", timeout: float = 10.0) -> tuple[int, dict[str, str], bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        resp = conn.getresponse()
-        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
-    finally:
-        conn.close()
-
-
-def wait_ready(server: Server, deadline_s: float = 90.0) -> None:
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        assert server.proc is not None
-        if server.proc.poll() is not None:
-            code = server.proc.returncode
-            raise BenchError(f"gunicorn for {server.name} exited with status {code}:\n{server.log_tail()}")
-        try:
-            get(server.port, timeout=5)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise BenchError(
-        f"gunicorn for {server.name} did not answer within {deadline_s:.0f} s:\n{server.log_tail()}"
-    )
 
 
 def check_home(port: int) -> dict:
@@ -389,28 +296,6 @@ def measure_pair(opts: argparse.Namespace, home: Server, hello: Server, tmp: Pat
 # --- the run ---------------------------------------------------------------------------------------------
 
 
-def bench_env(tmp: Path) -> dict[str, str]:
-    """The caller's environment without any TECHMARKET_* or GUNICORN_CMD_ARGS, plus the bench's own."""
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("TECHMARKET_") and k != "GUNICORN_CMD_ARGS"
-    }
-    env.update(
-        TECHMARKET_DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}",
-        TECHMARKET_INSTANCE_PATH=str(tmp),
-        TECHMARKET_SECRET_KEY="bench-" + os.urandom(24).hex(),
-        TECHMARKET_ENV="development",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    return env
-
-
-def migrate(opts: argparse.Namespace, env: dict[str, str]) -> None:
-    cmd = [str(opts.bin / "techmarket"), "db", "upgrade"]
-    out = subprocess.run(cmd, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300, check=False)
-    if out.returncode != 0:
-        raise BenchError(f"`techmarket db upgrade` failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
-
-
 def run(opts: argparse.Namespace) -> dict:
     load_start = round(os.getloadavg()[0], 2)  # other work on the machine skews both targets
     tmp = Path(tempfile.mkdtemp(prefix="techmarket-bench-"))
@@ -485,20 +370,6 @@ def run(opts: argparse.Namespace) -> dict:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def gunicorn_version(opts: argparse.Namespace) -> str:
-    cmd = [str(opts.bin / "gunicorn"), "--version"]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    return (out.stdout or out.stderr).strip()
-
-
-def venv_bin() -> Path:
-    """The virtualenv's bin folder: this interpreter's if it has gunicorn and techmarket, else .venv/bin."""
-    here = Path(sys.executable).parent
-    if (here / "gunicorn").exists() and (here / "techmarket").exists():
-        return here
-    return PROJECT / ".venv" / "bin"
-
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--seconds", type=float, default=10.0, help="measured seconds per target (default 10)")
@@ -528,10 +399,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
            opts.client_processes) < 1:
         p.error("counts must be at least 1")
     opts.bin = venv_bin()
-    # gunicorn >= 25.1 opens a control socket at one fixed path per user; two servers must not share it.
-    help_text = subprocess.run([str(opts.bin / "gunicorn"), "--help"], capture_output=True, text=True,
-                               check=False).stdout
-    opts.gunicorn_has_control_socket = "--no-control-socket" in help_text
+    opts.gunicorn_has_control_socket = has_control_socket_option(opts.bin)
     wrk = shutil.which("wrk")
     if opts.client == "wrk" and not wrk:
         p.error("wrk is not installed (apt-get install -y wrk), use --client python")

@@ -12,7 +12,10 @@ from techmarket.core import jobs
 from techmarket.core.jobs import RQQueue
 from tests.conftest import REQUIRE, _overrides
 
-REDIS_URL = os.environ.get("TECHMARKET_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+_BASE = os.environ.get("TECHMARKET_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Parallel test workers (pytest-xdist: gw0, gw1, ...) each get their own Redis database number.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = _BASE.rsplit("/", 1)[0] + f"/{int(_BASE.rsplit('/', 1)[1]) - _WORKER}"
 
 
 @pytest.fixture()

@@ -24,9 +24,12 @@ from techmarket.orgs.constants import (
 
 NAV_STAFF = [
     ("admin.organisations", _l("Verification queue"), (Role.OPERATOR,)),
+    ("admin_listings.queue", _l("Listing review"), (Role.OPERATOR,)),
+    ("admin_imports.index", _l("Import listings"), (Role.OPERATOR,)),
     ("admin.users", _l("Users"), (Role.OPERATOR,)),
     ("admin.outbox", _l("Mail outbox"), (Role.OPERATOR,)),
     ("admin.audit_log", _l("Audit log"), (Role.OPERATOR, Role.REGISTRAR)),
+    ("calculators.rules", _l("Rule sets"), (Role.OPERATOR,)),
 ]
 
 

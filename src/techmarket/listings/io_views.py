@@ -1,0 +1,63 @@
+"""Export of the public, filtered list of listings in the import format (CSV streamed, or XLSX)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+from flask import Blueprint, Response, abort, request, send_file, stream_with_context
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy.orm import lazyload
+
+from techmarket.core.clock import local_today
+from techmarket.core.roles import Role
+from techmarket.extensions import db, limiter
+from techmarket.listings import exporting
+from techmarket.listings.constants import Kind
+from techmarket.listings.engagement import verified_orgs_of
+from techmarket.listings.importing import FORMATS
+from techmarket.listings.models import Listing
+from techmarket.listings.queries import BrowseFilters, browse
+
+bp = Blueprint("listings_io", __name__, url_prefix="/listings")
+
+
+def _sees_contact() -> bool:
+    """Contact details (and a confidential demand's issuer and details) go to signed-in members of verified
+    organisations and to the operator, as on the detail page."""
+    if not current_user.is_authenticated:
+        return False
+    return bool(current_user.has_role(Role.OPERATOR) or verified_orgs_of(db.session, current_user.id))
+
+
+@bp.route("/export")
+@limiter.limit("30 per minute")
+def export() -> Response:
+    try:
+        kind = Kind(request.args.get("kind", Kind.ACHIEVEMENT.value))
+    except ValueError:
+        abort(404)
+    fmt = request.args.get("format", "csv")
+    if fmt not in FORMATS:
+        abort(404)
+    filters = BrowseFilters.from_args(request.args, kind)
+    stmt = browse(filters).limit(exporting.EXPORT_CAP + 1).options(lazyload(Listing.attachments))
+    zh = str(get_locale() or "zh").startswith("zh")
+    full = _sees_contact()
+    name = f"{'achievements' if kind == Kind.ACHIEVEMENT else 'demands'}-{local_today():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        def generate() -> Iterator[str]:
+            yield exporting.BOM
+            listings = db.session.scalars(stmt, execution_options={"yield_per": 500})
+            for row in exporting.listing_rows(listings, zh=zh, contact=full, details=full, cap=exporting.EXPORT_CAP):
+                yield exporting.csv_line(row)
+
+        return Response(stream_with_context(generate()), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})
+    rows = exporting.listing_rows(db.session.scalars(stmt), zh=zh, contact=full, details=full,
+                                  cap=exporting.EXPORT_CAP)
+    data = exporting.xlsx_bytes([("导入 Import", rows)])
+    resp = send_file(io.BytesIO(data), mimetype=exporting.XLSX_TYPE, as_attachment=True, download_name=name, max_age=0)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
