@@ -57,7 +57,12 @@ class IdMixin:
 
 
 def configure_engine(engine: Engine) -> None:
-    """SQLite: enforce foreign keys, write-ahead log, wait for locks instead of failing."""
+    """SQLite: enforce foreign keys, write-ahead log, wait for locks instead of failing.
+
+    The driver's own transaction handling stays on: it begins a transaction at the first write, so reading
+    holds no snapshot that a later write would have to upgrade (which SQLite refuses at once under load).
+    A SAVEPOINT outside a write therefore commits on release: bulk import relies on that per row.
+    """
     if engine.dialect.name != "sqlite":
         return
 

@@ -19,6 +19,9 @@ class Listing(Base):
     __table_args__ = (
         Index("ix_listing_kind_status_published", "kind", "status", "published_at"),
         Index("ix_listing_import_key", "organisation_id", "import_key", unique=True),
+        # The browse page: filter by 盟市 or amount and sort without reading every published listing.
+        Index("ix_listing_browse_region", "kind", "status", "prefecture_code", "published_at"),
+        Index("ix_listing_browse_amount", "kind", "status", "amount_min", "amount_max", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
