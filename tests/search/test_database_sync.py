@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from techmarket.accounts.services import actor_for
 from techmarket.extensions import db
 from techmarket.listings import services
 from techmarket.search.database import DatabaseBackend

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, column, delete, exists, func, literal_column, select, table
+from sqlalchemy import ColumnElement, column, delete, exists, func, insert, literal_column, select, table
 from sqlalchemy.orm import Session
 
 from techmarket.search.documents import Document, Hit, SearchQuery, SearchResult, Term
@@ -26,19 +26,21 @@ class DatabaseBackend:
 
     # -- writing -------------------------------------------------------------------------------------
     def index(self, docs: Sequence[Document]) -> None:
+        """Replace these documents: one multi-row insert for the documents, one for their facet tags."""
         if not docs:
             return
         self.delete_many([(d.doc_type, d.object_id) for d in docs])
-        for d in docs:
-            row = SearchDocument(doc_type=d.doc_type, object_id=d.object_id, title=d.title[:300],
-                                 tokens_title=TOKENIZER.index_text(d.title),
-                                 tokens_body=TOKENIZER.index_text(d.body), amount_min=d.amount_min,
-                                 amount_max=d.amount_max, published_at=d.published_at)
-            self.session.add(row)
-            self.session.flush()
-            self.session.add_all(SearchTag(document_id=row.id, facet=f, value=v[:32])
-                                 for f, values in d.tags.items() for v in sorted(set(values)))
-        self.session.flush()
+        rows = [{"doc_type": d.doc_type, "object_id": d.object_id, "title": d.title[:300],
+                 "tokens_title": TOKENIZER.index_text(d.title), "tokens_body": TOKENIZER.index_text(d.body),
+                 "amount_min": d.amount_min, "amount_max": d.amount_max, "published_at": d.published_at}
+                for d in docs]
+        ids = {(t, o): i for i, t, o in self.session.execute(
+            insert(SearchDocument).returning(SearchDocument.id, SearchDocument.doc_type, SearchDocument.object_id,
+                                             sort_by_parameter_order=True), rows)}
+        tags = [{"document_id": ids[(d.doc_type, d.object_id)], "facet": f, "value": v[:32]}
+                for d in docs for f, values in d.tags.items() for v in sorted(set(values))]
+        if tags:
+            self.session.execute(insert(SearchTag), tags)
 
     def delete(self, doc_type: str, object_ids: Iterable[int]) -> None:
         self.delete_many([(doc_type, i) for i in object_ids])
@@ -112,13 +114,13 @@ class DatabaseBackend:
     @staticmethod
     def _order(q: SearchQuery, score: Any) -> list[Any]:
         amount = func.coalesce(SearchDocument.amount_min, SearchDocument.amount_max)
-        newest = [SearchDocument.published_at.desc(), SearchDocument.id.desc()]
+        newest = [SearchDocument.published_at.desc(), SearchDocument.object_id.desc()]
         if q.sort == "newest" or (q.sort == "relevance" and not q.terms):
             return newest
         if q.sort == "amount_asc":
-            return [amount.is_(None), amount.asc(), SearchDocument.id.desc()]
+            return [amount.is_(None), amount.asc(), SearchDocument.object_id.desc()]
         if q.sort == "amount_desc":
-            return [amount.is_(None), amount.desc(), SearchDocument.id.desc()]
+            return [amount.is_(None), amount.desc(), SearchDocument.object_id.desc()]
         return [score.desc(), *newest]
 
     def _facets(self, matched: Any) -> dict[str, dict[str, int]]:

@@ -34,6 +34,8 @@ def _collect(session: Session, flush_context: Any) -> None:
 
 
 def _apply(session: Session) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # changes that only the commit itself would flush are collected too
     pending: dict[tuple[str, int], bool] = session.info.pop(_PENDING, {})
     if not pending or not has_app_context():
         return
