@@ -30,7 +30,8 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
 
 
 __all__ = [
-    "Attachment", "AuditEntry", "AuditHead", "Bookmark", "Division", "IPItem", "InquiryMessage", "InquiryThread",
-    "Invitation", "JobRun", "Listing", "ListingTag", "Membership", "Notification", "Organisation", "Revision", "RuleSetVersion", "SavedCalculation",
-    "SearchDocument", "SearchOutbox", "SearchTag", "User", "UserRole",
+    "Attachment", "AuditEntry", "AuditHead", "Bookmark", "Division", "IPItem", "InquiryMessage",
+    "InquiryThread", "Invitation", "JobRun", "Listing", "ListingTag", "Membership", "Notification",
+    "Organisation", "Revision", "RuleSetVersion", "SavedCalculation", "SearchDocument", "SearchOutbox",
+    "SearchTag", "User", "UserRole",
 ]
