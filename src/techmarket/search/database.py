@@ -72,10 +72,16 @@ class DatabaseBackend:
         conditions = self._filters(query)
         score: Any = literal_column("0.0")
         stmt = select(SearchDocument.id, SearchDocument.object_id)
-        if query.terms:
+        if query.terms and self.dialect == "sqlite":
+            # The FTS5 table drives: matched rows first (with their bm25), then their documents by rowid.
+            # (Joined the other way, SQLite probes the FTS index once per document.)
+            match, bm25 = self._match(query)
+            fts = (select(_FTS.c.rowid.label("id"), bm25.label("rank")).select_from(_FTS).where(match)
+                   .cte("fts_match").prefix_with("MATERIALIZED"))
+            stmt = stmt.select_from(fts).join(SearchDocument, SearchDocument.id == fts.c.id)
+            score = fts.c.rank
+        elif query.terms:
             match, score = self._match(query)
-            if self.dialect == "sqlite":
-                stmt = stmt.join(_FTS, _FTS.c.rowid == SearchDocument.id)
             conditions.append(match)
         matched = stmt.where(*conditions)
         total = self.session.scalar(select(func.count()).select_from(matched.subquery())) or 0
