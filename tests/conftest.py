@@ -146,3 +146,17 @@ def login(client: FlaskClient):
         return client
 
     return do
+
+
+@pytest.fixture()
+def signin(app: Flask):
+    """A fresh client signed in as the given user (each client is a separate browser session)."""
+
+    def do(user_or_email: object, password: str = "Sekret-pass-42", **extra: str) -> FlaskClient:
+        email = getattr(user_or_email, "email", user_or_email)
+        c = app.test_client()
+        resp = c.post("/account/login", data={"email": email, "password": password, **extra})
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        return c
+
+    return do
