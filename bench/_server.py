@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -170,3 +173,20 @@ def has_control_socket_option(bin_dir: Path) -> bool:
     help_text = subprocess.run([str(bin_dir / "gunicorn"), "--help"], capture_output=True, text=True,
                                check=False).stdout
     return "--no-control-socket" in help_text
+
+
+def run_main(name: str, opts: argparse.Namespace, run: Callable[[argparse.Namespace], dict[str, Any]]) -> int:
+    """The benches' entry point: SIGTERM still stops the servers (via the finally blocks), a BenchError is a
+    one-line message and exit 1, the figures are printed as JSON."""
+
+    def _terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        result = run(opts)
+    except BenchError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0

@@ -35,7 +35,6 @@ import multiprocessing  # noqa: E402
 import platform  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
-import signal  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import textwrap  # noqa: E402
@@ -54,6 +53,7 @@ from _server import (  # noqa: E402 - shared with bench/listings.py
     gunicorn_version,
     has_control_socket_option,
     migrate,
+    run_main,
     start_server,
     venv_bin,
     wait_ready,
@@ -408,19 +408,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    opts = parse_args(argv)
-
-    def _terminate(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)  # runs the finally blocks, which stop the servers
-
-    signal.signal(signal.SIGTERM, _terminate)
-    try:
-        result = run(opts)
-    except BenchError as exc:
-        print(f"bench/http.py: {exc}", file=sys.stderr)
-        return 1
-    print(json.dumps(result, ensure_ascii=False, indent=2))
-    return 0
+    return run_main("bench/http.py", parse_args(argv), run)
 
 
 if __name__ == "__main__":

@@ -32,11 +32,9 @@ sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 
 import argparse  # noqa: E402
 import http.client  # noqa: E402
-import json  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
 import shutil  # noqa: E402
-import signal  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -70,6 +68,7 @@ from _server import (  # noqa: E402
     gunicorn_version,
     has_control_socket_option,
     migrate,
+    run_main,
     start_server,
     venv_bin,
     wait_ready,
@@ -354,19 +353,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    opts = parse_args(argv)
-
-    def _terminate(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)  # runs the finally blocks, which stop the server
-
-    signal.signal(signal.SIGTERM, _terminate)
-    try:
-        result = run(opts)
-    except BenchError as exc:
-        print(f"bench/listings.py: {exc}", file=sys.stderr)
-        return 1
-    print(json.dumps(result, ensure_ascii=False, indent=2))
-    return 0
+    return run_main("bench/listings.py", parse_args(argv), run)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -37,6 +36,7 @@ from _server import (  # noqa: E402
     get,
     has_control_socket_option,
     migrate,
+    run_main,
     start_server,
     venv_bin,
     wait_ready,
@@ -200,8 +200,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    print(json.dumps(run(parse_args(argv)), ensure_ascii=False, indent=2))
-    return 0
+    return run_main("bench/search.py", parse_args(argv), run)
 
 
 if __name__ == "__main__":

@@ -10,11 +10,8 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 
-import pytest
 from flask import Flask
-from werkzeug.security import generate_password_hash
 
-from techmarket.accounts import services as account_services
 from techmarket.extensions import db
 from tests.factories import Factories
 
@@ -47,13 +44,6 @@ class IsolatedRequests:
 def isolate_requests(app: Flask) -> None:
     if not isinstance(app.wsgi_app, IsolatedRequests):
         app.wsgi_app = IsolatedRequests(app.wsgi_app)  # type: ignore[method-assign]
-
-
-def cheap_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Real scrypt with a small work factor (N=2**10 instead of 2**15) for users made in tests: the hashes
-    stay genuine and are checked by the real code, but cost milliseconds instead of most of a second."""
-    monkeypatch.setattr(account_services, "hash_password",
-                        lambda password: generate_password_hash(password, method="scrypt:1024:8:1"))
 
 
 def reread() -> None:

@@ -24,7 +24,6 @@ from techmarket.listings.data import IPItemData, ListingData
 from techmarket.listings.models import Listing
 from techmarket.listings.patents import check_digit
 from techmarket.orgs.models import Organisation
-from tests.accounts.support import cheap_scrypt
 from tests.factories import Factories
 
 OPERATOR = Actor(user_id=None, label="test operator", roles=frozenset({Role.OPERATOR}))
@@ -82,7 +81,6 @@ class Owner:
 
 def new_owner(make: Factories, monkeypatch: pytest.MonkeyPatch, *, status: str = "verified") -> Owner:
     """A new user owning a new organisation (verified unless ``status`` says otherwise)."""
-    cheap_scrypt(monkeypatch)
     user = make.user(Role.RESEARCHER)
     return Owner(user, make.org(user, status=status))
 

@@ -18,7 +18,6 @@ from techmarket.listings import patents
 from techmarket.listings.constants import FIELDS, PATENT_TYPES, Status
 from techmarket.listings.models import IPItem, Listing, ListingTag, Revision
 from techmarket.orgs.models import Division, Organisation
-from tests.accounts.support import cheap_scrypt
 from tests.factories import Factories
 from tests.listings.services_support import count
 
@@ -31,7 +30,6 @@ def _load(runner: FlaskCliRunner) -> str:
 
 def test_demo_load_is_complete_realistic_and_idempotent(runner: FlaskCliRunner, make: Factories,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_scrypt(monkeypatch)
     output = _load(runner)
     figures = summary(db.session)
     total = sum(figures["kind"].values())

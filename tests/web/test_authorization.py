@@ -30,7 +30,7 @@ from techmarket.core.roles import Role
 from techmarket.extensions import db
 from techmarket.orgs.models import Invitation, Membership
 from techmarket.policy import CALCULATORS
-from tests.accounts.support import cheap_scrypt, isolate_requests, reread
+from tests.accounts.support import isolate_requests, reread
 from tests.factories import PASSWORD
 from tests.orgs.support import add_member
 
@@ -197,7 +197,6 @@ def _signed_in(app: Flask, email: str) -> FlaskClient:
 @pytest.fixture()
 def world(app: Flask, make: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[World, Any, Any]:
     isolate_requests(app)
-    cheap_scrypt(monkeypatch)
     return _build_world(app, make)
 
 

@@ -16,7 +16,7 @@ from techmarket.app import create_app
 from techmarket.config import ConfigError, load_config
 from techmarket.extensions import db
 from techmarket.orgs.models import Organisation
-from tests.accounts.support import cheap_scrypt, isolate_requests
+from tests.accounts.support import isolate_requests
 from tests.conftest import _overrides
 from tests.factories import PASSWORD
 from tests.orgs.support import org_form
@@ -27,7 +27,6 @@ REGISTER = {"email": "zhao.liu@example.cn", "name": "赵六", "password": "Caoyu
 
 @pytest.fixture(autouse=True)
 def _setup(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap_scrypt(monkeypatch)
     if "app" in request.fixturenames:
         isolate_requests(request.getfixturevalue("app"))
 
