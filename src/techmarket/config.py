@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "BEHIND_PROXY": 0,  # number of trusted reverse proxies (nginx: 1)
     "SECURE_COOKIES": "auto",  # auto (on in production) | 1 | 0
     "MAX_UPLOAD_MB": 20,
+    # 技术合同登记号: {year}, {prefecture} (the seller's 盟市, 4 digits), {division} (6 digits), {seq} (per year)
+    "REGISTRATION_NUMBER_PATTERN": "{year}{prefecture}{seq:06d}",
     "TOKEN_MAX_AGE_HOURS": 48,
     "PASSWORD_HASH_METHOD": "scrypt",  # Werkzeug method string; the default is scrypt n=2**15, r=8, p=1
     "PER_PAGE": 20,
@@ -118,5 +120,11 @@ def _validate(cfg: dict) -> None:
     ):
         if cfg[key] not in allowed:
             raise ConfigError(f"TECHMARKET_{key} must be one of {sorted(allowed)}, not {cfg[key]!r}")
+    try:
+        sample = str(cfg["REGISTRATION_NUMBER_PATTERN"]).format(year=2026, prefecture="1501", division="150102", seq=1)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(f"TECHMARKET_REGISTRATION_NUMBER_PATTERN is not a usable pattern: {exc}") from exc
+    if "{seq" not in str(cfg["REGISTRATION_NUMBER_PATTERN"]) or not 4 <= len(sample) <= 40:
+        raise ConfigError("TECHMARKET_REGISTRATION_NUMBER_PATTERN needs {seq} and must give 4 to 40 characters.")
     if cfg["PAYMENTS_BACKEND"] == "stripe" and not cfg.get("STRIPE_API_KEY"):
         raise ConfigError("TECHMARKET_PAYMENTS_BACKEND=stripe needs TECHMARKET_STRIPE_API_KEY.")

@@ -5,6 +5,19 @@ from __future__ import annotations
 
 from techmarket.accounts.models import User, UserRole
 from techmarket.accounts.notifications import Notification
+from techmarket.contracts.models import (
+    Contract,
+    ContractDocument,
+    ContractEvent,
+    ContractIPItem,
+    ContractParty,
+    Disbursement,
+    Instalment,
+    NonTechItem,
+    Payment,
+    Statement,
+    StatementFlag,
+)
 from techmarket.core.audit import AuditEntry, AuditHead
 from techmarket.core.progress import JobRun
 from techmarket.listings.models import (
@@ -30,7 +43,9 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
 
 
 __all__ = [
-    "Attachment", "AuditEntry", "AuditHead", "Bookmark", "Division", "IPItem", "InquiryMessage",
+    "Attachment", "AuditEntry", "AuditHead", "Bookmark", "Contract", "ContractDocument", "ContractEvent",
+    "ContractIPItem", "ContractParty", "Disbursement", "Division", "Instalment", "NonTechItem", "Payment",
+    "Statement", "StatementFlag", "IPItem", "InquiryMessage",
     "InquiryThread", "Invitation", "JobRun", "Listing", "ListingTag", "Membership", "Notification",
     "Organisation", "Revision", "RuleSetVersion", "SavedCalculation", "SearchDocument", "SearchOutbox",
     "SearchTag", "User", "UserRole",

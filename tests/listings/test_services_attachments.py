@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 
 from techmarket.accounts.services import actor_for
+from techmarket.core import uploads
 from techmarket.core.errors import NotFound, PermissionDenied, ValidationFailed
 from techmarket.extensions import db
 from techmarket.listings import attachments
@@ -51,7 +52,7 @@ def office(*parts: str, content_types: bool = True) -> bytes:
 
 
 def sniff(data: bytes) -> str | None:
-    return attachments.sniff(data[:16], data)
+    return uploads.sniff(data[:16], data)
 
 
 @pytest.mark.parametrize(("data", "ctype"), [
@@ -86,7 +87,7 @@ def test_disguised_or_other_files_are_not_recognised(data: bytes) -> None:
     ("a<b>:c|d?.pdf", "a_b__c_d_.pdf"), ("tab\there.png", "tab_here.png"), ("x" * 300 + ".pdf", "x" * 116 + ".pdf"),
 ])
 def test_safe_filename(raw: str, safe: str) -> None:
-    assert attachments.safe_filename(raw) == safe
+    assert uploads.safe_filename(raw) == safe
 
 
 def _add(app: Flask, actor: object, listing: object, name: str, data: bytes, max_bytes: int = 5 * MB) -> Attachment:
@@ -95,7 +96,7 @@ def _add(app: Flask, actor: object, listing: object, name: str, data: bytes, max
 
 
 def _stored(app: Flask) -> list[str]:
-    root = attachments.storage_dir(app.instance_path)
+    root = uploads.storage_dir(app.instance_path)
     return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 

@@ -18,8 +18,9 @@ T = TypeVar("T")
 def submit(form: FlaskForm, service: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
     """Call a service for a validated form.
 
-    A ``ValidationFailed`` rolls the unit of work back and lands beside the fields it names (or at the top
-    of the form), so the page re-renders with everything the user typed; other domain errors go on to the
+    A ``ValidationFailed`` rolls the unit of work back and lands beside the fields it names (a form with a
+    ``locate(path)`` method resolves nested paths such as ``buyer.credit_code``), or at the top of the form,
+    so the page re-renders with everything the user typed; other domain errors go on to the
     application's error handler.
     """
     try:
@@ -28,7 +29,8 @@ def submit(form: FlaskForm, service: Callable[..., T], *args: Any, **kwargs: Any
         db.session.rollback()
         placed = False
         for name, message in exc.field_errors.items():
-            field = getattr(form, name, None)
+            locate = getattr(form, "locate", None)
+            field = locate(name) if callable(locate) else getattr(form, name, None)
             if field is not None and hasattr(field, "errors"):
                 field.errors = [*list(field.errors or []), str(message)]
                 placed = True

@@ -1,0 +1,283 @@
+"""Technology contracts, their parties, amounts, payments, documents and registration history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from techmarket.accounts.models import User
+from techmarket.core.clock import utcnow
+from techmarket.core.db import Base
+from techmarket.listings.models import Listing
+from techmarket.orgs.models import Organisation
+
+
+class Contract(Base):
+    __tablename__ = "contract"
+    __table_args__ = (
+        UniqueConstraint("registration_year", "registration_seq", name="uq_contract_registration_seq"),
+        Index("ix_contract_status_due", "status", "review_due_on"),
+        Index("ix_contract_registered", "status", "registered_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seller_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    type_code: Mapped[str] = mapped_column(String(24), index=True)
+    subtype_code: Mapped[str] = mapped_column(String(24))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listing.id", ondelete="SET NULL"), index=True)
+    signed_on: Mapped[dt.date] = mapped_column(Date)
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    licence_years: Mapped[int | None] = mapped_column(Integer)
+    exclusivity: Mapped[str | None] = mapped_column(String(16))
+    territory: Mapped[str] = mapped_column(String(200), default="")
+    fiscal_funded: Mapped[bool] = mapped_column(Boolean, default=False)
+    approval_document: Mapped[str] = mapped_column(String(200), default="")
+    related_holding_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(0))
+    total_amount: Mapped[Decimal]
+    non_technical_amount: Mapped[Decimal] = mapped_column(default=Decimal(0))
+    technical_amount: Mapped[Decimal]
+    prefecture_code: Mapped[str | None] = mapped_column(String(6), index=True)  # the seller's 盟市
+    # Registration review (POLICY.md §3)
+    submitted_at: Mapped[dt.datetime | None]
+    review_started_on: Mapped[dt.date | None] = mapped_column(Date)
+    review_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    review_due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    expert_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    first_approved_at: Mapped[dt.datetime | None]
+    expert_opinion: Mapped[str] = mapped_column(Text, default="")
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    refusal_reasons: Mapped[list[str] | None] = mapped_column(JSON)
+    refusal_note: Mapped[str | None] = mapped_column(Text)
+    registration_number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    registration_year: Mapped[int | None] = mapped_column(Integer)
+    registration_seq: Mapped[int | None] = mapped_column(Integer)
+    registered_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    rescinded_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    seller_org: Mapped[Organisation] = relationship(lazy="joined")
+    listing: Mapped[Listing | None] = relationship(lazy="select")
+    parties: Mapped[list[ContractParty]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                        order_by="ContractParty.position")
+    ip_items: Mapped[list[ContractIPItem]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                          order_by="ContractIPItem.id")
+    non_tech_items: Mapped[list[NonTechItem]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                             order_by="NonTechItem.id")
+    instalments: Mapped[list[Instalment]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                         order_by="Instalment.seq")
+    documents: Mapped[list[ContractDocument]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                             order_by="ContractDocument.id")
+    payments: Mapped[list[Payment]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                   order_by="Payment.id")
+    events: Mapped[list[ContractEvent]] = relationship(cascade="all, delete-orphan", lazy="select",
+                                                       order_by="ContractEvent.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def party(self, role: str) -> ContractParty | None:
+        return next((p for p in self.parties if p.role == role), None)
+
+    @property
+    def seller(self) -> ContractParty | None:
+        return self.party("seller")
+
+    @property
+    def buyer(self) -> ContractParty | None:
+        return self.party("buyer")
+
+    @property
+    def confirmed_paid(self) -> Decimal:
+        return sum((p.amount for p in self.payments if p.status == "confirmed"), Decimal(0))
+
+
+class ContractParty(Base):
+    """A party as written in the contract: a platform organisation (copied at the time) or an outside one."""
+
+    __tablename__ = "contract_party"
+    __table_args__ = (UniqueConstraint("contract_id", "role"), Index("ix_contract_party_org", "organisation_id",
+                                                                     "role"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
+    foreign_registration: Mapped[str | None] = mapped_column(String(64))
+    division_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"))
+    country: Mapped[str | None] = mapped_column(String(100))
+    nature: Mapped[str] = mapped_column(String(32))
+
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+
+class ContractIPItem(Base):
+    __tablename__ = "contract_ip_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), index=True)
+    ip_kind: Mapped[str] = mapped_column(String(24))
+    number: Mapped[str] = mapped_column(String(40), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+
+
+class NonTechItem(Base):
+    """A non-technical part of the total (equipment, instruments, parts, raw materials)."""
+
+    __tablename__ = "contract_non_tech_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(24))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    amount: Mapped[Decimal]
+
+
+class Instalment(Base):
+    __tablename__ = "contract_instalment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal]
+    description: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ContractDocument(Base):
+    __tablename__ = "contract_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Payment(Base):
+    """A payment against an instalment, with its bank-transfer receipt, confirmed by the operator."""
+
+    __tablename__ = "contract_payment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), index=True)
+    instalment_id: Mapped[int] = mapped_column(ForeignKey("contract_instalment.id", ondelete="CASCADE"),
+                                               index=True)
+    paid_on: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal]
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("contract_document.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[dt.datetime | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    instalment: Mapped[Instalment] = relationship(lazy="joined")
+    document: Mapped[ContractDocument | None] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ContractEvent(Base):
+    """The registration history a party sees: submissions, decisions, amendments, rescission."""
+
+    __tablename__ = "contract_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(24))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Statement(Base):
+    """An organisation's yearly statement, saved as a snapshot: later rule or contract changes never
+    touch it (they add a :class:`StatementFlag`)."""
+
+    __tablename__ = "contract_statement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    tax_year: Mapped[int] = mapped_column(Integer, index=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    rule_sets: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    contract_ids: Mapped[list[int]] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    flags: Mapped[list[StatementFlag]] = relationship(lazy="selectin", order_by="StatementFlag.id",
+                                                      viewonly=True)
+
+
+class StatementFlag(Base):
+    """A contract of a saved statement changed after the statement was saved: its figures need review."""
+
+    __tablename__ = "contract_statement_flag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("contract_statement.id", ondelete="CASCADE"),
+                                              index=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Disbursement(Base):
+    """A post-subsidy or reward the operator pays from a saved statement, due within 30 working days of
+    the transfer notice ((二十二))."""
+
+    __tablename__ = "contract_disbursement"
+    __table_args__ = (UniqueConstraint("statement_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("contract_statement.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    amount: Mapped[Decimal]
+    notice_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    statement: Mapped[Statement] = relationship(lazy="joined")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+@event.listens_for(Statement, "before_update")
+def _immutable(mapper: Any, connection: Any, target: Any) -> None:
+    raise RuntimeError("saved statements are immutable; save a new one instead")

@@ -1,0 +1,109 @@
+"""Payments recorded against instalments with a bank-transfer receipt, confirmed by the market operator.
+
+Online payment comes with the trading issue; this is the offline (bank transfer) path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import BinaryIO
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from techmarket.accounts.notifications import notify
+from techmarket.contracts import catalogue as cat
+from techmarket.contracts import documents
+from techmarket.contracts.data import money_error
+from techmarket.contracts.models import Contract, Instalment, Payment
+from techmarket.contracts.services import party_user_ids, require_view
+from techmarket.core import audit
+from techmarket.core.actor import Actor
+from techmarket.core.clock import local_today, utcnow
+from techmarket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from techmarket.core.roles import Role
+
+CLOSED = frozenset({cat.Status.REFUSED, cat.Status.RESCINDED, cat.Status.WITHDRAWN, cat.Status.DRAFT})
+
+
+def outstanding(contract: Contract, instalment: Instalment) -> Decimal:
+    """What is still open on an instalment: its amount less payments confirmed or awaiting confirmation."""
+    taken = sum((p.amount for p in contract.payments if p.instalment_id == instalment.id and p.status != "rejected"),
+                Decimal(0))
+    return instalment.amount - taken
+
+
+def record(session: Session, actor: Actor, contract: Contract, *, instalment_id: int | None,
+           paid_on: dt.date | None, amount: Decimal | None, reference: str, filename: str, stream: BinaryIO,
+           instance_path: str, max_bytes: int) -> Payment:
+    """A party records a bank transfer against an instalment, with the receipt as evidence."""
+    require_view(session, actor, contract)
+    if actor.has(Role.REGISTRAR, Role.OPERATOR) and not party_user_ids(session, contract) & {actor.user_id}:
+        raise PermissionDenied(_l("Payments are recorded by the parties; the operator confirms them."))
+    if contract.status in CLOSED:
+        raise Conflict(_l("Payments are recorded for submitted or registered contracts only."))
+    instalment = next((i for i in contract.instalments if i.id == instalment_id), None)
+    errors: dict[str, object] = {}
+    if instalment is None:
+        errors["instalment_id"] = _l("Choose the instalment this payment is for.")
+    if paid_on is None:
+        errors["paid_on"] = _l("Enter the date of the transfer.")
+    elif paid_on > local_today():
+        errors["paid_on"] = _l("The transfer date cannot be in the future.")
+    elif paid_on < contract.signed_on:
+        errors["paid_on"] = _l("The transfer date cannot be before the contract was signed.")
+    if (msg := money_error(amount)) is not None:
+        errors["amount"] = msg
+    elif instalment is not None and amount is not None and amount > outstanding(contract, instalment):
+        errors["amount"] = _l("The instalment has only %(open)s yuan open.",
+                              open=f"{outstanding(contract, instalment):,.2f}")
+    if errors:
+        raise ValidationFailed(_l("Please correct the marked fields."), field_errors=errors)
+    assert instalment is not None and paid_on is not None and amount is not None
+    receipt = documents.add(session, actor, contract, "receipt", filename, stream, instance_path=instance_path,
+                            max_bytes=max_bytes)
+    payment = Payment(contract_id=contract.id, instalment_id=instalment.id, paid_on=paid_on, amount=amount,
+                      reference=reference.strip()[:100], document_id=receipt.id, recorded_by_id=actor.user_id)
+    contract.payments.append(payment)
+    session.flush()
+    audit.record(session, actor, "contract_payment", payment.id, "record", None,
+                 {"contract_id": contract.id, "instalment": instalment.seq, "amount": amount, "paid_on": paid_on})
+    return payment
+
+
+def get(session: Session, payment_id: int) -> Payment:
+    payment = session.get(Payment, payment_id)
+    if payment is None:
+        raise NotFound(_l("No such payment."))
+    return payment
+
+
+def decide(session: Session, actor: Actor, payment: Payment, *, confirm: bool, note: str = "",
+           expected_version: int | None = None) -> Payment:
+    """The operator confirms a payment against its receipt, or rejects it with a reason."""
+    if not actor.has(Role.OPERATOR):
+        raise PermissionDenied(_l("Only the market operator confirms payments."))
+    if payment.status != "pending" or (expected_version is not None and payment.version != expected_version):
+        raise Conflict(_l("This payment was already decided. Reload to see its state."))
+    note = note.strip()
+    if not confirm and not note:
+        raise ValidationFailed(_l("Say why the payment is not confirmed."),
+                               field_errors={"note": _l("Say why the payment is not confirmed.")})
+    before = {"status": payment.status}
+    payment.status = "confirmed" if confirm else "rejected"
+    payment.note, payment.decided_by_id, payment.decided_at = note[:2000], actor.user_id, utcnow()
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict(_l("This payment was already decided. Reload to see its state.")) from exc
+    audit.record(session, actor, "contract_payment", payment.id, payment.status, before,
+                 {"status": payment.status, "note": payment.note})
+    contract = session.get(Contract, payment.contract_id)
+    assert contract is not None
+    kind = "payment_confirmed" if confirm else "payment_rejected"
+    notify(session, party_user_ids(session, contract), kind,
+           {"title": contract.title, "amount": f"{payment.amount:,.2f}", "reason": note[:300]},
+           "contracts.detail", contract_id=contract.id)
+    return payment
