@@ -174,6 +174,9 @@ def _apply(session: Session, contract: Contract, data: ContractData, seller: Org
     contract.non_technical_amount = data.non_technical_amount
     contract.technical_amount = total - data.non_technical_amount
     contract.prefecture_code = seller.division.prefecture_code if seller.division is not None else None
+    if contract.id is not None and contract.parties:
+        contract.parties.clear()  # one party per role: the old rows go before the new ones come
+        session.flush()
     contract.parties = [_party_row(session, p, i) for i, p in enumerate(data.parties())]
     contract.ip_items = [ContractIPItem(ip_kind=i.ip_kind, number=i.number, title=i.title) for i in data.ip_items]
     contract.non_tech_items = [NonTechItem(category=n.category, description=n.description, amount=n.amount)
