@@ -164,3 +164,17 @@ def test_edits_only_while_editable(make):
     services.update(db.session, actor_for(d.seller), contract, contract_data(d, title="修订后的合同名称"))
     db.session.commit()
     assert contract.title == "修订后的合同名称"
+
+
+def test_registrars_hear_of_submissions_and_parties_of_decisions(make):
+    from techmarket.accounts.notifications import Notification
+
+    reg = make.user(Role.REGISTRAR)
+    d = deal(make)
+    contract = submitted(d)
+    kinds = {(n.user_id, n.kind) for n in db.session.scalars(db.select(Notification))}
+    assert (reg.id, "contract_submitted") in kinds
+    registration.approve(db.session, actor_for(reg), contract)
+    db.session.commit()
+    kinds = {(n.user_id, n.kind) for n in db.session.scalars(db.select(Notification))}
+    assert {(d.seller.id, "contract_registered"), (d.buyer.id, "contract_registered")} <= kinds

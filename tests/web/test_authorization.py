@@ -144,6 +144,13 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "thread_id": lambda w, r: MISSING,
     "saved_id": lambda w, r: MISSING,
     "run_id": lambda w, r: MISSING,
+    "contract_id": lambda w, r: MISSING,
+    "document_id": lambda w, r: MISSING,
+    "payment_id": lambda w, r: MISSING,
+    "statement_id": lambda w, r: MISSING,
+    "disbursement_id": lambda w, r: MISSING,
+    "decision": lambda w, r: "confirm",
+    "year": lambda w, r: 2026,
 }
 
 

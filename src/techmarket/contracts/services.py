@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from techmarket.accounts.models import UserRole
+from techmarket.accounts.notifications import notify
 from techmarket.contracts import catalogue as cat
 from techmarket.contracts import workflow
 from techmarket.contracts.data import ContractData, PartyData, validate
@@ -259,6 +260,8 @@ def submit(session: Session, actor: Actor, contract: Contract, *, expected_versi
     event(session, actor, contract, "resubmit" if resubmission else "submit",
           data={"due_on": contract.review_due_on, "expert_review": contract.expert_review})
     audit.record(session, actor, "contract", contract.id, "submit", before, snapshot(contract))
+    notify(session, registrar_ids(session), "contract_submitted", {"title": contract.title},
+           "contracts.detail", contract_id=contract.id)
     return contract
 
 
