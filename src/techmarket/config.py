@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "BEHIND_PROXY": 0,  # number of trusted reverse proxies (nginx: 1)
     "SECURE_COOKIES": "auto",  # auto (on in production) | 1 | 0
     "MAX_UPLOAD_MB": 20,
+    "PDF_FONT": None,  # TTF/OTF/TTC with Chinese glyphs for statement PDFs; default: Noto CJK or WenQuanYi
     # 技术合同登记号: {year}, {prefecture} (the seller's 盟市, 4 digits), {division} (6 digits), {seq} (per year)
     "REGISTRATION_NUMBER_PATTERN": "{year}{prefecture}{seq:06d}",
     "TOKEN_MAX_AGE_HOURS": 48,
