@@ -6,6 +6,8 @@ import click
 from flask.cli import with_appcontext
 
 from techmarket.accounts.notifications import without_mail
+from techmarket.demo.contracts_data import SECOND_REGISTRAR
+from techmarket.demo.contracts_loader import load_contracts
 from techmarket.demo.data import DEMO_PASSWORD, USERS
 from techmarket.demo.loader import load
 from techmarket.extensions import db
@@ -19,10 +21,12 @@ def demo_cli() -> None:
 @demo_cli.command("load")
 @with_appcontext
 def load_command() -> None:
-    """Add the demo organisations, users and listings (safe to run again)."""
+    """Add the demo organisations, users, listings and contracts (safe to run again)."""
     with without_mail(db.session):  # notifications stay in the site; no demo mail leaves it
         created = load(db.session)
+        created["contracts"] = load_contracts(db.session)
         db.session.commit()
     click.echo(f"demo data: {created['users']} users, {created['organisations']} organisations and "
                f"{created['listings']} listings added")
+    click.echo(f"demo contracts: {created['contracts']} added (second registrar {SECOND_REGISTRAR[0]})")
     click.echo(f"demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in USERS))
