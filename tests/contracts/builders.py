@@ -49,7 +49,8 @@ def contract_data(d: Deal, **overrides: Any) -> ContractData:
         buyer=PartyData(role="buyer", credit_code=d.buyer_org.credit_code),
         summary="专利 ZL202010123456.7 的专利权转让",
         non_tech=[NonTechData(category="equipment", amount=Decimal("200000.00"), description="烧结炉")],
-        instalments=[InstalmentData(due_on=signed + dt.timedelta(days=30), amount=(total or Decimal(0)) - Decimal("200000.00")),
+        instalments=[InstalmentData(due_on=signed + dt.timedelta(days=30),
+                                    amount=(total or Decimal(0)) - Decimal("200000.00")),
                      InstalmentData(due_on=signed + dt.timedelta(days=90), amount=Decimal("200000.00"))],
     )
     return replace(data, **overrides)

@@ -30,6 +30,11 @@ NAV_STAFF = [
     ("admin.outbox", _l("Mail outbox"), (Role.OPERATOR,)),
     ("admin.audit_log", _l("Audit log"), (Role.OPERATOR, Role.REGISTRAR)),
     ("calculators.rules", _l("Rule sets"), (Role.OPERATOR,)),
+    ("contracts_admin.queue", _l("Registration queue"), (Role.REGISTRAR, Role.OPERATOR)),
+    ("contracts_admin.search", _l("Contract search"), (Role.REGISTRAR, Role.OPERATOR)),
+    ("contracts_admin.stats", _l("Registration statistics"), (Role.REGISTRAR, Role.OPERATOR)),
+    ("statements.everything", _l("All statements"), (Role.REGISTRAR, Role.OPERATOR)),
+    ("statements.disbursements", _l("Disbursements"), (Role.OPERATOR,)),
 ]
 
 
