@@ -69,6 +69,8 @@ STAFF_ELSEWHERE = {
     "calculators.rule_set",
     "calculators.rule_version",
     "calculators.rule_edit",
+    "statements.everything",
+    "statements.disbursements",
 }
 
 # Pages of one organisation: a signed-in user who is not its member is refused.
