@@ -180,7 +180,7 @@ def test_only_members_save_and_staff_see(make):
     saved = statement.save(db.session, actor_for(d.seller), d.seller_org, YEAR, {transfer.id: COSTS}, label="2026")
     db.session.commit()
     assert statement.get(db.session, actor_for(make.user(Role.REGISTRAR)), saved.id) is saved
-    with pytest.raises(Exception, match="No such statement"):
+    with pytest.raises(Exception, match="该报表不存在"):
         statement.get(db.session, actor_for(d.buyer), saved.id)
     with pytest.raises(PermissionDenied):
         statement.everything(actor_for(d.seller))

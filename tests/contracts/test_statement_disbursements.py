@@ -63,7 +63,7 @@ def test_a_second_submission_is_a_clear_conflict(make, login, monkeypatch):
     # Two requests that both passed the check: the unique constraint decides, the loser is told.
     reread()
     monkeypatch.setattr(statement, "_earlier", lambda session, saved: None)
-    with pytest.raises(Conflict, match="just recorded"):
+    with pytest.raises(Conflict, match="其他人刚刚为该报表登记了拨付"):
         statement.record_disbursement(db.session, actor_for(operator), db.session.get(Statement, saved.id), NOTICE)
     db.session.rollback()
     assert db.session.query(Disbursement).count() == 1
@@ -120,5 +120,5 @@ def test_only_the_operator_and_only_from_an_unflagged_statement_with_a_subsidy(m
     registration.rescind(db.session, actor_for(registrar), db.session.get(Contract, contract_id), reason="解除")
     db.session.commit()
     db.session.expire_all()
-    with pytest.raises(Conflict, match="changed"):
+    with pytest.raises(Conflict, match="发生了变化"):
         statement.record_disbursement(db.session, operator, db.session.get(Statement, saved.id), NOTICE)
