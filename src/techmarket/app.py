@@ -39,8 +39,10 @@ from techmarket.search.cli import search_cli
 from techmarket.search.elastic import backend_from_config
 from techmarket.search.service import SearchService
 from techmarket.web.errors import register_error_handlers
+from techmarket.web.ratelimits import confine_rate_limit_checks
 from techmarket.web.routing import register_converters
 from techmarket.web.security import register_security_headers
+from techmarket.web.sessions import CookieSessionInterface
 from techmarket.web.templating import register_template_helpers
 from techmarket.web.views import init_caches
 
@@ -55,6 +57,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     os.makedirs(app.instance_path, exist_ok=True)
+    app.session_interface = CookieSessionInterface()
     app.config.update(cfg)
     app.config["SECRET_KEY"] = cfg["SECRET_KEY"] or _development_secret(instance)
     app.config["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"] or f"sqlite:///{instance / 'techmarket.db'}"
@@ -83,6 +86,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
+    confine_rate_limit_checks(app, limiter)
     Bootstrap5(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)

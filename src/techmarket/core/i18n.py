@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
+from techmarket.core.visitor import may_be_signed_in
+
 LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
 
 
@@ -14,7 +16,7 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return str(chosen)
-    if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
+    if may_be_signed_in() and current_user.is_authenticated and current_user.language in LANGUAGES:
         return str(current_user.language)
     best = request.accept_languages.best_match(["zh", "en"]) if request else None
     if best == "en":

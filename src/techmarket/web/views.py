@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from techmarket.core.i18n import LANGUAGES
+from techmarket.core.i18n import LANGUAGES, select_locale
 from techmarket.core.microcache import TTLCache
 from techmarket.core.urls import safe_local_path
+from techmarket.core.visitor import may_be_signed_in
 from techmarket.extensions import db
 from techmarket.listings import queries as listing_queries
 from techmarket.orgs import queries as org_queries
+from techmarket.web.pagecache import shared_page
 
 bp = Blueprint("web", __name__)
 
 
 @bp.route("/")
 def home() -> str:
-    if current_user.is_authenticated or session.get("_flashes"):
-        my_orgs = org_queries.orgs_of_user(db.session, current_user.id) if current_user.is_authenticated else []
-        return render_template("web/home.html", figures=_figures(), my_orgs=my_orgs,
-                               listing_counts=_listing_counts())
-    # Visitors who are not signed in all see the same page: rendered once per language every few seconds.
-    cache = current_app.extensions["techmarket.home_cache"]
-    return cache.get_or_set(str(get_locale()), lambda: render_template("web/home.html", figures=_figures(),
-                                                                        my_orgs=[], listing_counts=_listing_counts()))
+    if may_be_signed_in() and current_user.is_authenticated:
+        return render_template("web/home.html", figures=_figures(), listing_counts=_listing_counts(),
+                               my_orgs=org_queries.orgs_of_user(db.session, current_user.id))
+    # Visitors who are not signed in all see the same page: rendered once per language every few seconds,
+    # keyed by the language the page is served in (the same choice Flask-Babel makes for the render).
+    return shared_page(current_app.extensions["techmarket.home_cache"], select_locale(),
+                       lambda: render_template("web/home.html", figures=_figures(), my_orgs=[],
+                                               listing_counts=_listing_counts()))
 
 
 def _figures() -> org_queries.MarketFigures:
@@ -39,11 +43,12 @@ def _listing_counts() -> dict[str, int]:
     return cache.get_or_set("counts", lambda: listing_queries.counts(db.session))
 
 
-def init_caches(app: Flask) -> None:
+def init_caches(app: Flask, clock: Callable[[], float] = time.monotonic) -> None:
+    """(Re)make the home page caches, kept ``HOME_CACHE_SECONDS`` by ``clock``."""
     ttl = float(app.config["HOME_CACHE_SECONDS"])
-    app.extensions["techmarket.home_cache"] = TTLCache[str](ttl)
-    app.extensions["techmarket.figures_cache"] = TTLCache[org_queries.MarketFigures](ttl)
-    app.extensions["techmarket.listing_counts_cache"] = TTLCache[dict[str, int]](ttl)
+    app.extensions["techmarket.home_cache"] = TTLCache[str](ttl, clock=clock)
+    app.extensions["techmarket.figures_cache"] = TTLCache[org_queries.MarketFigures](ttl, clock=clock)
+    app.extensions["techmarket.listing_counts_cache"] = TTLCache[dict[str, int]](ttl, clock=clock)
 
 
 @bp.route("/lang/<code>")
