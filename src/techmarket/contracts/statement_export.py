@@ -124,7 +124,7 @@ def sections(saved: Statement, *, zh: bool, tax_show: Any, sub_show: Any, **_unu
                             number=numbers.get(flag.contract_id, f"#{flag.contract_id}"),
                             action=FLAG_ACTIONS.get(flag.action, flag.action), reason=flag.reason))
     out = [head, Section(_("Registered contracts of the tax year"), [
-        _("Registration number"), _("Title"), _("Type"), _("Role"), _("Registered on"),
+        _("Contract registration number"), _("Title"), _("Type"), _("Role"), _("Date of registration"),
         _("Technical transaction amount")], [
         [numbers[c["id"]], c["title"], cat.type_label(c["type_code"], c["subtype_code"]),
          ", ".join(_role(r) for r in c["roles"]), c["registered_on"],
