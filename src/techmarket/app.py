@@ -21,6 +21,7 @@ from techmarket.accounts.cli import accounts_cli
 from techmarket.accounts.loader import load_user
 from techmarket.blueprints import register_blueprints
 from techmarket.config import PROJECT_ROOT, load_config
+from techmarket.contracts.messages import MESSAGES as CONTRACT_MESSAGES
 from techmarket.core.cli import audit_cli, jobs_cli
 from techmarket.core.db import configure_engine
 from techmarket.core.i18n import select_locale, select_timezone
@@ -99,6 +100,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_listings()
     app.extensions["techmarket.search"] = SearchService(app, es_backend=backend_from_config(app.config))
     notifications.register_messages(LISTING_MESSAGES)
+    notifications.register_messages(CONTRACT_MESSAGES)
     with app.app_context():
         configure_engine(db.engine)
 
