@@ -9,3 +9,18 @@ def test_home_page_shows_real_figures(client, make):
     html = resp.get_data(as_text=True)
     assert "内蒙古科技大市场" in html or "Inner Mongolia Technology Market" in html
     assert 'data-testid="figures"' in html
+
+
+def test_home_page_counts_registered_contracts_only(client, make):
+    import re
+
+    from tests.contracts.builders import contract_data, deal, registered, submitted
+
+    d = deal(make)
+    registered(make, d)
+    submitted(d, contract_data(d, title="尚在审查的合同"))
+    html = client.get("/").get_data(as_text=True)
+    count = re.search(r'data-testid="registered-contracts">(\d+)<', html)
+    assert count is not None and count.group(1) == "1"
+    amount = re.search(r'data-testid="registered-amount">([^<]+)<', html)
+    assert amount is not None and "100.00" in amount.group(1)  # 1,000,000 technical = 100.00 万元

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -27,7 +30,14 @@ def queue(status: str | None = None) -> Select:
         Contract.review_due_on.asc(), Contract.submitted_at.asc(), Contract.id.asc())
 
 
-def registered_count(session: Session) -> int:
-    """Registered contracts (the home page figure)."""
-    return session.scalar(select(func.count(Contract.id)).where(
-        Contract.status == cat.Status.REGISTERED.value)) or 0
+@dataclass(frozen=True)
+class ContractFigures:
+    registered: int
+    technical_amount: Decimal
+
+
+def registered_figures(session: Session) -> ContractFigures:
+    """Registered contracts and their technical transaction amount (the home page figures)."""
+    count, total = session.execute(select(func.count(Contract.id), func.sum(Contract.technical_amount)).where(
+        Contract.status == cat.Status.REGISTERED.value)).one()
+    return ContractFigures(count or 0, Decimal(str(total or 0)).quantize(Decimal("0.01")))

@@ -71,8 +71,9 @@ def search() -> tuple[str, int]:
 def _csv_rows(contracts: Iterator[Contract]) -> Iterator[str]:
     names = {d.code: d.name for d in cq.prefectures(db.session)}
     yield BOM + csv_line([
-        _("Contract registration number"), _("Status"), _("Contract"), _("Type"), _("Seller"), _("Seller's credit code"),
-        _("Buyer"), _("Buyer's credit code"), _("League or city (盟市)"), _("Signed on"), _("Submitted on"),
+        _("Contract registration number"), _("Status"), _("Contract"), _("Type"), _("Seller"),
+        _("Seller's credit code"), _("Buyer"), _("Buyer's credit code"), _("League or city (盟市)"), _("Signed on"),
+        _("Submitted on"),
         _("Date of registration"), _("Total amount (yuan)"), _("Technical transaction amount (yuan)")])
     for c in contracts:
         seller, buyer = c.seller, c.buyer

@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, current_app, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from techmarket.contracts import queries as contract_queries
 from techmarket.core.i18n import LANGUAGES, select_locale
 from techmarket.core.microcache import TTLCache
 from techmarket.core.urls import safe_local_path
@@ -25,12 +26,14 @@ bp = Blueprint("web", __name__)
 def home() -> str:
     if may_be_signed_in() and current_user.is_authenticated:
         return render_template("web/home.html", figures=_figures(), listing_counts=_listing_counts(),
+                               contract_figures=_contract_figures(),
                                my_orgs=org_queries.orgs_of_user(db.session, current_user.id))
     # Visitors who are not signed in all see the same page: rendered once per language every few seconds,
     # keyed by the language the page is served in (the same choice Flask-Babel makes for the render).
     return shared_page(current_app.extensions["techmarket.home_cache"], select_locale(),
                        lambda: render_template("web/home.html", figures=_figures(), my_orgs=[],
-                                               listing_counts=_listing_counts()))
+                                               listing_counts=_listing_counts(),
+                                               contract_figures=_contract_figures()))
 
 
 def _figures() -> org_queries.MarketFigures:
@@ -43,12 +46,19 @@ def _listing_counts() -> dict[str, int]:
     return cache.get_or_set("counts", lambda: listing_queries.counts(db.session))
 
 
+def _contract_figures() -> contract_queries.ContractFigures:
+    cache = current_app.extensions["techmarket.contract_figures_cache"]
+    return cache.get_or_set("contracts", lambda: contract_queries.registered_figures(db.session))
+
+
 def init_caches(app: Flask, clock: Callable[[], float] = time.monotonic) -> None:
     """(Re)make the home page caches, kept ``HOME_CACHE_SECONDS`` by ``clock``."""
     ttl = float(app.config["HOME_CACHE_SECONDS"])
     app.extensions["techmarket.home_cache"] = TTLCache[str](ttl, clock=clock)
     app.extensions["techmarket.figures_cache"] = TTLCache[org_queries.MarketFigures](ttl, clock=clock)
     app.extensions["techmarket.listing_counts_cache"] = TTLCache[dict[str, int]](ttl, clock=clock)
+    app.extensions["techmarket.contract_figures_cache"] = TTLCache[contract_queries.ContractFigures](ttl,
+                                                                                                clock=clock)
 
 
 @bp.route("/lang/<code>")
