@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from techmarket.contracts import catalogue as cat
 from techmarket.contracts import queries, services, workflow
@@ -113,7 +114,7 @@ def detail(contract_id: int) -> str:
     version = str(contract.version)
     payment_form = PaymentForm(formdata=None)
     payment_form.instalment_id.choices = [
-        (i.id, f"{i.seq}. {i.due_on.isoformat()} · ¥{outstanding(contract, i):,.2f}")
+        SelectChoice(str(i.id), f"{i.seq}. {i.due_on.isoformat()} · ¥{outstanding(contract, i):,.2f}")
         for i in contract.instalments if outstanding(contract, i) > 0]
     return render_template(
         "contracts/detail.html", contract=contract, seller=seller, is_party=is_party, registrar=registrar,

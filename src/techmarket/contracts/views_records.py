@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from techmarket.contracts import documents, payments, registration
 from techmarket.contracts.blueprint import actor, bp, visible_contract
@@ -105,7 +106,7 @@ def download_document(contract_id: int, document_id: int) -> Response:
 def record_payment(contract_id: int) -> Response:
     contract = visible_contract(contract_id)
     form = PaymentForm()
-    form.instalment_id.choices = [(i.id, str(i.seq)) for i in contract.instalments]
+    form.instalment_id.choices = [SelectChoice(str(i.id), str(i.seq)) for i in contract.instalments]
     if form.validate_on_submit():
         upload = form.file.data
         submit(form, payments.record, db.session, actor(), contract, instalment_id=form.instalment_id.data,
