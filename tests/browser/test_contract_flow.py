@@ -108,4 +108,31 @@ def test_record_submit_register_certificate(page: Page, browser: Browser, live_a
     expect(page.get_by_test_id("certificate")).to_contain_text("1,800,000.00")
     expect(page.get_by_test_id("certificate")).to_contain_text("1,500,000.00")
     page.screenshot(path=str(SCREENSHOTS / "contract-certificate.png"), full_page=True)
+
+    # The seller computes the year's statement, corrects a bad figure, saves it and downloads it.
+    page.goto(f"{live_server}/statements/")
+    start = page.get_by_test_id("start-form")
+    start.locator("#tax_year").fill(str(local_today().year))
+    start.locator('button[type="submit"]').click()
+    costs = page.locator('[data-testid^="costs-"]').first
+    basis = costs.locator('input[name$="_tax_basis"]')
+    basis.fill("-5")
+    page.get_by_test_id("statement-form").locator('button[value="compute"]').click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    expect(basis).to_have_value("-5")
+    basis.fill("200000")
+    page.get_by_test_id("save-statement").click()
+    expect(page.get_by_test_id("saved-meta")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "statement-saved.png"), full_page=True)
+    with page.expect_download() as xlsx:
+        page.get_by_test_id("xlsx-link").click()
+    target = tmp_path / "statement.xlsx"
+    xlsx.value.save_as(target)
+    assert target.read_bytes()[:2] == b"PK"
+    if page.get_by_test_id("pdf-link").count():
+        with page.expect_download() as pdf_download:
+            page.get_by_test_id("pdf-link").click()
+        pdf_path = tmp_path / "statement.pdf"
+        pdf_download.value.save_as(pdf_path)
+        assert pdf_path.read_bytes()[:5] == b"%PDF-"
     assert not live_app.extensions["browser_test_errors"]
