@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from techmarket.accounts.models import User
 from techmarket.core.clock import utcnow
 from techmarket.core.db import Base
+from techmarket.core.uploads import StoredFileColumns
 from techmarket.listings.models import Listing
 from techmarket.orgs.models import Organisation
 
@@ -158,18 +159,12 @@ class Instalment(Base):
     description: Mapped[str] = mapped_column(String(200), default="")
 
 
-class ContractDocument(Base):
+class ContractDocument(StoredFileColumns, Base):
     __tablename__ = "contract_document"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class Payment(Base):

@@ -10,7 +10,7 @@ import functools
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from techmarket.contracts import catalogue as cat
 from techmarket.contracts.models import Statement
 from techmarket.core.clock import to_local
 from techmarket.core.errors import DomainError
+from techmarket.rulesets.display import as_decimal
 
 #: Tried in this order when ``PDF_FONT`` is not set: (path, face to prefer in a collection).
 SYSTEM_FONTS = (
@@ -78,15 +79,6 @@ def pdf_font(config: Mapping[str, Any]) -> tuple[str, int] | None:
     return None
 
 
-def _num(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-
-
 def _rule_sets(entries: Sequence[Mapping[str, Any]]) -> str:
     return ", ".join(f"{r['name']} v{r['version']}" for r in entries) or "—"
 
@@ -128,7 +120,7 @@ def sections(saved: Statement, *, zh: bool, tax_show: Any, sub_show: Any, **_unu
         _("Technical transaction amount")], [
         [numbers[c["id"]], c["title"], cat.type_label(c["type_code"], c["subtype_code"]),
          ", ".join(_role(r) for r in c["roles"]), c["registered_on"],
-         _num(c["technical_amount"])] for c in res.get("contracts", [])])]
+         as_decimal(c["technical_amount"])] for c in res.get("contracts", [])])]
     if res.get("excluded"):
         out.append(Section(_("Contracts excluded"), [_("Contract"), _("Status"), _("Reason")], [
             [e.get("registration_number") or e["title"], _label(cat.STATUS_LABELS, e["status"]),
@@ -137,7 +129,7 @@ def sections(saved: Statement, *, zh: bool, tax_show: Any, sub_show: Any, **_unu
     if transfer:
         tax = transfer["result"]
         section = Section(_("Technology-transfer income tax exemption (as seller)"), [_("Item"), _("Amount")],
-                          [[tax_show.label(k), _num(tax[k])] for k in TAX_FIGURES],
+                          [[tax_show.label(k), as_decimal(tax[k])] for k in TAX_FIGURES],
                           [_("Citations: %(c)s", c=_cites(tax["citations"])),
                            _("Rule sets: %(r)s", r=_rule_sets(tax["rule_sets"]))])
         section.rows.append([tax_show.label("cit_rate"), tax_show.text("cit_rate", tax["cit_rate"])])
@@ -145,13 +137,14 @@ def sections(saved: Statement, *, zh: bool, tax_show: Any, sub_show: Any, **_unu
         out.append(Section(_("Gain per contract"), [
             _("Contract"), _("Kind"), _("Qualifies"), _("Technology income"), _("Cost"), _("Related taxes"),
             _("Period expenses"), _("Gain")], [
-            [c["id"], tax_show.text("kind", c["kind"]), _yes(c["qualifies"]), _num(c["technology_income"]),
-             _num(c["cost"]), _num(c["related_taxes"]), _num(c["period_expenses"]), _num(c["gain"])]
+            [c["id"], tax_show.text("kind", c["kind"]), _yes(c["qualifies"]), as_decimal(c["technology_income"]),
+             as_decimal(c["cost"]), as_decimal(c["related_taxes"]), as_decimal(c["period_expenses"]),
+             as_decimal(c["gain"])]
             for c in tax["contracts"]],
             [f"{c['id']}: " + "; ".join(tax_show.message(r) for r in c["reasons"] if not r["met"])
              for c in tax["contracts"] if not c["qualifies"]]))
         out.append(Section(_("How the exemption was computed"), [_("Step"), _("Formula"), _("Amount")], [
-            [tax_show.step_label(s), s["formula"], _num(s["amount"])] for s in tax["steps"]],
+            [tax_show.step_label(s), s["formula"], as_decimal(s["amount"])] for s in tax["steps"]],
             [tax_show.message(w) for w in tax.get("warnings", [])], widths=(34, 46, 20)))
     subs = res.get("subsidies", [])
     if subs:
@@ -162,18 +155,18 @@ def sections(saved: Statement, *, zh: bool, tax_show: Any, sub_show: Any, **_unu
         used = {(r["name"], r["version"]): r for s in subs for r in s["result"]["rule_sets"]}
         notes += [_("Rule sets: %(r)s", r=_rule_sets(list(used.values())))]
         rows = [[numbers.get(s["contract_id"], s["contract_id"]), _role(s["role"]),
-                 s["result"]["claim_year"], _num(s["amount"]), _yes(s["result"]["eligible"]),
+                 s["result"]["claim_year"], as_decimal(s["amount"]), _yes(s["result"]["eligible"]),
                  "; ".join(sub_show.message(r) for r in s["result"]["reasons"] if not r["met"]) or "—",
-                 _num(s["result"]["subsidy"])] for s in subs]
-        rows += [[_("Total"), _role(r), "", "", "", "", _num(totals[r])]
-                 for r in ("buyer", "seller", "agency") if _num(totals[r])]
-        rows.append([_("Total"), "", "", "", "", "", _num(totals["total"])])
+                 as_decimal(s["result"]["subsidy"])] for s in subs]
+        rows += [[_("Total"), _role(r), "", "", "", "", as_decimal(totals[r])]
+                 for r in ("buyer", "seller", "agency") if as_decimal(totals[r])]
+        rows.append([_("Total"), "", "", "", "", "", as_decimal(totals["total"])])
         out.append(Section(_("Technology-transaction post-subsidy"), [
             _("Contract"), _("Role"), _("Claim year"), _("Amount counted"), _("Eligible"), _("Conditions not met"),
             _("Subsidy")], rows, notes))
     att = res.get("attribution", {})
     out.append(Section(_("Broker and agency attribution"), [_("Role"), _("Contracts"), _("Technical amount")], [
-        [_role(r), att.get(r, {}).get("count", 0), _num(att.get(r, {}).get("amount"))]
+        [_role(r), att.get(r, {}).get("count", 0), as_decimal(att.get(r, {}).get("amount"))]
         for r in ("broker", "agency")], [_("Citation: %(c)s", c=att.get("citation", {}).get("clause", "(十一)"))]))
     out.append(Section(_("Citations"), [_("Clause"), _("Text")],
                        [[c["clause"], c["text"]] for c in res.get("citations", [])], widths=(28, 72)))

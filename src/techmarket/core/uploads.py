@@ -5,6 +5,7 @@ Shared by every domain that takes documents (listing attachments, contract docum
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import re
@@ -14,7 +15,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
 
+from techmarket.core.clock import utcnow
 from techmarket.core.errors import ValidationFailed
 
 TYPES = {
@@ -60,6 +64,17 @@ def storage_dir(instance_path: str) -> Path:
 
 def path_for(instance_path: str, sha256: str) -> Path:
     return storage_dir(instance_path) / sha256[:2] / sha256
+
+
+class StoredFileColumns:
+    """The columns of a row that stands for a stored upload (listing attachments, contract documents)."""
+
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 @dataclass(frozen=True)

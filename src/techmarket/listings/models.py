@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from techmarket.accounts.models import User
 from techmarket.core.clock import utcnow
 from techmarket.core.db import Base
+from techmarket.core.uploads import StoredFileColumns
 from techmarket.orgs.models import Division, Organisation
 
 
@@ -111,17 +112,11 @@ class IPItem(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
 
 
-class Attachment(Base):
+class Attachment(StoredFileColumns, Base):
     __tablename__ = "attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("listing.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class Revision(Base):

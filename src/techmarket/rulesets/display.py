@@ -59,7 +59,8 @@ RATE_KEYS = frozenset({"reduced_rate", "cit_rate", "relief_share", "rate", "inte
                        "uplift", "min_intensity"})
 
 
-def _decimal(value: Any) -> Decimal | None:
+def as_decimal(value: Any) -> Decimal | None:
+    """A number from a JSON-ready breakdown (a string, int or float), or None for anything else."""
     if isinstance(value, bool) or value is None:
         return None
     try:
@@ -70,7 +71,7 @@ def _decimal(value: Any) -> Decimal | None:
 
 def money(value: Any, zh: bool, compact: bool = False) -> str:
     """Yuan with thousands separators; in Chinese also in 万元 (unless ``compact``, for table cells)."""
-    amount = _decimal(value)
+    amount = as_decimal(value)
     if amount is None:
         return str(value)
     text = f"{amount:,.2f}"
@@ -83,7 +84,7 @@ def money(value: Any, zh: bool, compact: bool = False) -> str:
 
 
 def rate(value: Any) -> str:
-    number = _decimal(value)
+    number = as_decimal(value)
     if number is None:
         return str(value)
     percent = (number * 100).normalize()
@@ -91,7 +92,7 @@ def rate(value: Any) -> str:
 
 
 def number(value: Any) -> str:
-    amount = _decimal(value)
+    amount = as_decimal(value)
     if amount is None or isinstance(value, int):
         return str(value)
     return f"{amount:,.2f}" if amount.as_tuple().exponent == -2 else str(value)  # type: ignore[operator]
@@ -173,7 +174,7 @@ class Presenter:
     @staticmethod
     def is_number(value: Any) -> bool:
         """A number (amounts are strings in the breakdown): right-aligned in tables."""
-        return not isinstance(value, bool) and _decimal(value) is not None
+        return not isinstance(value, bool) and as_decimal(value) is not None
 
     @classmethod
     def is_table(cls, value: Any) -> bool:
