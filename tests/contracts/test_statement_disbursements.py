@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from techmarket.accounts.services import actor_for
-from techmarket.contracts import registration, statement
+from techmarket.contracts import disbursements, registration, statement
 from techmarket.contracts.models import Contract, Disbursement, Statement
 from techmarket.core.errors import Conflict, PermissionDenied, ValidationFailed
 from techmarket.core.roles import Role
@@ -62,9 +62,9 @@ def test_a_second_submission_is_a_clear_conflict(make, login, monkeypatch):
     assert again.status_code == 409 and f"#{saved.id}" in again.text
     # Two requests that both passed the check: the unique constraint decides, the loser is told.
     reread()
-    monkeypatch.setattr(statement, "_earlier", lambda session, saved: None)
+    monkeypatch.setattr(disbursements, "_earlier", lambda session, saved: None)
     with pytest.raises(Conflict, match="其他人刚刚为该报表登记了拨付"):
-        statement.record_disbursement(db.session, actor_for(operator), db.session.get(Statement, saved.id), NOTICE)
+        disbursements.record_disbursement(db.session, actor_for(operator), db.session.get(Statement, saved.id), NOTICE)
     db.session.rollback()
     assert db.session.query(Disbursement).count() == 1
 
@@ -72,8 +72,8 @@ def test_a_second_submission_is_a_clear_conflict(make, login, monkeypatch):
 def test_overdue_first_days_left_and_marking_paid(make, login):
     old, new = buyer_statement(make), buyer_statement(make)
     operator = make.operator()
-    late = statement.record_disbursement(db.session, actor_for(operator), old, NOTICE)
-    fresh = statement.record_disbursement(db.session, actor_for(operator), new, TODAY)
+    late = disbursements.record_disbursement(db.session, actor_for(operator), old, NOTICE)
+    fresh = disbursements.record_disbursement(db.session, actor_for(operator), new, TODAY)
     db.session.commit()
     assert fresh.due_provisional == add_working_days(TODAY, 30)[1]
     client = login(operator)
@@ -82,7 +82,7 @@ def test_overdue_first_days_left_and_marking_paid(make, login):
     assert order == [late.id, fresh.id]
     assert late.due_on < TODAY
     assert "table-danger" in html.split(f'data-testid="disbursement-{late.id}"')[0][-200:]
-    assert statement.days_left(fresh, TODAY) == 30  # counted from today's notice
+    assert disbursements.days_left(fresh, TODAY) == 30  # counted from today's notice
 
     url = f"/statements/disbursements/{late.id}/paid"
     resp = client.post(url, data={"paid_on": TODAY.isoformat(), "version": str(late.version)})
@@ -100,13 +100,13 @@ def test_only_the_operator_and_only_from_an_unflagged_statement_with_a_subsidy(m
     saved = buyer_statement(make)
     registrar = make.user(Role.REGISTRAR)
     with pytest.raises(PermissionDenied):
-        statement.record_disbursement(db.session, actor_for(registrar), saved, NOTICE)
+        disbursements.record_disbursement(db.session, actor_for(registrar), saved, NOTICE)
     client = login(registrar)
     resp = client.post("/statements/disbursements", data={"statement_id": saved.id, "notice_on": NOTICE.isoformat()})
     assert resp.status_code == 403
     operator = actor_for(make.operator())
     with pytest.raises(ValidationFailed):
-        statement.record_disbursement(db.session, operator, saved, TODAY + dt.timedelta(days=1))
+        disbursements.record_disbursement(db.session, operator, saved, TODAY + dt.timedelta(days=1))
 
     d = deal(make)
     registered(make, d)
@@ -114,11 +114,11 @@ def test_only_the_operator_and_only_from_an_unflagged_statement_with_a_subsidy(m
     db.session.commit()
     assert statement.subsidy_total(unpaid) == 0
     with pytest.raises(ValidationFailed):
-        statement.record_disbursement(db.session, operator, unpaid, NOTICE)
+        disbursements.record_disbursement(db.session, operator, unpaid, NOTICE)
 
     contract_id = saved.contract_ids[0]
     registration.rescind(db.session, actor_for(registrar), db.session.get(Contract, contract_id), reason="解除")
     db.session.commit()
     db.session.expire_all()
     with pytest.raises(Conflict, match="发生了变化"):
-        statement.record_disbursement(db.session, operator, db.session.get(Statement, saved.id), NOTICE)
+        disbursements.record_disbursement(db.session, operator, db.session.get(Statement, saved.id), NOTICE)

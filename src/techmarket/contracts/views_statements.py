@@ -17,6 +17,7 @@ from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectFi
 from wtforms.validators import DataRequired, Length, Optional
 
 from techmarket.accounts.models import User
+from techmarket.contracts import disbursements as payouts
 from techmarket.contracts import statement, statement_export
 from techmarket.contracts.blueprint import actor, bp, console, paging, statements  # noqa: F401
 from techmarket.contracts.models import Statement
@@ -147,7 +148,7 @@ def compute(org_id: int, year: int) -> str | Response | tuple[str, int]:
 @login_required
 def detail(statement_id: int) -> str:
     saved = statement.get(db.session, actor(), statement_id)
-    disbursement = statement.disbursement_of(db.session, saved)
+    disbursement = payouts.disbursement_of(db.session, saved)
     form = None
     if actor().is_operator and disbursement is None and statement.subsidy_total(saved) > 0:
         form = DisbursementForm(formdata=None, statement_id=saved.id)
@@ -183,13 +184,13 @@ def everything() -> str:
 @statements.route("/disbursements", methods=["GET", "POST"])
 @login_required
 def disbursements() -> str | Response | tuple[str, int]:
-    rows = statement.disbursements(actor())
+    rows = payouts.disbursements(actor())
     form = DisbursementForm()
     if form.validate_on_submit():
         saved = db.session.get(Statement, form.statement_id.data)
         if saved is None:
             form.statement_id.errors = [*form.statement_id.errors, _("No such statement.")]
-        elif submit(form, statement.record_disbursement, db.session, actor(), saved, form.notice_on.data):
+        elif submit(form, payouts.record_disbursement, db.session, actor(), saved, form.notice_on.data):
             db.session.commit()
             flash(_("The disbursement was recorded with its deadline."), "success")
             return redirect(url_for("statements.disbursements"))
@@ -198,19 +199,19 @@ def disbursements() -> str | Response | tuple[str, int]:
     paid_forms = {d.id: PaidForm(formdata=None, version=d.version, paid_on=today) for d in page.items if not d.paid_on}
     status = 400 if request.method == "POST" else 200
     return render_template("contracts/statements/disbursements.html", page=page, form=form, paid_forms=paid_forms,
-                           today=today, days_left=statement.days_left), status
+                           today=today, days_left=payouts.days_left), status
 
 
 @statements.route("/disbursements/<int:disbursement_id>/paid", methods=["POST"])
 @login_required
 def paid(disbursement_id: int) -> Response:
-    row = statement.get_disbursement(db.session, actor(), disbursement_id)
+    row = payouts.get_disbursement(db.session, actor(), disbursement_id)
     form = PaidForm()
     if not form.validate_on_submit():
         flash(_("Enter the date the funds were passed on."), "danger")
         return redirect(url_for("statements.disbursements"))
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
-    statement.mark_paid(db.session, actor(), row, form.paid_on.data, expected_version=version)
+    payouts.mark_paid(db.session, actor(), row, form.paid_on.data, expected_version=version)
     db.session.commit()
     flash(_("The disbursement was marked as paid on %(day)s.", day=form.paid_on.data.isoformat()), "success")
     return redirect(url_for("statements.disbursements"))
