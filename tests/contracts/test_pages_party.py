@@ -152,3 +152,16 @@ def test_payment_with_receipt_confirmed_by_operator(make, signin):
     assert resp.status_code == 302
     db.session.expire_all()
     assert db.session.get(Contract, contract.id).confirmed_paid == 500000
+
+
+def test_the_operator_finds_payments_to_confirm(make, signin):
+    d = deal(make)
+    contract = registered(make, d)
+    buyer = signin(d.buyer)
+    buyer.post(f"/contracts/{contract.id}/payments", data={
+        "instalment_id": str(contract.instalments[0].id), "paid_on": local_today().isoformat(), "amount": "10万",
+        "reference": "BANK-XYZ-42", "file": (io.BytesIO(PDF), "回单.pdf")}, content_type="multipart/form-data")
+    page = signin(make.user(Role.OPERATOR)).get("/admin/contracts/payments").get_data(as_text=True)
+    assert "BANK-XYZ-42" in page and contract.title in page
+    assert signin(make.user(Role.REGISTRAR)).get("/admin/contracts/payments").status_code == 403
+    assert buyer.get("/admin/contracts/payments").status_code == 403

@@ -33,6 +33,7 @@ NAV_STAFF = [
     ("contracts_admin.queue", _l("Registration queue"), (Role.REGISTRAR, Role.OPERATOR)),
     ("contracts_admin.search", _l("Contract search"), (Role.REGISTRAR, Role.OPERATOR)),
     ("contracts_admin.stats", _l("Registration statistics"), (Role.REGISTRAR, Role.OPERATOR)),
+    ("contracts_admin.payments", _l("Payments to confirm"), (Role.OPERATOR,)),
     ("statements.everything", _l("All statements"), (Role.REGISTRAR, Role.OPERATOR)),
     ("statements.disbursements", _l("Disbursements"), (Role.OPERATOR,)),
 ]
