@@ -100,13 +100,22 @@ def test_two_character_words(corpus: Harness) -> None:
     assert corpus.search("储能").total == 4
 
 
+def test_a_domain_term_that_jieba_cuts_across_words(corpus: Harness) -> None:
+    # 1 is titled 大规模储能电站…: jieba cuts it 大规模 + 储能电站, hiding the dictionary term 大规模储能.
+    assert corpus.ids("大规模储能") == [1]
+    assert corpus.ids('"大规模储能"') == [1]
+    assert corpus.ids("大规模储能电站") == [1]
+    assert corpus.ids('"大规模储能电站"') == [1]  # the phrase's words stay consecutive
+    assert corpus.ids('"储能电站与光伏电池"') == [1]
+
+
 def test_mixed_chinese_and_latin_and_synonyms(corpus: Harness) -> None:
     assert corpus.ids("PEM电解槽") == [2]
     assert corpus.ids("质子交换膜电解槽") == [2]  # synonym of PEM电解槽
     assert corpus.found("pem") == {2, 14}
     assert corpus.found("CCUS") == {3, 4}
     assert corpus.found("碳捕集利用与封存") == {3, 4}  # CCUS = 碳捕集利用与封存
-    assert corpus.found("锂电") == {5, 7}  # 锂电 = 锂离子电池
+    assert corpus.found("锂电") == {1, 5, 7}  # 锂电 = 锂离子电池 = 锂电池 (in 1: 磷酸铁锂电池, cut 磷酸铁锂 + 电池)
 
 
 def test_full_width_characters(corpus: Harness) -> None:

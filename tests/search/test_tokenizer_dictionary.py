@@ -63,6 +63,32 @@ def test_a_longer_term_also_yields_the_dictionary_terms_inside_it() -> None:
     assert "风力发电" in TOKENIZER.tokens("风力发电机组")
 
 
+def test_a_domain_term_across_words_is_a_token_too() -> None:
+    # jieba cuts 大规模储能电站 as 大规模 + 储能电站 (both words): the term 大规模储能 spans the two.
+    assert TOKENIZER.words("大规模储能电站") == ["大规模", "储能电站"]
+    assert "大规模储能" in TOKENIZER.tokens("大规模储能电站建设")
+    assert "锂电池" in TOKENIZER.tokens("磷酸铁锂电池")
+    flow, spanning = TOKENIZER.cut("大规模储能电站与光伏电池")
+    assert spanning == ["大规模储能"]
+    assert flow[-3:] == ["储能电站", "光伏", "电池"]  # kept apart: the words around it stay consecutive
+    assert TOKENIZER.tokens("大规模储能电站与光伏电池") == flow + spanning
+
+
+@pytest.mark.parametrize("text", [
+    "大规模储能电站与光伏电池", "全钒液流电池储能系统，风光储一体化", "高效PEM电解槽制氢系统 email AI芯片",
+    "马铃薯脱毒种薯繁育，脱毒苗组培与原种扩繁。", "Near-field 通信 AND 测试 (OR) 平台: \"引号\" * 星号", "",
+])
+def test_the_flow_is_jiebas_search_cut(text: str) -> None:
+    """The flow is jieba's cut_for_search in order, with mixed-word parts and nested terms added after their
+    word (and punctuation and stop words left out)."""
+    tk = TOKENIZER.load()
+    flow, _ = TOKENIZER.cut(text)
+    expected = [t.strip() for t in tk.cut_for_search(normalise(text))]
+    expected = [t for t in expected if t and any(ch.isalnum() for ch in t) and t not in {"的", "与", "and", "or"}]
+    rest = iter(flow)
+    assert all(any(t == f for f in rest) for t in expected), (expected, flow)  # a subsequence of the flow
+
+
 def test_latin_words_are_not_split_by_short_latin_terms() -> None:
     tokens = TOKENIZER.tokens("email maintain basic AI芯片")
     assert {"email", "maintain", "basic", "ai", "芯片"} <= set(tokens)

@@ -29,12 +29,17 @@ def parse(raw: str | None) -> ParsedQuery:
     text = text[:MAX_QUERY_CHARS]
     terms: list[Term] = []
     for phrase in _PHRASE.findall(text):
-        tokens = tuple(TOKENIZER.tokens(phrase))
-        if len(tokens) > 1:
-            # The phrase's index tokens in order: every backend matches them as consecutive positions.
+        words = TOKENIZER.words(phrase)
+        flow, _spanning = TOKENIZER.cut(phrase)
+        if len(words) == 1:  # one quoted word is that word (and its synonyms)
+            terms.append(Term(alternatives=TOKENIZER.expand(words[0]), text=phrase))
+        elif len(flow) > 1:
+            # The phrase's tokens in order (without the domain terms that span its words, which a text
+            # keeps apart): every backend matches them as consecutive positions.
+            tokens = tuple(flow)
             terms.append(Term(alternatives=frozenset(tokens), phrase=tokens, text=phrase))
-        elif tokens:
-            terms.append(Term(alternatives=TOKENIZER.expand(tokens[0]), text=phrase))
+        elif flow:
+            terms.append(Term(alternatives=TOKENIZER.expand(flow[0]), text=phrase))
     rest = _PHRASE.sub(" ", text)
     seen = {a for t in terms for a in t.alternatives}
     for word in TOKENIZER.words(rest):

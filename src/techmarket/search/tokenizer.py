@@ -2,6 +2,16 @@
 
 Text is normalised first (NFKC: full-width letters and digits become ASCII; Latin lower-cased), then cut.
 Backends store the space-joined tokens; queries are cut the same way.
+
+Index tokens are jieba's search-mode cut (each word of the precise cut, preceded by the dictionary words
+of two and three characters inside it), plus the domain terms jieba's segmentation hides:
+
+* a domain term of four or more characters *inside* a longer word (液流电池 in 全钒液流电池), after that word;
+* a domain term of three or more characters *across* words (大规模储能 in 大规模储能电站, which jieba cuts
+  大规模 + 储能电站 because 储能电站 is a word too; 锂电池 in 磷酸铁锂 + 电池), after all the words of the text, so
+  that the words around it stay consecutive for phrases.
+
+So a query for a domain term finds every text that contains it, whatever the words around it.
 """
 
 from __future__ import annotations
@@ -24,6 +34,8 @@ _MIXED = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]+")
 MAX_TOKEN_LEN = 40
 _LATIN = re.compile(r"[a-z0-9]+")
 _NESTED_MIN = 4
+_SPANNING_MIN = 3
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def normalise(text: str) -> str:
@@ -40,6 +52,8 @@ class Tokenizer:
         self.terms: list[str] = []
         self._nested: frozenset[str] = frozenset()
         self._nested_max = 0
+        self._by_first: dict[str, tuple[str, ...]] = {}  # Chinese domain terms by first character, longest first
+        self._first = re.compile("(?!)")  # any first character of those terms
 
     def load(self) -> jieba.Tokenizer:
         if self._jieba is not None:
@@ -59,24 +73,82 @@ class Tokenizer:
                         tk.add_word(term, freq=20000)
                 self._nested = frozenset(t for t in known if len(t) >= _NESTED_MIN)
                 self._nested_max = max((len(t) for t in self._nested), default=0)
+                by_first: dict[str, list[str]] = {}
+                for term in known:
+                    if len(term) >= _SPANNING_MIN and _HAN.fullmatch(term):
+                        by_first.setdefault(term[0], []).append(term)
+                self._by_first = {c: tuple(sorted(ts, key=len, reverse=True)) for c, ts in by_first.items()}
+                self._first = re.compile("[" + "".join(sorted(by_first)) + "]")
                 self._jieba = tk
         return self._jieba
 
     def tokens(self, text: str) -> list[str]:
-        """Index tokens of ``text`` (words and their sub-words), in order, without punctuation or stop words."""
+        """Index tokens of ``text``: its words and their sub-words in order, without punctuation or stop
+        words, then the domain terms that span words (see :meth:`cut`)."""
+        flow, spanning = self.cut(text)
+        return flow + spanning
+
+    def cut(self, text: str) -> tuple[list[str], list[str]]:
+        """The tokens of ``text`` in order (jieba's search-mode cut, plus mixed-word parts and domain terms
+        nested in a word, after it), and apart the domain terms that span words.
+
+        Spanning terms stay out of the flow: inserted between two words they would keep those words from
+        being consecutive, and whether a term spans words depends on the text around it, so a quoted phrase
+        matches the flow only (:func:`techmarket.search.query.parse`)."""
         tk = self.load()
-        out = []
-        for tok in tk.cut_for_search(normalise(text)):
-            tok = tok.strip()
-            if tok and _WORD.search(tok) and tok not in _STOP and len(tok) <= MAX_TOKEN_LEN:
-                out.append(tok)
-                # A mixed word (pem电解槽) can also be found by its Latin and its Chinese part.
-                parts = _MIXED.findall(tok)
-                if len(parts) > 1:
-                    out.extend(p for p in parts if p not in _STOP)
-                if len(tok) > _NESTED_MIN:
-                    out.extend(self._nested_terms(tok))
-        return out
+        norm = normalise(text)
+        words = list(tk.cut(norm))
+        freq = tk.FREQ
+        out: list[str] = []
+        for w in words:
+            # jieba's cut_for_search, word by word: the same tokens in the same order.
+            if len(w) > 2:
+                out.extend(self._accepted(w[i:i + 2]) for i in range(len(w) - 1) if freq.get(w[i:i + 2]))
+            if len(w) > 3:
+                out.extend(self._accepted(w[i:i + 3]) for i in range(len(w) - 2) if freq.get(w[i:i + 3]))
+            self._add_word(out, w)
+        return [t for t in out if t], self._spanning_terms(norm, words)
+
+    def _accepted(self, tok: str) -> str:
+        """``tok`` when it is an index token, else an empty string (dropped by :meth:`tokens`)."""
+        tok = tok.strip()
+        ok = tok and _WORD.search(tok) and tok not in _STOP and len(tok) <= MAX_TOKEN_LEN
+        return tok if ok else ""
+
+    def _add_word(self, out: list[str], word: str) -> None:
+        tok = self._accepted(word)
+        if not tok:
+            return
+        out.append(tok)
+        # A mixed word (pem电解槽) can also be found by its Latin and its Chinese part.
+        parts = _MIXED.findall(tok)
+        if len(parts) > 1:
+            out.extend(p for p in parts if p not in _STOP)
+        if len(tok) > _NESTED_MIN:
+            out.extend(self._nested_terms(tok))
+
+    def _spanning_terms(self, text: str, words: list[str]) -> list[str]:
+        """Chinese domain terms of three or more characters that cross a word boundary, in text order
+        (大规模储能 in 大规模 + 储能电站)."""
+        if len(words) < 2:
+            return []
+        word_at: list[int] = []  # character position -> index of its word
+        for k, w in enumerate(words):
+            word_at.extend([k] * len(w))
+        if len(word_at) != len(text):  # jieba keeps every character; if not, add nothing rather than guess
+            return []
+        found: list[str] = []
+        for run in _HAN.finditer(text):
+            start, end = run.span()
+            if word_at[start] == word_at[end - 1]:
+                continue  # one word: its domain terms are its sub-words and nested terms
+            for hit in self._first.finditer(text, start, end):
+                i = hit.start()
+                for term in self._by_first[text[i]]:
+                    j = i + len(term)
+                    if j <= end and word_at[i] != word_at[j - 1] and text.startswith(term, i):
+                        found.append(term)
+        return found
 
     def _nested_terms(self, tok: str) -> list[str]:
         """Dictionary terms of four or more characters inside a longer word (液流电池 in 全钒液流电池):
