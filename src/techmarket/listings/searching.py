@@ -15,13 +15,14 @@ from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload
 from werkzeug.datastructures import MultiDict
 
 from techmarket.listings.constants import FIELDS, KIND_LABELS, MATURITY, MAX_AMOUNT, TRANSACTION_MODES, Status
 from techmarket.listings.data import parse_amount
 from techmarket.listings.models import Listing
 from techmarket.listings.queries import prefectures
+from techmarket.orgs.models import Organisation
 from techmarket.search.documents import FACETS, SearchResult
 from techmarket.search.highlight import highlight
 from techmarket.search.params import SearchParams, SearchSpec, parse_args
@@ -105,7 +106,12 @@ def load_hits(session: Session, result: SearchResult, params: SearchParams) -> l
     ids = [h.object_id for h in result.hits]
     if not ids:
         return []
-    rows = session.scalars(select(Listing).where(Listing.id.in_(ids), Listing.status == Status.PUBLISHED))
+    # A hit shows its listing's card (its organisation's name, its division, its fields), not its IP items,
+    # attachments or the organisation's division: those load only if something asks for them.
+    stmt = (select(Listing).where(Listing.id.in_(ids), Listing.status == Status.PUBLISHED)
+            .options(lazyload(Listing.ip_items), lazyload(Listing.attachments),
+                     joinedload(Listing.organisation).lazyload(Organisation.division)))
+    rows = session.scalars(stmt)
     by_id = {row.id: row for row in rows}
     words = highlight_words(params.parsed)
     return [ListingHit(listing=by_id[h.object_id], score=h.score,

@@ -40,8 +40,10 @@ def _es() -> ElasticsearchBackend | None:
 @click.option("--type", "type_name", metavar="TYPE", help="Only this indexed type (e.g. listing); default all.")
 @click.option("--target", type=click.Choice(["all", "database", "elasticsearch"]), default="all", show_default=True,
               help="Which index to rebuild.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes that tokenise the database index (default: one per core for a large rebuild).")
 @with_appcontext
-def reindex(type_name: str | None, target: str) -> None:
+def reindex(type_name: str | None, target: str, workers: int | None) -> None:
     """Rebuild the database index and, when configured, Elasticsearch (new index, atomic alias swap)."""
     es = _es()
     session = db.session()
@@ -51,7 +53,7 @@ def reindex(type_name: str | None, target: str) -> None:
         total = indexing.count_public(session, indexed)
         if target in ("all", "database"):
             with click.progressbar(length=total, label=f"{indexed.name}: database index") as bar:
-                written = indexing.rebuild_database(session, indexed, bar.update)
+                written = indexing.rebuild_database(session, indexed, bar.update, workers=workers)
             session.commit()
             click.echo(f"{indexed.name}: database index rebuilt with {written} document(s)")
         if target in ("all", "elasticsearch") and es is not None:

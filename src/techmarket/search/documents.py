@@ -68,3 +68,4 @@ class SearchResult:
     match_any: bool = False
     backend: str = ""
     degraded: bool = False  # answered by the fallback backend because the configured one failed
+    facets_exact: bool = True  # False: counted on a sample of a very large result set and scaled (about)

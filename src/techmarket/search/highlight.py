@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -18,13 +19,9 @@ def highlight(text: str, words: list[str], *, window: int | None = None) -> Mark
     folded = _fold(text)
     if len(folded) != len(text):  # NFKC changed lengths (rare ligatures): mark nothing rather than misplace
         folded = text.lower()
-    spans: list[tuple[int, int]] = []
-    for w in words:
-        if not w:
-            continue
-        for m in re.finditer(re.escape(w), folded):
-            spans.append((m.start(), m.end()))
-    spans = _merge(sorted(spans))
+    pattern = _pattern(tuple(words))
+    spans = [] if pattern is None else [(m.start(), m.start() + len(m.group(1))) for m in pattern.finditer(folded)]
+    spans = _merge(spans)
     start, end = 0, len(text)
     if window is not None and len(text) > window:
         first = spans[0][0] if spans else 0
@@ -43,6 +40,16 @@ def highlight(text: str, words: list[str], *, window: int | None = None) -> Mark
     if end < len(text):
         out.append("…")
     return Markup("".join(out))  # noqa: S704 - every piece of user text above is escaped
+
+
+@lru_cache(maxsize=256)
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Every occurrence of any word, overlapping ones included: at each position the longest word that
+    starts there (a lookahead, so the scan moves on by one character)."""
+    alternatives = sorted({w for w in words if w}, key=len, reverse=True)
+    if not alternatives:
+        return None
+    return re.compile("(?=(" + "|".join(re.escape(w) for w in alternatives) + "))")
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from techmarket.core.clock import utcnow
-from techmarket.search import registry
+from techmarket.search import registry, token_pool
 from techmarket.search.backend import SearchUnavailable
 from techmarket.search.database import DatabaseBackend
 from techmarket.search.elastic import ElasticsearchBackend
@@ -23,6 +24,7 @@ from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
 from techmarket.search.registry import IndexedType
 
 Progress = Callable[[int], None]
+BULK_CACHE_KIB = 128 * 1024
 
 
 def _nothing(n: int) -> None:
@@ -47,26 +49,54 @@ def count_public(session: Session, indexed: IndexedType) -> int:
     return session.scalar(select(func.count()).select_from(stmt)) or 0
 
 
-def _documents(indexed: IndexedType, chunk: list[Any]) -> list[Any]:
-    return [indexed.to_document(obj) for obj in chunk if indexed.is_public(obj)]
-
-
 # -- rebuilding ----------------------------------------------------------------------------------------
 
-def rebuild_database(session: Session, indexed: IndexedType, progress: Progress = _nothing) -> int:
+def rebuild_database(session: Session, indexed: IndexedType, progress: Progress = _nothing, *,
+                     workers: int | None = None) -> int:
     """Replace the type's database index with every public object, in the caller's transaction (readers
-    see the old index until the caller commits)."""
+    see the old index until the caller commits).
+
+    Pipelined: while worker processes tokenise one batch (:mod:`techmarket.search.token_pool`), this process
+    loads the next batch from the database and writes the previous one. ``workers``: tokenising processes
+    (default: one per core for a large rebuild, none for a small one)."""
     doc_ids = select(SearchDocument.id).where(SearchDocument.doc_type == indexed.name)
-    session.execute(delete(SearchTag).where(SearchTag.document_id.in_(doc_ids)))
-    session.execute(delete(SearchDocument).where(SearchDocument.doc_type == indexed.name))
+    session.execute(delete(SearchTag.__table__).where(SearchTag.document_id.in_(doc_ids)))
+    session.execute(delete(SearchDocument.__table__).where(SearchDocument.doc_type == indexed.name))
     backend = DatabaseBackend(session)
     written = 0
-    for chunk in registry.iter_public(session, indexed):
-        docs = _documents(indexed, chunk)
-        backend.index(docs)
-        written += len(docs)
-        progress(len(chunk))
+    waiting: tuple[list[Any], int, token_pool.Pending] | None = None
+    with _bulk_load(session), token_pool.pool_for(count_public(session, indexed), workers) as pool:
+        for docs, read in registry.public_documents(session, indexed):
+            submitted = (docs, read, pool.submit(docs))
+            if waiting is not None:
+                written += _write(backend, waiting, progress)
+            waiting = submitted
+        if waiting is not None:
+            written += _write(backend, waiting, progress)
     return written
+
+
+@contextmanager
+def _bulk_load(session: Session) -> Iterator[None]:
+    """On SQLite, a page cache big enough for the FTS index being built (the default 2 MB makes every
+    segment merge read the disk again); put back afterwards."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    conn = session.connection()
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+
+
+def _write(backend: DatabaseBackend, batch: tuple[list[Any], int, token_pool.Pending], progress: Progress) -> int:
+    docs, read, tokens = batch
+    backend.index(docs, tokens=tokens(), replace=False)
+    progress(read)
+    return len(docs)
 
 
 @dataclass
@@ -87,9 +117,9 @@ def rebuild_elasticsearch(session: Session, es: ElasticsearchBackend, indexed: I
     rebuild = es.start_rebuild(indexed.name)
     try:
         version = clock_us(session)
-        for chunk in registry.iter_public(session, indexed):
-            es.load(rebuild, _documents(indexed, chunk), version=version)
-            progress(len(chunk))
+        for docs, read in registry.public_documents(session, indexed):
+            es.load(rebuild, docs, version=version)
+            progress(read)
         # Objects that stopped being public after they were read but before their delete reached the new
         # index (or whose tombstone expired): delete them now, versioned, so a newer write still wins.
         late_version = clock_us(session)

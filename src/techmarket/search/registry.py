@@ -21,6 +21,9 @@ class IndexedType:
     all_public: Callable[[], Select[Any]]  # for reindexing
     related: tuple[type, ...] = ()  # models whose changes change the parent's document
     parent_of: Callable[[Any], Any] | None = None
+    # A rebuild's fast path: every public object's document, ``batch`` at a time, read without building the
+    # ORM objects (it must give what to_document gives for each object of all_public).
+    public_documents: Callable[[Session, int], Iterator[list[Document]]] | None = None
 
 
 _TYPES: dict[str, IndexedType] = {}
@@ -59,3 +62,13 @@ def iter_public(session: Session, indexed: IndexedType, batch: int = 1000) -> It
             chunk = []
     if chunk:
         yield chunk
+
+
+def public_documents(session: Session, indexed: IndexedType, batch: int = 1000) -> Iterator[tuple[list[Document], int]]:
+    """Every public object's document in batches, with the number of objects read for each batch."""
+    if indexed.public_documents is not None:
+        for docs in indexed.public_documents(session, batch):
+            yield docs, len(docs)
+        return
+    for chunk in iter_public(session, indexed, batch):
+        yield [indexed.to_document(obj) for obj in chunk if indexed.is_public(obj)], len(chunk)
