@@ -106,3 +106,22 @@ def test_sensible_defaults_for_the_rest(client, market) -> None:
     assert long["truncated"] is True and len(long["query"]) == 200 and long["total"] == 3
     empty = _get(client, "?q=")
     assert empty["total"] == 4 and empty["query"] == ""
+
+
+def test_estimated_facets_are_marked_on_the_page_and_in_the_json(client, publish, app, monkeypatch) -> None:
+    from techmarket.extensions import db
+    from techmarket.search import fts
+
+    for i in range(8):
+        publish(f"稀土永磁材料样品{i}", fields=("rare_earth",))
+    exact = _get(client, "?q=稀土")
+    assert exact["facets_exact"] is True
+    assert 'data-testid="facets-estimated"' not in client.get("/search?q=稀土").get_data(as_text=True)
+    if db.engine.dialect.name != "sqlite":
+        return  # PostgreSQL counts every match exactly
+    monkeypatch.setattr(fts, "FACET_EXACT_LIMIT", 3)
+    monkeypatch.setattr(fts, "FACET_SAMPLE", 2)
+    data = _get(client, "?q=稀土")
+    assert data["facets_exact"] is False and data["total"] == 8  # the total stays exact
+    page = client.get("/search?q=稀土").get_data(as_text=True)
+    assert 'data-testid="facets-estimated"' in page and "≈" in page

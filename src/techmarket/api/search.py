@@ -73,6 +73,7 @@ def search() -> Response:
                   "highlight": {"title": str(h.title), "summary": str(h.summary)}, "score": h.score,
                   "url": url_for("listings.detail", listing_id=h.listing.id, _external=True)}
                  for h in outcome.hits],
+        "facets_exact": outcome.facets_exact,
         "facets": {facet: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
                    for facet, values in searching.facet_values(outcome, labels).items()},
     }

@@ -69,6 +69,7 @@ class Outcome:
     result: SearchResult
     hits: list[ListingHit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    facets_exact: bool = True  # False: a very large result set's counts were estimated from a sample
 
     @property
     def total(self) -> int:
@@ -90,6 +91,7 @@ def search(session: Session, service: SearchService, params: SearchParams) -> Ou
         return Outcome(params=params, result=SearchResult(hits=[], total=0), hits=[])
     result = service.search(session, query)
     facets = dict(result.facets)
+    exact = result.facets_exact
     # A facet's counts answer "how many if I also tick this?": they ignore the facet's own filter.
     for facet in FACETS:
         if query.filters.get(facet):
@@ -97,7 +99,9 @@ def search(session: Session, service: SearchService, params: SearchParams) -> Ou
             wider = service.search(session, replace(query, filters=others, page=1, per_page=1,
                                                     match_any=result.match_any))
             facets[facet] = wider.facets.get(facet, {})
-    return Outcome(params=params, result=result, hits=load_hits(session, result, params), facets=facets)
+            exact = exact and wider.facets_exact
+    return Outcome(params=params, result=result, hits=load_hits(session, result, params), facets=facets,
+                   facets_exact=exact)
 
 
 def load_hits(session: Session, result: SearchResult, params: SearchParams) -> list[ListingHit]:
