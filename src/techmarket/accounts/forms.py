@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from techmarket.accounts.passwords import MAX_LENGTH
@@ -23,7 +24,7 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(_l("Repeat password"),
                             validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))])
     language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="zh_Hans_CN")
-    role = SelectField(_l("I am a"), choices=[(r.value, ROLE_LABELS[r]) for r in SELF_SERVICE_ROLES])
+    role = SelectField(_l("I am a"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in SELF_SERVICE_ROLES])
 
 
 class LoginForm(FlaskForm):
@@ -59,7 +60,7 @@ class ResendConfirmationForm(FlaskForm):
 
 
 class UserRolesForm(FlaskForm):
-    roles = SelectMultipleField(_l("Roles"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    roles = SelectMultipleField(_l("Roles"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
 
 
 class UserActiveForm(FlaskForm):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms import Field, HiddenField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from techmarket.accounts.services import actor_for
@@ -76,7 +77,8 @@ def _reason_for_return(form: FlaskForm, field: Field) -> None:
 
 class BulkForm(FlaskForm):
     selected = SelectMultipleField(_l("Listings"), choices=[], validate_choice=False)
-    action = SelectField(_l("Decision"), choices=[("approve", _l("Approve")), ("return", _l("Return"))])
+    action = SelectField(_l("Decision"), choices=[SelectChoice("approve", _l("Approve")),
+                                                  SelectChoice("return", _l("Return"))])
     reason = TextAreaField(_l("Reason for returning (sent to the owners)"), filters=[strip],
                            validators=[_reason_for_return, Length(max=2000)])
 
@@ -86,8 +88,8 @@ class BulkForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    decision = RadioField(_l("Decision"), choices=[("approve", _l("Approve and publish")),
-                                                   ("return", _l("Return to the owners with a reason"))],
+    decision = RadioField(_l("Decision"), choices=[SelectChoice("approve", _l("Approve and publish")),
+                                                   SelectChoice("return", _l("Return to the owners with a reason"))],
                           validators=[DataRequired(message=_l("Choose approve or return."))])
     reason = TextAreaField(_l("Reason for returning (sent to the owners)"), filters=[strip],
                            validators=[Length(max=2000)])

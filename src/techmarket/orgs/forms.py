@@ -15,6 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from techmarket.core.forms import strip
@@ -30,8 +31,9 @@ from techmarket.orgs.services import OrgData
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Registered name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
-    org_type = SelectField(_l("Type"), choices=[(k.value, v) for k, v in ORG_TYPE_LABELS.items()])
-    region_kind = RadioField(_l("Registered in"), choices=[(k.value, v) for k, v in REGION_KIND_LABELS.items()],
+    org_type = SelectField(_l("Type"), choices=[SelectChoice(k.value, v) for k, v in ORG_TYPE_LABELS.items()])
+    region_kind = RadioField(_l("Registered in"),
+                             choices=[SelectChoice(k.value, v) for k, v in REGION_KIND_LABELS.items()],
                              default="local")
     credit_code = StringField(_l("Unified social credit code"), filters=[strip],
                               validators=[Optional(), Length(max=40)],
@@ -42,7 +44,7 @@ class OrganisationForm(FlaskForm):
                                        filters=[strip], validators=[Optional(), Length(max=64)])
     division_code = SelectField(_l("League/city and banner/county"), choices=[], validate_choice=False,
                                 description=_l("* marks development zones used in statistics."))
-    province = SelectField(_l("Province"), choices=[("", "—"), *[(p, p) for p in PROVINCES]])
+    province = SelectField(_l("Province"), choices=[SelectChoice("", "—"), *[SelectChoice(p, p) for p in PROVINCES]])
     country = StringField(_l("Country"), filters=[strip], validators=[Optional(), Length(max=100)])
     address = StringField(_l("Address"), filters=[strip], validators=[Optional(), Length(max=300)])
     contact_name = StringField(_l("Contact person"), filters=[strip], validators=[Optional(), Length(max=100)])
@@ -74,12 +76,13 @@ class OrganisationForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[(k.value, v) for k, v in MEMBER_ROLE_LABELS.items()],
+    role = SelectField(_l("Role"), choices=[SelectChoice(k.value, v) for k, v in MEMBER_ROLE_LABELS.items()],
                        default="member")
 
 
 class DecisionForm(FlaskForm):
-    decision = RadioField(_l("Decision"), choices=[("verify", _l("Verify")), ("return", _l("Return"))],
+    decision = RadioField(_l("Decision"), choices=[SelectChoice("verify", _l("Verify")),
+                                                   SelectChoice("return", _l("Return"))],
                           validators=[DataRequired()])
     reason = TextAreaField(_l("Reason for returning"), filters=[strip], validators=[Length(max=2000)])
     override_reason = TextAreaField(_l("Credit code override: how was the code confirmed?"), filters=[strip],
@@ -92,4 +95,4 @@ class ActionForm(FlaskForm):
 
 
 class MemberRoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(k.value, v) for k, v in MEMBER_ROLE_LABELS.items()])
+    role = SelectField(_l("Role"), choices=[SelectChoice(k.value, v) for k, v in MEMBER_ROLE_LABELS.items()])
