@@ -13,7 +13,7 @@ from techmarket.core.forms import strip
 from techmarket.core.i18n import LANGUAGES
 from techmarket.core.roles import ROLE_LABELS, SELF_SERVICE_ROLES, Role
 
-LANGUAGE_CHOICES = list(LANGUAGES.items())
+LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGES.items()]
 
 
 class RegisterForm(FlaskForm):

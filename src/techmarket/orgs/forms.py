@@ -57,7 +57,7 @@ class OrganisationForm(FlaskForm):
     state_owned = BooleanField(_l("State-owned"))
     relocated = BooleanField(_l("Relocated to Inner Mongolia from outside the region"))
     first_revenue_year = IntegerField(_l("Year of first production revenue"), validators=[Optional()])
-    listing_board = SelectField(_l("Listed on"), choices=list(LISTING_BOARDS.items()))
+    listing_board = SelectField(_l("Listed on"), choices=[SelectChoice(k, v) for k, v in LISTING_BOARDS.items()])
 
     def to_data(self) -> OrgData:
         return OrgData(

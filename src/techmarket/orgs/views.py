@@ -7,6 +7,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from techmarket.accounts.services import actor_for, find_by_email
 from techmarket.accounts.tokens import make_token, read_token
@@ -29,7 +30,9 @@ def _org(org_id: int) -> Organisation:
 
 def _form(obj: Organisation | None = None) -> OrganisationForm:
     form = OrganisationForm(obj=obj)
-    form.division_code.choices = queries.division_choices(db.session)
+    form.division_code.choices = [SelectChoice(code, name, optgroup=group)
+                                  for group, options in queries.division_choices(db.session).items()
+                                  for code, name in options]
     return form
 
 
