@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, lazyload
+from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 from werkzeug.datastructures import MultiDict
 
 from techmarket.listings.constants import FIELDS, KIND_LABELS, MATURITY, MAX_AMOUNT, TRANSACTION_MODES, Status
@@ -113,7 +113,7 @@ def load_hits(session: Session, result: SearchResult, params: SearchParams) -> l
     # A hit shows its listing's card (its organisation's name, its division, its fields), not its IP items,
     # attachments or the organisation's division: those load only if something asks for them.
     stmt = (select(Listing).where(Listing.id.in_(ids), Listing.status == Status.PUBLISHED)
-            .options(lazyload(Listing.ip_items), lazyload(Listing.attachments),
+            .options(selectinload(Listing.tags), lazyload(Listing.ip_items), lazyload(Listing.attachments),
                      joinedload(Listing.organisation).lazyload(Organisation.division)))
     rows = session.scalars(stmt)
     by_id = {row.id: row for row in rows}
@@ -131,12 +131,23 @@ def newest(session: Session, limit: int = 5) -> list[Listing]:
     return list(session.scalars(stmt))
 
 
+_PREFECTURE_NAMES: dict[str, dict[str, str]] = {}
+
+
+def _prefecture_names(session: Session) -> dict[str, str]:
+    """The 盟市 names, read once per database: the division table is reference data loaded by the migrations."""
+    key = str(session.get_bind().url)
+    if key not in _PREFECTURE_NAMES:
+        _PREFECTURE_NAMES[key] = {d.code: d.name for d in prefectures(session)}
+    return _PREFECTURE_NAMES[key]
+
+
 def facet_labels(session: Session) -> dict[str, dict[str, Any]]:
     """Value -> label for every facet (lazy strings for the fixed lists, names for the 盟市)."""
     return {
         "kind": {str(k): v for k, v in KIND_LABELS.items()},
         "field": dict(FIELDS),
-        "region": {d.code: d.name for d in prefectures(session)},
+        "region": _prefecture_names(session),
         "maturity": dict(MATURITY),
         "mode": dict(TRANSACTION_MODES),
     }
