@@ -54,7 +54,8 @@ def search() -> Response:
             field_errors={n: {"code": "invalid", "value": params.problems[n], "en": _hint(n, "en"),
                               "zh": _hint(n, "zh_Hans_CN")}
                           for n in names})
-    outcome = searching.search(db.session, current_app.extensions["techmarket.search"], params)
+    outcome = searching.search(db.session, current_app.extensions["techmarket.search"], params, load=False)
+    hits = searching.brief_hits(db.session, outcome.result, params)
     labels = searching.facet_labels(db.session)
     q = params.query
     body: dict[str, Any] = {
@@ -69,10 +70,10 @@ def search() -> Response:
         "truncated": params.truncated,
         "filters": dict(q.filters) | dict(params.raw),
         "ignored": params.dropped,
-        "hits": [{"id": h.listing.id, "kind": h.listing.kind, "title": h.listing.title,
-                  "highlight": {"title": str(h.title), "summary": str(h.summary)}, "score": h.score,
-                  "url": url_for("listings.detail", listing_id=h.listing.id, _external=True)}
-                 for h in outcome.hits],
+        "hits": [{"id": h.id, "kind": h.kind, "title": h.title,
+                  "highlight": {"title": str(h.highlighted_title), "summary": str(h.highlighted_summary)},
+                  "score": h.score, "url": url_for("listings.detail", listing_id=h.id, _external=True)}
+                 for h in hits],
         "facets_exact": outcome.facets_exact,
         "facets": {facet: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
                    for facet, values in searching.facet_values(outcome, labels).items()},

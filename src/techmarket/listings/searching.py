@@ -85,7 +85,9 @@ class Outcome:
         return self.params.query.page > self.pages
 
 
-def search(session: Session, service: SearchService, params: SearchParams) -> Outcome:
+def search(session: Session, service: SearchService, params: SearchParams, *, load: bool = True) -> Outcome:
+    """Search, with the wider searches each selected facet needs; ``load=False`` leaves the listings unloaded
+    (the JSON API reads only a few columns of them, :func:`brief_hits`)."""
     query = params.query
     if params.nothing_searchable:  # typed only punctuation: show nothing rather than everything
         return Outcome(params=params, result=SearchResult(hits=[], total=0), hits=[])
@@ -100,8 +102,8 @@ def search(session: Session, service: SearchService, params: SearchParams) -> Ou
                                                     match_any=result.match_any))
             facets[facet] = wider.facets.get(facet, {})
             exact = exact and wider.facets_exact
-    return Outcome(params=params, result=result, hits=load_hits(session, result, params), facets=facets,
-                   facets_exact=exact)
+    hits = load_hits(session, result, params) if load else []
+    return Outcome(params=params, result=result, hits=hits, facets=facets, facets_exact=exact)
 
 
 def load_hits(session: Session, result: SearchResult, params: SearchParams) -> list[ListingHit]:
@@ -122,6 +124,33 @@ def load_hits(session: Session, result: SearchResult, params: SearchParams) -> l
                        title=highlight(by_id[h.object_id].title, words),
                        summary=highlight(by_id[h.object_id].summary or "", words, window=SUMMARY_WINDOW))
             for h in result.hits if h.object_id in by_id]
+
+
+@dataclass(frozen=True)
+class BriefHit:
+    """A hit as the JSON API gives it: a few columns of the listing, highlighted."""
+
+    id: int
+    kind: str
+    title: str
+    score: float
+    highlighted_title: Markup
+    highlighted_summary: Markup
+
+
+def brief_hits(session: Session, result: SearchResult, params: SearchParams) -> list[BriefHit]:
+    """Like :func:`load_hits`, reading only the columns the API shows (no ORM objects, no relationships)."""
+    ids = [h.object_id for h in result.hits]
+    if not ids:
+        return []
+    rows = {r.id: r for r in session.execute(
+        select(Listing.id, Listing.kind, Listing.title, Listing.summary)
+        .where(Listing.id.in_(ids), Listing.status == Status.PUBLISHED))}
+    words = highlight_words(params.parsed)
+    return [BriefHit(id=r.id, kind=r.kind, title=r.title, score=h.score,
+                     highlighted_title=highlight(r.title, words),
+                     highlighted_summary=highlight(r.summary or "", words, window=SUMMARY_WINDOW))
+            for h in result.hits if (r := rows.get(h.object_id)) is not None]
 
 
 def newest(session: Session, limit: int = 5) -> list[Listing]:
