@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -16,48 +16,8 @@ from techmarket.search.documents import Document
 from techmarket.search.registry import IndexedType, register
 
 
-class _Named(Protocol):
-    name: str
-
-
-class _Titled(Protocol):
-    title: str
-
-
-class Indexable(Protocol):
-    """What :func:`to_document` reads of a listing: a :class:`Listing`, or a :class:`ListingRecord`."""
-
-    id: int
-    kind: str
-    confidentiality: str
-    title: str
-    summary: str
-    keywords: list[Any]
-    description: str
-    team: str
-    advantages: str
-    technical_targets: str
-    application_industries: str
-    prefecture_code: str | None
-    maturity: str | None
-    amount_min: Any
-    amount_max: Any
-    published_at: Any
-
-    @property
-    def organisation(self) -> _Named: ...
-
-    @property
-    def ip_items(self) -> Sequence[_Titled]: ...
-
-    @property
-    def fields(self) -> list[str]: ...
-
-    @property
-    def modes(self) -> list[str]: ...
-
-
-def to_document(listing: Indexable) -> Document:
+def to_document(listing: Listing | ListingRecord) -> Document:
+    """A listing's search document, from the ORM object (one change) or a plain record (a rebuild)."""
     confidential = listing.kind == "demand" and listing.confidentiality == "verified_only"
     parts = [listing.summary, " ".join(listing.keywords or [])]
     if not confidential:  # the public must not find a confidential demand by its details or its issuer
