@@ -12,8 +12,9 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+
+from techmarket.core.i18n import is_chinese
 
 
 @dataclass(frozen=True)
@@ -59,17 +60,12 @@ def subtype(type_code: str, subtype_code: str) -> Subtype | None:
     return None
 
 
-def _zh() -> bool:
-    locale = get_locale()
-    return locale is None or locale.language == "zh"
-
-
 def type_label(type_code: str, subtype_code: str | None = None) -> str:
     """``技术转让 · 专利权转让`` in the user's language (the code itself for an unknown type)."""
     ctype = next((t for t in contract_types() if t.code == type_code), None)
     if ctype is None:
         return type_code
-    zh = _zh()
+    zh = is_chinese()
     head = ctype.zh if zh else ctype.en
     sub = next((s for s in ctype.subtypes if s.code == subtype_code), None)
     if sub is None or len(ctype.subtypes) == 1:
@@ -79,7 +75,7 @@ def type_label(type_code: str, subtype_code: str | None = None) -> str:
 
 def subtype_choices() -> list[tuple[str, str, str]]:
     """``(value "type.subtype", label, group label)`` for a grouped select."""
-    zh = _zh()
+    zh = is_chinese()
     return [(s.key, s.zh if zh else s.en, t.zh if zh else t.en) for t in contract_types() for s in t.subtypes]
 
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from techmarket.contracts import catalogue as cat
 from techmarket.core.clock import local_today
+from techmarket.core.i18n import is_chinese
 from techmarket.listings.constants import MAX_AMOUNT
 from techmarket.orgs import creditcode
 from techmarket.orgs.models import Division, Organisation
@@ -106,11 +106,6 @@ class ContractData:
                 (p.role in (cat.PartyRole.SELLER, cat.PartyRole.BUYER) or not p.is_blank)]
 
 
-def _zh() -> bool:
-    locale = get_locale()
-    return locale is None or locale.language == "zh"
-
-
 def money_error(value: Decimal | None, *, allow_zero: bool = False) -> Any:
     if value is None:
         return _l("Enter an amount in yuan.")
@@ -147,7 +142,7 @@ def _validate_party(session: Session, party: PartyData, errors: dict[str, Any]) 
     result = creditcode.check(party.credit_code)
     party.credit_code = result.code
     if not result.valid:
-        detail = result.detail_zh if _zh() else result.detail_en
+        detail = result.detail_zh if is_chinese() else result.detail_en
         errors[f"{role}.credit_code"] = _l("Unified social credit code %(detail)s.", detail=detail)
     party.division_code = party.division_code.strip()
     if not party.division_code and result.valid:

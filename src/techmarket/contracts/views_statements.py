@@ -7,7 +7,6 @@ import io
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -24,6 +23,7 @@ from techmarket.contracts.models import Statement
 from techmarket.contracts.services import member_org_ids
 from techmarket.core.clock import local_today
 from techmarket.core.forms import strip, submit
+from techmarket.core.i18n import is_chinese
 from techmarket.core.pagination import paginate
 from techmarket.extensions import db
 from techmarket.orgs import queries as org_queries
@@ -66,13 +66,9 @@ class PaidForm(FlaskForm):
     version = HiddenField()
 
 
-def _zh() -> bool:
-    return str(get_locale() or "zh").startswith("zh")
-
-
 def _display() -> dict[str, Any]:
     """What the statement partial needs to label and format calculator figures."""
-    zh = _zh()
+    zh = is_chinese()
     titles = {n: (a if zh else b) for n, (a, b) in rule_queries.titles(db.session).items()}
     return {"zh": zh, "rule_titles": titles, "tax_show": Presenter(CALCULATORS[statement.TRANSFER_TAX], zh),
             "sub_show": Presenter(CALCULATORS[statement.SUBSIDY], zh), "cost_labels": COST_LABELS}

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from techmarket.core.visitor import may_be_signed_in
 
 LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
+
+
+def is_chinese() -> bool:
+    """Whether the text being made is Chinese (the default when no locale is chosen, as in a CLI command)."""
+    return str(get_locale() or "zh").startswith("zh")
 
 
 def select_locale() -> str:

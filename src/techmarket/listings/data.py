@@ -7,11 +7,11 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from techmarket.core.clock import local_today
+from techmarket.core.i18n import is_chinese
 from techmarket.listings import patents
 from techmarket.listings.constants import (
     CONFIDENTIALITY,
@@ -192,7 +192,7 @@ def _validate_achievement(data: ListingData) -> dict[str, Any]:
         if item.ip_type in PATENT_TYPES:
             check = patents.check(item.number)
             if not check.valid:
-                problem = check.problem_zh if _zh() else check.problem_en
+                problem = check.problem_zh if is_chinese() else check.problem_en
                 errors[key] = _l("Patent number of item %(n)d: %(problem)s.", n=i + 1, problem=problem)
             else:
                 item.number = check.normalised
@@ -214,5 +214,3 @@ def _validate_demand(data: ListingData, today: dt.date) -> dict[str, Any]:
     return errors
 
 
-def _zh() -> bool:
-    return str(get_locale() or "zh").startswith("zh")

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -33,6 +32,7 @@ from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import utcnow
 from techmarket.core.errors import DomainError, ValidationFailed
+from techmarket.core.i18n import is_chinese
 from techmarket.listings import services, workflow
 from techmarket.listings.columns import BY_KEY, EXAMPLE, PROBLEM, ParsedRow, column_of, parse_row
 from techmarket.listings.constants import Status
@@ -226,15 +226,11 @@ def import_key(org_id: int, kind: str, external_id: str, title: str) -> str:
     return hashlib.sha256(f"{org_id}\x1f{basis}".encode()).hexdigest()
 
 
-def _zh() -> bool:
-    return str(get_locale() or "zh").startswith("zh")
-
-
 class _Importer:
     def __init__(self, session: Session, actor: Actor, sheet: Sheet, default_org_code: str) -> None:
         self.session, self.actor, self.sheet = session, actor, sheet
         self.default_org_code = default_org_code
-        self.zh = _zh()
+        self.zh = is_chinese()
         self.report = ImportReport(sheet.fmt, list(sheet.headers), total=len(sheet.rows))
         self.orgs: dict[str, Organisation | None] = {}
         self.divisions: dict[str, str | None] = {}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,6 +14,7 @@ from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today, utcnow
 from techmarket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from techmarket.core.i18n import is_chinese
 from techmarket.core.roles import Role
 from techmarket.orgs import creditcode
 from techmarket.orgs.constants import LISTING_BOARDS, PROVINCES, MemberRole, OrgStatus, OrgType, RegionKind
@@ -104,17 +104,13 @@ def _validate_code(session: Session, data: OrgData, org_id: int | None) -> dict[
     if not result.valid and not (result.overridable and data.claim_real_code):
         hint = _l(" If your code is real, tick the box below and the operator will confirm it.")
         detail = _l("Unified social credit code %(detail)s.", detail=result.detail_zh
-                    if _is_zh() else result.detail_en)
+                    if is_chinese() else result.detail_en)
         return {"credit_code": f"{detail}{hint if result.overridable else ''}"}
     clash = session.scalar(select(Organisation.id).where(Organisation.credit_code == result.code))
     if clash is not None and clash != org_id:
         return {"credit_code": _l("An organisation with this code is already registered.")}
     data.claim_real_code = data.claim_real_code and not result.valid
     return {}
-
-
-def _is_zh() -> bool:
-    return str(get_locale() or "zh").startswith("zh")
 
 
 def _apply(org: Organisation, data: OrgData) -> None:

@@ -8,7 +8,6 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -18,6 +17,7 @@ from techmarket.accounts.services import actor_for
 from techmarket.core.clock import local_today
 from techmarket.core.errors import ValidationFailed
 from techmarket.core.forms import submit
+from techmarket.core.i18n import is_chinese
 from techmarket.core.pagination import clamp, paginate
 from techmarket.core.roles import Role
 from techmarket.extensions import db
@@ -37,10 +37,6 @@ from techmarket.rulesets.forms import (
 )
 
 bp = Blueprint("calculators", __name__, url_prefix="/policy")
-
-
-def _zh() -> bool:
-    return str(get_locale() or "zh").startswith("zh")
 
 
 def members_only(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -72,14 +68,14 @@ def _calculator(name: str) -> Calculator:
 
 
 def _titles() -> dict[str, str]:
-    zh = _zh()
+    zh = is_chinese()
     return {name: (t_zh if zh else t_en) for name, (t_zh, t_en) in queries.titles(db.session).items()}
 
 
 @bp.route("/")
 @members_only
 def index() -> str:
-    return render_template("calculators/index.html", calculators=list(CALCULATORS.values()), zh=_zh())
+    return render_template("calculators/index.html", calculators=list(CALCULATORS.values()), zh=is_chinese())
 
 
 def _save_form(data: dict[str, Any] | None = None) -> SaveForm | None:
@@ -96,7 +92,7 @@ def _save_form(data: dict[str, Any] | None = None) -> SaveForm | None:
 def _page(calculator: Calculator, form: Any, result: dict[str, Any] | None = None,
           save_form: SaveForm | None = None, list_errors: dict[str, list[str]] | None = None,
           loose: list[str] | None = None) -> str:
-    zh = _zh()
+    zh = is_chinese()
     return render_template("calculators/calculator.html", calc=calculator, form=form, result=result, zh=zh,
                            save_form=save_form, list_errors=list_errors or {}, loose_errors=loose or [],
                            rows_for=rows_for, row_open=row_open, show=Presenter(calculator, zh),
@@ -107,7 +103,7 @@ def _page(calculator: Calculator, form: Any, result: dict[str, Any] | None = Non
 @members_only
 def calculator(name: str) -> str:
     calc = _calculator(name)
-    zh = _zh()
+    zh = is_chinese()
     form = calculator_form(calc, zh)
     if not form.validate_on_submit():
         return _page(calc, form)
@@ -149,7 +145,7 @@ def save(name: str) -> str | Response:
             db.session.commit()
             flash(_("The result was saved with the rule-set versions it used."), "success")
             return redirect(url_for("calculators.saved_detail", saved_id=saved.id))
-    form = calculator_form(calc, _zh(), formdata=None, data=_form_data(calc, data))
+    form = calculator_form(calc, is_chinese(), formdata=None, data=_form_data(calc, data))
     return _page(calc, form, result, save_form)
 
 
@@ -176,7 +172,7 @@ def saved_list() -> str:
     actor = actor_for(current_user)
     stmt = queries.saved_list(current_user.id, everything=actor.is_staff)
     page = paginate(db.session, stmt, *clamp(request.args.get("page"), request.args.get("per_page")))
-    return render_template("calculators/saved_list.html", page=page, calculators=CALCULATORS, zh=_zh())
+    return render_template("calculators/saved_list.html", page=page, calculators=CALCULATORS, zh=is_chinese())
 
 
 @bp.route("/saved/<int:saved_id>")
@@ -185,7 +181,7 @@ def saved_detail(saved_id: int) -> str:
     saved = queries.saved(db.session, saved_id) or abort(404)
     services.require_saved_access(db.session, actor_for(current_user), saved)
     calc = CALCULATORS.get(saved.calculator)
-    zh = _zh()
+    zh = is_chinese()
     return render_template("calculators/saved_detail.html", saved=saved, calc=calc, zh=zh,
                            show=Presenter(calc, zh) if calc else None, rule_titles=_titles())
 
@@ -206,7 +202,7 @@ def rules() -> str:
             in_force = None
         rows.append((book.latest(name), in_force, len(book.versions(name))))
     users = {name: [c for c in CALCULATORS.values() if name in c.rule_set_names] for name in book.names()}
-    return render_template("calculators/rules.html", rows=rows, users=users, zh=_zh(), today=today)
+    return render_template("calculators/rules.html", rows=rows, users=users, zh=is_chinese(), today=today)
 
 
 @bp.route("/rules/<name>")
@@ -220,7 +216,7 @@ def rule_set(name: str) -> str:
     except PolicyError:
         in_force = None
     return render_template("calculators/rule_set.html", name=name, versions=versions, latest=versions[0],
-                           in_force=in_force, zh=_zh())
+                           in_force=in_force, zh=is_chinese())
 
 
 @bp.route("/rules/<name>/v<int:number>")
@@ -237,7 +233,7 @@ def rule_version(name: str, number: int) -> str:
             if before != after:
                 meta.append((label, before, after))
     return render_template("calculators/rule_version.html", row=row, previous=previous, changes=changes,
-                           meta=meta, params=json.dumps(row.params, ensure_ascii=False, indent=2), zh=_zh())
+                           meta=meta, params=json.dumps(row.params, ensure_ascii=False, indent=2), zh=is_chinese())
 
 
 @bp.route("/rules/<name>/edit", methods=["GET", "POST"])
@@ -263,4 +259,4 @@ def rule_edit(name: str) -> str | Response:
             db.session.commit()
             flash(_("Saved as version %(v)d. The previous versions are kept.", v=row.version), "success")
             return redirect(url_for("calculators.rule_version", name=name, number=row.version))
-    return render_template("calculators/rule_edit.html", form=form, latest=latest, zh=_zh())
+    return render_template("calculators/rule_edit.html", form=form, latest=latest, zh=is_chinese())
