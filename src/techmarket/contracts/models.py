@@ -82,7 +82,7 @@ class Contract(Base):
     documents: Mapped[list[ContractDocument]] = relationship(cascade="all, delete-orphan", lazy="selectin",
                                                              order_by="ContractDocument.id")
     payments: Mapped[list[Payment]] = relationship(cascade="all, delete-orphan", lazy="selectin",
-                                                   order_by="Payment.id")
+                                                   order_by="Payment.id", back_populates="contract")
     events: Mapped[list[ContractEvent]] = relationship(cascade="all, delete-orphan", lazy="select",
                                                        order_by="ContractEvent.id")
 
@@ -188,6 +188,7 @@ class Payment(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    contract: Mapped[Contract] = relationship(back_populates="payments")
     instalment: Mapped[Instalment] = relationship(lazy="joined")
     document: Mapped[ContractDocument | None] = relationship(lazy="joined")
 

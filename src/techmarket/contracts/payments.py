@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from techmarket.accounts.notifications import notify
@@ -73,6 +74,18 @@ def record(session: Session, actor: Actor, contract: Contract, *, instalment_id:
     return payment
 
 
+def require_operator(actor: Actor) -> None:
+    if not actor.has(Role.OPERATOR):
+        raise PermissionDenied(_l("Only the market operator confirms payments."))
+
+
+def pending(actor: Actor) -> Select[Any]:
+    """Payments waiting for the operator's confirmation, oldest first, with their contracts."""
+    require_operator(actor)
+    return (select(Payment).options(joinedload(Payment.contract)).where(Payment.status == "pending")
+            .order_by(Payment.recorded_at.asc(), Payment.id.asc()))
+
+
 def get(session: Session, payment_id: int) -> Payment:
     payment = session.get(Payment, payment_id)
     if payment is None:
@@ -83,8 +96,7 @@ def get(session: Session, payment_id: int) -> Payment:
 def decide(session: Session, actor: Actor, payment: Payment, *, confirm: bool, note: str = "",
            expected_version: int | None = None) -> Payment:
     """The operator confirms a payment against its receipt, or rejects it with a reason."""
-    if not actor.has(Role.OPERATOR):
-        raise PermissionDenied(_l("Only the market operator confirms payments."))
+    require_operator(actor)
     if payment.status != "pending" or (expected_version is not None and payment.version != expected_version):
         raise Conflict(_l("This payment was already decided. Reload to see its state."))
     note = note.strip()

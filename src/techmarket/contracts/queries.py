@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from techmarket.contracts import catalogue as cat
-from techmarket.contracts.models import Contract, ContractParty, Payment
+from techmarket.contracts.models import Contract, ContractParty
 from techmarket.orgs.models import Membership
 
 
@@ -42,7 +42,3 @@ def registered_figures(session: Session) -> ContractFigures:
         Contract.status == cat.Status.REGISTERED.value)).one()
     return ContractFigures(count or 0, Decimal(str(total or 0)).quantize(Decimal("0.01")))
 
-
-def pending_payments() -> Select:
-    """Payments waiting for the operator's confirmation, oldest first."""
-    return select(Payment).where(Payment.status == "pending").order_by(Payment.recorded_at.asc(), Payment.id.asc())

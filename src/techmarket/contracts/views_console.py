@@ -12,19 +12,15 @@ from typing import Any
 
 from flask import Response, render_template, request, stream_with_context
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from sqlalchemy import select
 
 from techmarket.contracts import catalogue as cat
 from techmarket.contracts import console_queries as cq
-from techmarket.contracts import queries
+from techmarket.contracts import payments as payments_service
 from techmarket.contracts.blueprint import actor, bp, console, paging, statements  # noqa: F401
 from techmarket.contracts.models import Contract
 from techmarket.core.clock import local_today
-from techmarket.core.errors import PermissionDenied
 from techmarket.core.pagination import paginate
-from techmarket.core.roles import Role
 from techmarket.extensions import db
 from techmarket.listings.exporting import BOM, csv_line
 
@@ -125,9 +121,5 @@ def stats() -> tuple[str, int]:
 @login_required
 def payments() -> str:
     """Payments the parties recorded, waiting for the operator to check them against the receipts."""
-    if not actor().has(Role.OPERATOR):
-        raise PermissionDenied(_l("Only the market operator confirms payments."))
-    page = paginate(db.session, queries.pending_payments(), *paging())
-    contracts = {c.id: c for c in db.session.scalars(
-        select(Contract).where(Contract.id.in_({p.contract_id for p in page.items})))} if page.items else {}
-    return render_template("contracts/console/payments.html", page=page, contracts=contracts)
+    page = paginate(db.session, payments_service.pending(actor()), *paging())
+    return render_template("contracts/console/payments.html", page=page)

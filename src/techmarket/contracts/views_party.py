@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from techmarket.contracts import catalogue as cat
 from techmarket.contracts import queries, services, workflow
-from techmarket.contracts.blueprint import actor, bp, paging, visible_contract
+from techmarket.contracts.blueprint import actor, back_to_contract, bp, paging, visible_contract
 from techmarket.contracts.forms import (
     ActionForm,
     AmendForm,
@@ -137,13 +137,7 @@ def act(contract_id: int, action: str) -> Response:
         abort(400)
     step = {"submit": services.submit, "withdraw": services.withdraw, "reopen": services.reopen}[action]
     submit(form, step, db.session, actor(), contract, expected_version=int(form.version.data or 0))
-    if form.form_errors or form.errors:
-        for message in [*form.form_errors, *[e for errs in form.errors.values() for e in errs]]:
-            flash(str(message), "danger")
-    else:
-        db.session.commit()
-        flash(str(SELLER_DONE[action]), "success")
-    return redirect(url_for("contracts.detail", contract_id=contract_id))
+    return back_to_contract(form, contract_id, str(SELLER_DONE[action]))
 
 
 @bp.route("/<int:contract_id>/certificate")

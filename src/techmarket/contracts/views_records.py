@@ -5,9 +5,7 @@ Each form posts here and comes back to the contract page; an error is shown ther
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import abort, current_app, flash, redirect, send_file, url_for
+from flask import abort, current_app, flash, send_file
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -15,7 +13,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from techmarket.contracts import documents, payments, registration
-from techmarket.contracts.blueprint import actor, bp, visible_contract
+from techmarket.contracts.blueprint import actor, back_to, back_to_contract, bp, visible_contract
 from techmarket.contracts.forms import (
     ActionForm,
     AmendForm,
@@ -26,31 +24,6 @@ from techmarket.contracts.forms import (
 )
 from techmarket.core.forms import submit
 from techmarket.extensions import db
-
-
-def _back(contract_id: int, anchor: str = "") -> Response:
-    return redirect(url_for("contracts.detail", contract_id=contract_id) + (f"#{anchor}" if anchor else ""))
-
-
-def _done(form: FlaskForm, contract_id: int, success: str, anchor: str = "") -> Response:
-    """Commit and say so, or show the form's errors as messages on the contract page."""
-    problems = [*form.form_errors, *[e for errs in form.errors.values() for e in _flat(errs)]]
-    if problems:
-        db.session.rollback()
-        for message in problems:
-            flash(str(message), "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return _back(contract_id, anchor)
-
-
-def _flat(errors: Any) -> list[Any]:
-    if isinstance(errors, dict):
-        return [e for v in errors.values() for e in _flat(v)]
-    if isinstance(errors, list | tuple):
-        return [e for v in errors for e in _flat(v)]
-    return [errors]
 
 
 def _max_bytes() -> int:
@@ -73,7 +46,7 @@ def add_document(contract_id: int) -> Response:
         upload = form.file.data
         submit(form, documents.add, db.session, actor(), contract, form.kind.data or "", upload.filename or "file",
                upload.stream, instance_path=current_app.instance_path, max_bytes=_max_bytes())
-    return _done(form, contract_id, _("Document added."), "documents")
+    return back_to_contract(form, contract_id, _("Document added."), "documents")
 
 
 @bp.route("/<int:contract_id>/documents/<int:document_id>/delete", methods=["POST"])
@@ -85,7 +58,7 @@ def delete_document(contract_id: int, document_id: int) -> Response:
     documents.remove(db.session, actor(), contract, document_id)
     db.session.commit()
     flash(_("Document removed."), "info")
-    return _back(contract_id, "documents")
+    return back_to(contract_id, "documents")
 
 
 @bp.route("/<int:contract_id>/documents/<int:document_id>")
@@ -113,8 +86,8 @@ def record_payment(contract_id: int) -> Response:
                paid_on=form.paid_on.data, amount=form.amount.data, reference=form.reference.data or "",
                filename=upload.filename or "receipt", stream=upload.stream,
                instance_path=current_app.instance_path, max_bytes=_max_bytes())
-    return _done(form, contract_id, _("Payment recorded. The market operator will confirm it against the "
-                                      "receipt."), "payments")
+    return back_to_contract(form, contract_id, _("Payment recorded. The market operator will confirm it against "
+                                                 "the receipt."), "payments")
 
 
 @bp.route("/payments/<int:payment_id>/<any(confirm, reject):decision>", methods=["POST"])
@@ -128,7 +101,7 @@ def decide_payment(payment_id: int, decision: str) -> Response:
     submit(form, payments.decide, db.session, actor(), payment, confirm=decision == "confirm",
            note=form.note.data or "", expected_version=_version(form))
     message = _("Payment confirmed.") if decision == "confirm" else _("Payment not confirmed; the parties are told.")
-    return _done(form, payment.contract_id, message, "payments")
+    return back_to_contract(form, payment.contract_id, message, "payments")
 
 
 @bp.route("/<int:contract_id>/decide", methods=["POST"])
@@ -151,7 +124,7 @@ def decide(contract_id: int) -> Response:
                expected_version=version)
     else:
         abort(400)
-    return _done(form, contract_id, _("Decision recorded."), "decision")
+    return back_to_contract(form, contract_id, _("Decision recorded."), "decision")
 
 
 @bp.route("/<int:contract_id>/amend", methods=["POST"])
@@ -168,5 +141,5 @@ def amend(contract_id: int) -> Response:
             submit(form, registration.amend, db.session, who, contract, reason=form.reason.data or "",
                    total_amount=form.total_amount.data, technical_amount=form.technical_amount.data,
                    expected_version=version)
-    return _done(form, contract_id, _("Recorded. Statements that used this contract are flagged for review."),
-                 "decision")
+    return back_to_contract(form, contract_id,
+                            _("Recorded. Statements that used this contract are flagged for review."), "decision")
