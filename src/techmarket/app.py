@@ -22,12 +22,14 @@ from techmarket.accounts.loader import load_user
 from techmarket.blueprints import register_blueprints
 from techmarket.config import PROJECT_ROOT, load_config
 from techmarket.contracts.messages import MESSAGES as CONTRACT_MESSAGES
+from techmarket.core import events
 from techmarket.core.cli import audit_cli, jobs_cli
 from techmarket.core.db import configure_engine
 from techmarket.core.i18n import select_locale, select_timezone
 from techmarket.core.jobs import make_queue
 from techmarket.demo.cli import demo_cli
 from techmarket.extensions import babel, csrf, db, limiter, login_manager, migrate
+from techmarket.listings import listeners as listing_listeners
 from techmarket.listings.cli import listings_cli
 from techmarket.listings.messages import MESSAGES as LISTING_MESSAGES
 from techmarket.listings.search_index import register_listings
@@ -95,8 +97,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     app.extensions["techmarket.jobs"] = make_queue(app)
-    notifications.install(SASession)
+    events.install(SASession)
+    notifications.install()
     search_sync.install(SASession)
+    listing_listeners.register()
     register_listings()
     app.extensions["techmarket.search"] = SearchService(app, es_backend=backend_from_config(app.config))
     notifications.register_messages(LISTING_MESSAGES)

@@ -14,10 +14,11 @@ from typing import Any
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String, event, func, select, update
+from sqlalchemy import JSON, ForeignKey, String, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from techmarket.accounts.models import User
+from techmarket.core import events
 from techmarket.core.clock import utcnow
 from techmarket.core.db import Base
 from techmarket.core.mail import send_mail
@@ -121,8 +122,6 @@ def _drop_after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
-def install(session_class: type[Session]) -> None:
+def install() -> None:
     """Called once by create_app: mail notifications after commit, forget them after rollback."""
-    if not event.contains(session_class, "after_commit", _send_after_commit):
-        event.listen(session_class, "after_commit", _send_after_commit)
-        event.listen(session_class, "after_soft_rollback", lambda s, _t: _drop_after_rollback(s))
+    events.on_commit(_send_after_commit, on_rollback=_drop_after_rollback)

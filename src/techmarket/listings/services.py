@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -13,8 +15,10 @@ from techmarket.accounts.notifications import notify
 from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today, utcnow
-from techmarket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from techmarket.core.errors import Conflict, PermissionDenied, ValidationFailed
+from techmarket.core.events import DomainEvent
 from techmarket.core.roles import Role
+from techmarket.core.workflow import Machine, apply
 from techmarket.listings import workflow
 from techmarket.listings.constants import Kind, Status
 from techmarket.listings.data import IPItemData, ListingData, validate
@@ -151,57 +155,80 @@ def decide_revision(session: Session, actor: Actor, rev: Revision, *, approve: b
            {"title": listing.title, "reason": rev.reason or ""}, "listings.detail", listing_id=listing.id)
 
 
-def transition(session: Session, actor: Actor, listing: Listing, action: str, *, reason: str = "",
-               expected_version: int | None = None) -> Listing:
-    """Move a listing through the workflow; the first of two concurrent deciders wins."""
-    rule = workflow.TRANSITIONS.get(action)
-    if rule is None:
-        raise NotFound(_l("Unknown action."))
-    _authorise(session, actor, listing, rule.by, action)
-    if expected_version is not None and expected_version != listing.version:
-        raise Conflict(_l("Someone else changed this listing first. Reload to see its state."))
-    state = Status(listing.status)
-    if not workflow.can(action, state):
-        raise Conflict(_l("This listing is “%(state)s”: that step is not possible now.", state=state.label))
-    if action == "submit" and not listing.organisation.is_verified:
-        raise PermissionDenied(_l("Only verified organisations can submit listings. Ask the operator to "
-                                  "verify yours first."))
-    if action == "submit":
-        _check(session, Kind(listing.kind), data_of(listing))
-    if action == "return" and not reason.strip():
-        raise ValidationFailed(_l("Say why it is returned."), field_errors={"reason": _l("Give the reason.")})
-    before = snapshot(listing)
-    listing.status = rule.target.value
-    now = utcnow()
-    if action == "submit":
-        listing.submitted_at, listing.return_reason = now, None
-    elif action == "approve":
-        listing.published_at = listing.published_at or now
-    elif action == "return":
-        listing.return_reason = reason.strip()[:2000]
-    session.flush()
-    audit.record(session, actor, "listing", listing.id, action, before, snapshot(listing) | {"reason": reason})
-    _announce(session, listing, action, reason)
-    return listing
-
-
-def _authorise(session: Session, actor: Actor, listing: Listing, by: str, action: str) -> None:
-    if by == "operator" or (action == "withdraw" and actor.has(Role.OPERATOR)
-                            and not is_member(session, actor, listing.organisation_id)):
+def _authorise(session: Session, actor: Actor, listing: Listing, who: str) -> None:
+    if who == workflow.OPERATOR:
         if not actor.has(Role.OPERATOR):
             raise PermissionDenied(_l("Only the market operator reviews listings."))
-    elif by == "system":
+    elif who == workflow.SYSTEM:
         if not actor.has(Role.ADMIN):  # Actor.system() or an administrator; not any actor without a user
             raise PermissionDenied(_l("This step is taken by the system."))
+    elif who == workflow.OWNER_OR_OPERATOR and actor.has(Role.OPERATOR):
+        return  # moderation: the operator may take any listing off the market
     else:
         require_editor(session, actor, listing)
 
 
-def _announce(session: Session, listing: Listing, action: str, reason: str) -> None:
-    owners = owner_ids(session, listing.organisation_id)
+def _guard_submit(session: Session, actor: Actor, listing: Listing, data: Mapping[str, Any]) -> None:
+    if not listing.organisation.is_verified:
+        raise PermissionDenied(_l("Only verified organisations can submit listings. Ask the operator to "
+                                  "verify yours first."))
+    _check(session, Kind(listing.kind), data_of(listing))
+
+
+def _guard_reason(session: Session, actor: Actor, listing: Listing, data: Mapping[str, Any]) -> None:
+    if not str(data.get("reason") or "").strip():
+        raise ValidationFailed(_l("Say why it is returned."), field_errors={"reason": _l("Give the reason.")})
+
+
+def _on_submit(session: Session, actor: Actor, listing: Listing, data: Mapping[str, Any]) -> None:
+    listing.submitted_at, listing.return_reason = utcnow(), None
+
+
+def _on_approve(session: Session, actor: Actor, listing: Listing, data: Mapping[str, Any]) -> None:
+    listing.published_at = listing.published_at or utcnow()
+
+
+def _on_return(session: Session, actor: Actor, listing: Listing, data: Mapping[str, Any]) -> None:
+    listing.return_reason = str(data["reason"]).strip()[:2000]
+
+
+_RULES: dict[str, dict[str, Any]] = {
+    "submit": {"guard": _guard_submit, "effect": _on_submit},
+    "approve": {"effect": _on_approve},
+    "return": {"guard": _guard_reason, "effect": _on_return},
+}
+
+
+def _not_possible(listing: Listing, action: str) -> Conflict:
+    return Conflict(_l("This listing is “%(state)s”: that step is not possible now.",
+                       state=Status(listing.status).label))
+
+
+MACHINE: Machine[Listing] = Machine(
+    name="listing",
+    transitions=tuple(replace(t, **_RULES.get(t.action, {})) for t in workflow.TRANSITIONS),
+    authorise=_authorise,
+    snapshot=snapshot,
+    not_possible=_not_possible,
+    stale=lambda listing: Conflict(_l("Someone else changed this listing first. Reload to see its state.")),
+)
+
+
+def transition(session: Session, actor: Actor, listing: Listing, action: str, *, reason: str = "",
+               expected_version: int | None = None) -> Listing:
+    """Move a listing through the workflow; the first of two concurrent deciders wins."""
+    apply(session, actor, MACHINE, listing, action, expected_version=expected_version, reason=reason)
+    return listing
+
+
+def announce(session: Session, event: DomainEvent) -> None:
+    """Listener: tell the owners when their listing was approved, returned, expired, or withdrawn with a reason."""
+    listing = event.subject
+    reason = str(event.data.get("reason") or "")
+    action = str(event.data["action"])
     if action in {"approve", "return", "expire"} or (action == "withdraw" and reason):
-        notify(session, owners, f"listing_{action}", {"title": listing.title, "reason": reason},
-               "listings.detail", listing_id=listing.id)
+        notify(session, owner_ids(session, listing.organisation_id), f"listing_{action}",
+               {"title": listing.title, "reason": reason}, "listings.detail", listing_id=listing.id)
 
 
 def expire_due(session: Session, today: dt.date | None = None) -> int:

@@ -22,7 +22,7 @@ from techmarket.listings.models import Listing
 from techmarket.orgs import queries as org_queries
 from techmarket.orgs.models import Organisation
 
-OWNER_ACTIONS = frozenset(a for a, t in workflow.TRANSITIONS.items() if t.by == "owner")
+OWNER_ACTIONS = frozenset(t.action for t in workflow.TRANSITIONS if workflow.taken_by(t.action, workflow.OWNER))
 ACTION_DONE = {
     "submit": _l("Submitted. The market operator will review the listing."),
     "withdraw": _l("Withdrawn. The listing is no longer public."),

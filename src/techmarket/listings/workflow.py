@@ -1,46 +1,50 @@
-"""The listing state machine as data: which action moves which state where, and who may do it. Pure."""
+"""The listing state machine as data: which action moves which state where, and who may do it. Pure.
+
+The rules that need the database (guards, effects) are attached in :mod:`techmarket.listings.services`, which
+applies the table through :func:`techmarket.core.workflow.apply`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from techmarket.core.transitions import Transition, transition
 from techmarket.listings.constants import Status
 
+OWNER, OPERATOR, SYSTEM = "owner", "operator", "system"
+OWNER_OR_OPERATOR = "owner_or_operator"  # withdrawing: the owner, or the operator as moderator
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[Status]
-    target: Status
-    by: str  # "owner" | "operator" | "system"
-
-
-TRANSITIONS = {
-    t.action: t
-    for t in (
-        Transition("submit", frozenset({Status.DRAFT, Status.RETURNED}), Status.SUBMITTED, "owner"),
-        Transition("approve", frozenset({Status.SUBMITTED}), Status.PUBLISHED, "operator"),
-        Transition("return", frozenset({Status.SUBMITTED}), Status.RETURNED, "operator"),
-        Transition("withdraw", frozenset({Status.SUBMITTED, Status.PUBLISHED, Status.RETURNED, Status.DRAFT}),
-                   Status.WITHDRAWN, "owner"),
-        Transition("close", frozenset({Status.PUBLISHED}), Status.CLOSED, "owner"),
-        Transition("expire", frozenset({Status.PUBLISHED}), Status.EXPIRED, "system"),
-        Transition("reopen", frozenset({Status.WITHDRAWN, Status.EXPIRED}), Status.DRAFT, "owner"),
-    )
-}
+TRANSITIONS: tuple[Transition, ...] = (
+    transition("submit", {Status.DRAFT, Status.RETURNED}, Status.SUBMITTED, OWNER, "submitted"),
+    transition("approve", {Status.SUBMITTED}, Status.PUBLISHED, OPERATOR, "approved"),
+    transition("return", {Status.SUBMITTED}, Status.RETURNED, OPERATOR, "returned"),
+    transition("withdraw", {Status.SUBMITTED, Status.PUBLISHED, Status.RETURNED, Status.DRAFT}, Status.WITHDRAWN,
+               OWNER_OR_OPERATOR, "withdrawn"),
+    transition("close", {Status.PUBLISHED}, Status.CLOSED, OWNER, "closed"),
+    transition("expire", {Status.PUBLISHED}, Status.EXPIRED, SYSTEM, "expired"),
+    transition("reopen", {Status.WITHDRAWN, Status.EXPIRED}, Status.DRAFT, OWNER, "reopened"),
+)
+BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
 
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED, Status.WITHDRAWN})
 PUBLIC = frozenset({Status.PUBLISHED})
 
 
-def can(action: str, state: Status) -> bool:
-    t = TRANSITIONS.get(action)
-    return t is not None and state in t.sources
+def can(action: str, state: Status | str) -> bool:
+    t = BY_ACTION.get(action)
+    return t is not None and str(getattr(state, "value", state)) in t.sources
 
 
 def target(action: str, state: Status) -> Status | None:
-    return TRANSITIONS[action].target if can(action, state) else None
+    return Status(BY_ACTION[action].target) if can(action, state) else None
 
 
-def actions_for(state: Status, by: str) -> list[str]:
-    return [a for a, t in TRANSITIONS.items() if state in t.sources and t.by == by]
+def actions_for(state: Status | str, by: str) -> list[str]:
+    return [t.action for t in TRANSITIONS if can(t.action, state) and by in _ROLES[t.who]]
+
+
+_ROLES = {OWNER: {OWNER}, OPERATOR: {OPERATOR}, SYSTEM: {SYSTEM}, OWNER_OR_OPERATOR: {OWNER, OPERATOR}}
+
+
+def taken_by(action: str, by: str) -> bool:
+    """Whether ``by`` (owner, operator, system) may take ``action``."""
+    t = BY_ACTION.get(action)
+    return t is not None and by in _ROLES[t.who]

@@ -13,6 +13,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from techmarket.core import events
 from techmarket.search import registry
 from techmarket.search.database import DatabaseBackend
 from techmarket.search.models import SearchOutbox
@@ -72,7 +73,7 @@ def _after_commit(session: Session) -> None:
         current_app.extensions["techmarket.jobs"].enqueue("techmarket.search.outbox.drain")
 
 
-def _after_rollback(session: Session, previous_transaction: Any) -> None:
+def _after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_OUTBOX_WRITTEN, None)
 
@@ -82,8 +83,7 @@ def install(session_class: type[Session]) -> None:
         return
     event.listen(session_class, "after_flush", _collect)
     event.listen(session_class, "before_commit", _apply)
-    event.listen(session_class, "after_commit", _after_commit)
-    event.listen(session_class, "after_soft_rollback", _after_rollback)
+    events.on_commit(_after_commit, on_rollback=_after_rollback)
 
 
 def pending_outbox(session: Session, limit: int = 500) -> list[SearchOutbox]:
