@@ -21,6 +21,7 @@ from techmarket.accounts.cli import accounts_cli
 from techmarket.accounts.loader import load_user
 from techmarket.blueprints import register_blueprints
 from techmarket.config import PROJECT_ROOT, load_config
+from techmarket.contracts import listeners as contract_listeners
 from techmarket.contracts.messages import MESSAGES as CONTRACT_MESSAGES
 from techmarket.core import events
 from techmarket.core.cli import audit_cli, jobs_cli
@@ -101,6 +102,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     notifications.install()
     search_sync.install(SASession)
     listing_listeners.register()
+    contract_listeners.register()
     register_listings()
     app.extensions["techmarket.search"] = SearchService(app, es_backend=backend_from_config(app.config))
     notifications.register_messages(LISTING_MESSAGES)

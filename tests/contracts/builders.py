@@ -73,7 +73,7 @@ def attach(contract: Contract, user: User, kind: str = "signed_contract") -> Non
 
 def submitted(d: Deal, data: ContractData | None = None) -> Contract:
     contract = draft(d, data)
-    services.submit(db.session, actor_for(d.seller), contract)
+    registration.submit(db.session, actor_for(d.seller), contract)
     db.session.commit()
     return contract
 

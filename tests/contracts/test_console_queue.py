@@ -30,7 +30,7 @@ def _submit_on(monkeypatch: pytest.MonkeyPatch, make: Factories, day: dt.date, *
     d = deal(make)
     overrides.setdefault("signed_on", dt.date(2026, 9, 1))
     with monkeypatch.context() as m:
-        m.setattr(services, "local_today", lambda: day)
+        m.setattr(registration, "local_today", lambda: day)
         return submitted(d, contract_data(d, **overrides))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
@@ -33,8 +34,10 @@ def test_submission_sets_the_deadline_and_registration_numbers_follow_the_patter
     assert contract.registration_number == f"NM{local_today().year}-1502-00001"
     other = registered(make, deal(make))
     assert other.registration_seq == 2
-    actions = [e.action for e in audit.history(db.session, "contract", contract.id)]
-    assert actions[-2:] == ["submit", "register"]
+    entries = audit.history(db.session, "contract", contract.id)
+    assert [e.action for e in entries][-2:] == ["submit", "approve"]
+    assert (entries[-1].before["status"], entries[-1].after["status"]) == ("submitted", "registered")
+    assert len(entries) == len({e.id for e in entries})  # one audit entry per step, not two
 
 
 def test_large_contracts_need_expert_opinion_and_a_second_different_registrar(make):
@@ -91,7 +94,7 @@ def test_return_restarts_the_clock_on_resubmission(make):
     assert contract.status == "returned" and contract.review_due_on is None
     contract.review_started_on = local_today() - dt.timedelta(days=20)  # as if submitted long ago
     db.session.commit()
-    services.submit(db.session, actor_for(d.seller), contract)
+    registration.submit(db.session, actor_for(d.seller), contract)
     db.session.commit()
     assert contract.status == "submitted" and contract.review_started_on == local_today()
     assert [e.action for e in db.session.scalars(db.select(ContractEvent).where(
@@ -110,15 +113,15 @@ def test_refusal_needs_reasons_from_the_list(make):
     db.session.commit()
     assert contract.status == "refused" and contract.refusal_reasons == ["monopolising", "seal_mismatch"]
     with pytest.raises(Conflict):
-        services.submit(db.session, actor_for(d.seller), contract)
+        registration.submit(db.session, actor_for(d.seller), contract)
 
 
 def test_only_registrars_decide_and_only_the_seller_submits(make):
     d = deal(make)
     contract = draft(d)
     with pytest.raises(PermissionDenied):
-        services.submit(db.session, actor_for(d.buyer), contract)
-    services.submit(db.session, actor_for(d.seller), contract)
+        registration.submit(db.session, actor_for(d.buyer), contract)
+    registration.submit(db.session, actor_for(d.seller), contract)
     db.session.commit()
     for who in (d.seller, d.buyer, make.user(Role.OPERATOR), make.user(Role.EXPERT)):
         with pytest.raises(PermissionDenied):
@@ -159,7 +162,7 @@ def test_edits_only_while_editable(make):
     with pytest.raises(Conflict):
         services.update(db.session, actor_for(d.seller), contract, contract_data(d))
     db.session.rollback()
-    services.withdraw(db.session, actor_for(d.seller), contract)
+    registration.withdraw(db.session, actor_for(d.seller), contract)
     db.session.commit()
     services.update(db.session, actor_for(d.seller), contract, contract_data(d, title="修订后的合同名称"))
     db.session.commit()
@@ -178,3 +181,38 @@ def test_registrars_hear_of_submissions_and_parties_of_decisions(make):
     db.session.commit()
     kinds = {(n.user_id, n.kind) for n in db.session.scalars(db.select(Notification))}
     assert {(d.seller.id, "contract_registered"), (d.buyer.id, "contract_registered")} <= kinds
+
+
+def test_two_registrars_registering_two_different_contracts_at_once_both_succeed(app, make):
+    """The number was max(seq) + 1: the second of two simultaneous registrations took the same number, hit the
+    unique constraint and was told, wrongly, that another registrar had decided its contract."""
+    first, second = submitted(deal(make)), submitted(deal(make))
+    registrars = [actor_for(make.user(Role.REGISTRAR)), actor_for(make.user(Role.REGISTRAR))]
+    ids = [first.id, second.id]
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def register(contract_id: int, who) -> None:
+        with app.app_context():
+            try:
+                contract = db.session.get(Contract, contract_id)
+                barrier.wait(timeout=10)
+                registration.approve(db.session, who, contract)
+                db.session.commit()
+            except BaseException as exc:
+                errors.append(exc)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=register, args=(cid, who)) for cid, who in zip(ids, registrars, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    db.session.expire_all()
+    done = [db.session.get(Contract, cid) for cid in ids]
+    assert [c.status for c in done] == ["registered", "registered"]
+    assert sorted(c.registration_seq for c in done) == [1, 2]

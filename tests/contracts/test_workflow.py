@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from techmarket.contracts import workflow
+from techmarket.contracts import registration, workflow
 from techmarket.contracts.catalogue import Status
 from techmarket.policy.calendar import add_working_days
 
@@ -22,7 +22,10 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("action", sorted(workflow.TRANSITIONS))
+ACTIONS = sorted({t.action for t in workflow.TRANSITIONS})
+
+
+@pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("state", list(Status))
 def test_every_action_in_every_state(action: str, state: Status) -> None:
     assert workflow.can(action, state) == ((action, state) in EXPECTED)
@@ -30,15 +33,25 @@ def test_every_action_in_every_state(action: str, state: Status) -> None:
 
 def test_nothing_leaves_refused_or_rescinded_and_registered_is_never_registered_again() -> None:
     for state in (Status.REFUSED, Status.RESCINDED):
-        assert not any(workflow.can(a, state) for a in workflow.TRANSITIONS)
+        assert not any(workflow.can(a, state) for a in ACTIONS)
     assert not workflow.can("approve", Status.REGISTERED)
     assert not workflow.can("submit", Status.REGISTERED)
 
 
-def test_large_contracts_need_two_registrars() -> None:
-    assert workflow.after_approval(Status.SUBMITTED, needs_two=True) == Status.SECOND_REVIEW
-    assert workflow.after_approval(Status.SECOND_REVIEW, needs_two=True) == Status.REGISTERED
-    assert workflow.after_approval(Status.SUBMITTED, needs_two=False) == Status.REGISTERED
+class _Contract:
+    def __init__(self, status: Status, expert_review: bool) -> None:
+        self.status, self.expert_review = status.value, expert_review
+
+
+@pytest.mark.parametrize(("status", "expert_review", "target", "event"), [
+    (Status.SUBMITTED, True, Status.SECOND_REVIEW, "approved_first"),
+    (Status.SECOND_REVIEW, True, Status.REGISTERED, "registered"),
+    (Status.SUBMITTED, False, Status.REGISTERED, "registered"),
+])
+def test_large_contracts_need_two_registrars(status: Status, expert_review: bool, target: Status, event: str) -> None:
+    """The machine production applies (``registration.MACHINE``) picks the row by the contract's expert review."""
+    row = registration.MACHINE.find(_Contract(status, expert_review), "approve")
+    assert row is not None and (row.target, row.event) == (target.value, event)
     assert workflow.needs_expert_review(Decimal("5000000.00"))
     assert not workflow.needs_expert_review(Decimal("4999999.99"))
 

@@ -277,3 +277,12 @@ class Disbursement(Base):
 @event.listens_for(Statement, "before_update")
 def _immutable(mapper: Any, connection: Any, target: Any) -> None:
     raise RuntimeError("saved statements are immutable; save a new one instead")
+
+
+class RegistrationCounter(Base):
+    """The last registration sequence number given out in a year."""
+
+    __tablename__ = "registration_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)

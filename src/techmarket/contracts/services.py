@@ -13,13 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from techmarket.accounts.models import UserRole
-from techmarket.accounts.notifications import notify
 from techmarket.contracts import catalogue as cat
 from techmarket.contracts import workflow
 from techmarket.contracts.data import ContractData, PartyData, validate
 from techmarket.contracts.models import (
     Contract,
-    ContractEvent,
     ContractIPItem,
     ContractParty,
     Instalment,
@@ -27,13 +25,11 @@ from techmarket.contracts.models import (
 )
 from techmarket.core import audit
 from techmarket.core.actor import Actor
-from techmarket.core.clock import local_today, utcnow
 from techmarket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from techmarket.core.roles import Role
 from techmarket.listings.models import Listing
 from techmarket.orgs.constants import OrgStatus, OrgType, RegionKind
 from techmarket.orgs.models import Membership, Organisation
-from techmarket.policy.money import jsonable
 
 STAFF = (Role.REGISTRAR, Role.OPERATOR)
 
@@ -107,12 +103,6 @@ def snapshot(contract: Contract) -> dict[str, Any]:
                      "organisation_id": p.organisation_id} for p in contract.parties],
         "instalments": [{"due_on": i.due_on, "amount": i.amount} for i in contract.instalments],
     }
-
-
-def event(session: Session, actor: Actor, contract: Contract, action: str, reason: str = "",
-          data: dict[str, Any] | None = None) -> None:
-    session.add(ContractEvent(contract_id=contract.id, action=action, actor_id=actor.user_id, reason=reason,
-                              data=jsonable(data) if data else None))
 
 
 def _party_row(session: Session, party: PartyData, position: int) -> ContractParty:
@@ -221,72 +211,3 @@ def get(session: Session, contract_id: int) -> Contract:
     if contract is None:
         raise NotFound(_l("No such contract."))
     return contract
-
-
-# --- the seller's steps --------------------------------------------------------------------------------------
-
-
-def _missing_material(contract: Contract) -> dict[str, Any]:
-    kinds = {d.kind for d in contract.documents}
-    if "signed_contract" not in kinds:
-        return {"document": _l("Upload the signed contract (a written contract is required) before submitting.")}
-    if contract.fiscal_funded and "approval" not in kinds:
-        return {"document": _l("A fiscally funded result needs its approval document uploaded before "
-                               "submitting.")}
-    return {}
-
-
-def submit(session: Session, actor: Actor, contract: Contract, *, expected_version: int | None = None) -> Contract:
-    """The seller submits for registration; the review clock (re)starts today."""
-    require_seller(session, actor, contract)
-    _expect(contract, expected_version)
-    if not workflow.can("submit", contract.status):
-        raise Conflict(_l("This contract cannot be submitted in its present state."))
-    missing = _missing_material(contract)
-    if missing:
-        raise ValidationFailed(next(iter(missing.values())), field_errors=missing)
-    before = snapshot(contract)
-    resubmission = contract.status == cat.Status.RETURNED
-    today = local_today()
-    contract.status = cat.Status.SUBMITTED.value
-    contract.submitted_at = utcnow()
-    contract.review_started_on = today
-    contract.expert_review = workflow.needs_expert_review(contract.technical_amount)
-    contract.review_due_on, contract.review_due_provisional = workflow.review_deadline(
-        today, contract.technical_amount)
-    contract.first_approved_by_id = contract.first_approved_at = None
-    contract.refusal_reasons = contract.refusal_note = None
-    session.flush()
-    event(session, actor, contract, "resubmit" if resubmission else "submit",
-          data={"due_on": contract.review_due_on, "expert_review": contract.expert_review})
-    audit.record(session, actor, "contract", contract.id, "submit", before, snapshot(contract))
-    notify(session, registrar_ids(session), "contract_submitted", {"title": contract.title},
-           "contracts.detail", contract_id=contract.id)
-    return contract
-
-
-def withdraw(session: Session, actor: Actor, contract: Contract, *, expected_version: int | None = None) -> None:
-    _seller_step(session, actor, contract, "withdraw", cat.Status.WITHDRAWN, expected_version)
-
-
-def reopen(session: Session, actor: Actor, contract: Contract, *, expected_version: int | None = None) -> None:
-    _seller_step(session, actor, contract, "reopen", cat.Status.DRAFT, expected_version)
-
-
-def _seller_step(session: Session, actor: Actor, contract: Contract, action: str, target: cat.Status,
-                 expected_version: int | None) -> None:
-    require_seller(session, actor, contract)
-    _expect(contract, expected_version)
-    if not workflow.can(action, contract.status):
-        raise Conflict(_l("This step is not possible in the contract's present state."))
-    before = snapshot(contract)
-    contract.status = target.value
-    contract.review_due_on = None
-    session.flush()
-    event(session, actor, contract, action)
-    audit.record(session, actor, "contract", contract.id, action, before, snapshot(contract))
-
-
-def _expect(contract: Contract, expected_version: int | None) -> None:
-    if expected_version is not None and contract.version != expected_version:
-        raise Conflict(_l("Someone else changed this contract in the meantime. Reload to see its state."))

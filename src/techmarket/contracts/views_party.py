@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from techmarket.contracts import catalogue as cat
-from techmarket.contracts import queries, services, workflow
+from techmarket.contracts import queries, registration, services, workflow
 from techmarket.contracts.blueprint import actor, back_to_contract, bp, paging, visible_contract
 from techmarket.contracts.forms import (
     ActionForm,
@@ -135,7 +135,7 @@ def act(contract_id: int, action: str) -> Response:
     form = ActionForm()
     if not form.validate_on_submit() or not (form.version.data or "").isdigit():
         abort(400)
-    step = {"submit": services.submit, "withdraw": services.withdraw, "reopen": services.reopen}[action]
+    step = {"submit": registration.submit, "withdraw": registration.withdraw, "reopen": registration.reopen}[action]
     submit(form, step, db.session, actor(), contract, expected_version=int(form.version.data or 0))
     return back_to_contract(form, contract_id, str(SELLER_DONE[action]))
 

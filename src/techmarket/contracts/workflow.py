@@ -2,16 +2,18 @@
 
 ``approve`` moves a contract to ``registered``, or to ``second_review`` when it needs two registrars (a
 technical transaction amount at or above the expert-review threshold); the second, different registrar's
-``approve`` registers it.
+``approve`` registers it. :mod:`techmarket.contracts.registration` attaches the guards and effects and applies
+the table through :func:`techmarket.core.workflow.apply`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from techmarket.contracts.catalogue import Status
+from techmarket.core.transitions import Transition, transition
 from techmarket.policy.calendar import add_working_days, working_days_between
 
 # POLICY.md §3: decide within 15 working days, 30 with expert review at 5,000,000 or more.
@@ -20,48 +22,42 @@ EXPERT_REVIEW_DAYS = 30
 EXPERT_REVIEW_THRESHOLD = Decimal("5000000")
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[Status]
-    by: str  # "seller" | "registrar"
+SELLER, REGISTRAR = "seller", "registrar"
+DECIDING = frozenset({Status.SUBMITTED, Status.SECOND_REVIEW})
 
 
-TRANSITIONS = {
-    t.action: t
-    for t in (
-        Transition("submit", frozenset({Status.DRAFT, Status.RETURNED}), "seller"),
-        Transition("withdraw", frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED}), "seller"),
-        Transition("reopen", frozenset({Status.WITHDRAWN}), "seller"),
-        Transition("approve", frozenset({Status.SUBMITTED, Status.SECOND_REVIEW}), "registrar"),
-        Transition("return", frozenset({Status.SUBMITTED, Status.SECOND_REVIEW}), "registrar"),
-        Transition("refuse", frozenset({Status.SUBMITTED, Status.SECOND_REVIEW}), "registrar"),
-        Transition("amend", frozenset({Status.REGISTERED}), "registrar"),
-        Transition("rescind", frozenset({Status.REGISTERED}), "registrar"),
-    )
-}
+def _needs_second_registrar(contract: Any) -> bool:
+    """A contract under expert review is approved by two different registrars."""
+    return bool(contract.expert_review)
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    transition("submit", {Status.DRAFT}, Status.SUBMITTED, SELLER, "submitted"),
+    transition("submit", {Status.RETURNED}, Status.SUBMITTED, SELLER, "resubmitted"),
+    transition("withdraw", {Status.DRAFT, Status.SUBMITTED, Status.RETURNED}, Status.WITHDRAWN, SELLER, "withdrawn"),
+    transition("reopen", {Status.WITHDRAWN}, Status.DRAFT, SELLER, "reopened"),
+    transition("approve", {Status.SUBMITTED}, Status.SECOND_REVIEW, REGISTRAR, "approved_first",
+               when=_needs_second_registrar),
+    transition("approve", DECIDING, Status.REGISTERED, REGISTRAR, "registered"),
+    transition("return", DECIDING, Status.RETURNED, REGISTRAR, "returned"),
+    transition("refuse", DECIDING, Status.REFUSED, REGISTRAR, "refused"),
+    transition("amend", {Status.REGISTERED}, Status.REGISTERED, REGISTRAR, "amended"),
+    transition("rescind", {Status.REGISTERED}, Status.RESCINDED, REGISTRAR, "rescinded"),
+)
 
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED, Status.WITHDRAWN})
 
 
 def can(action: str, state: str) -> bool:
-    t = TRANSITIONS.get(action)
-    return t is not None and state in t.sources
+    return any(t.action == action and str(state) in t.sources for t in TRANSITIONS)
 
 
 def actions_for(state: str, by: str) -> list[str]:
-    return [a for a, t in TRANSITIONS.items() if state in t.sources and t.by == by]
+    return list(dict.fromkeys(t.action for t in TRANSITIONS if str(state) in t.sources and t.who == by))
 
 
 def needs_expert_review(technical_amount: Decimal) -> bool:
     return technical_amount >= EXPERT_REVIEW_THRESHOLD
-
-
-def after_approval(state: str, needs_two: bool) -> Status:
-    """Where ``approve`` leads from ``state``."""
-    if needs_two and state == Status.SUBMITTED:
-        return Status.SECOND_REVIEW
-    return Status.REGISTERED
 
 
 def review_deadline(started: dt.date, technical_amount: Decimal) -> tuple[dt.date, bool]:

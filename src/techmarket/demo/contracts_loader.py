@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from techmarket.accounts import services as accounts
 from techmarket.accounts.models import User
-from techmarket.contracts import documents, payments, registration, services, workflow
+from techmarket.contracts import documents, numbering, payments, registration, services, workflow
 from techmarket.contracts.data import ContractData, InstalmentData, IPData, NonTechData, PartyData
 from techmarket.contracts.models import Contract
 from techmarket.core import audit
@@ -225,9 +225,9 @@ def _drive(session: Session, contract: Contract, spec: DemoContract, plan: Plan,
                   instance_path=cast.instance_path, max_bytes=cast.max_bytes)
     if spec.plan == "draft":
         return
-    services.submit(session, owner, contract)
+    registration.submit(session, owner, contract)
     if spec.plan == "withdrawn":
-        services.withdraw(session, owner, contract)
+        registration.withdraw(session, owner, contract)
     elif spec.plan == "returned":
         registration.return_for_material(session, first, contract, spec.reason)
     elif spec.plan == "refused":
@@ -277,7 +277,7 @@ def _backdate(session: Session, contract: Contract, spec: DemoContract, plan: Pl
     if contract.registered_on is not None:
         contract.registered_on = plan.decided
         if plan.decided.year != contract.registration_year:
-            number, seq = registration.registration_number(session, contract, plan.decided, pattern)
+            number, seq = numbering.registration_number(session, contract, plan.decided, pattern)
             contract.registration_number, contract.registration_year, contract.registration_seq = (
                 number, plan.decided.year, seq)
     if plan.rescinded is not None:

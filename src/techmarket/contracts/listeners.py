@@ -1,0 +1,75 @@
+"""What follows a contract's state change, as listeners of its domain events (registered by create_app):
+the history row the parties see, the notifications, and the flags on saved statements that used a contract
+that was later amended or rescinded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from techmarket.accounts.notifications import notify
+from techmarket.contracts import catalogue as cat
+from techmarket.contracts.models import Contract, ContractEvent, Statement, StatementFlag
+from techmarket.contracts.services import party_org_ids, party_user_ids, registrar_ids
+from techmarket.core import events
+from techmarket.core.events import DomainEvent
+from techmarket.policy.money import jsonable
+
+# event verb -> the history's action key (the names the history has always shown)
+HISTORY = {"submitted": "submit", "resubmitted": "resubmit", "withdrawn": "withdraw", "reopened": "reopen",
+           "approved_first": "approve_first", "registered": "register", "returned": "return", "refused": "refuse",
+           "amended": "amend", "rescinded": "rescind"}
+_HISTORY_REASON = {"approved_first": "expert_opinion", "refused": "note"}
+_HISTORY_DATA = {"submitted": ("due_on", "expert_review"), "resubmitted": ("due_on", "expert_review"),
+                 "registered": ("registration_number",), "refused": ("reasons",), "amended": ("change",)}
+
+
+def write_history(session: Session, event: DomainEvent) -> None:
+    verb = event.verb
+    reason = str(event.data.get(_HISTORY_REASON.get(verb, "reason")) or "")[:2000]
+    data = {k: event.data[k] for k in _HISTORY_DATA.get(verb, ()) if k in event.data}
+    session.add(ContractEvent(contract_id=event.object_id, action=HISTORY.get(verb, verb), actor_id=event.actor.user_id,
+                              reason=reason, data=jsonable(data) if data else None))
+
+
+def tell(session: Session, event: DomainEvent) -> None:
+    """Registrars hear of submissions; the parties of every decision."""
+    contract: Contract = event.subject
+    verb = event.verb
+    if verb in {"submitted", "resubmitted"}:
+        notify(session, registrar_ids(session), "contract_submitted", {"title": contract.title},
+               "contracts.detail", contract_id=contract.id)
+        return
+    params: dict[str, Any] = {"title": contract.title}
+    if verb == "registered":
+        params["number"] = contract.registration_number
+    elif verb == "refused":
+        params["reason"] = "；".join(str(cat.REFUSAL_REASONS[c]) for c in event.data.get("reasons", ()))[:300]
+    elif verb in {"returned", "amended", "rescinded"}:
+        params["reason"] = str(event.data.get("reason") or "")[:300]
+    else:
+        return
+    notify(session, party_user_ids(session, contract), f"contract_{verb}", params, "contracts.detail",
+           contract_id=contract.id)
+
+
+def flag_statements(session: Session, event: DomainEvent) -> None:
+    """Saved statements that used an amended or rescinded contract are flagged for review (their snapshots stay
+    as saved)."""
+    contract: Contract = event.subject
+    orgs = party_org_ids(contract)
+    if not orgs:
+        return
+    for statement in session.scalars(select(Statement).where(Statement.organisation_id.in_(orgs))):
+        if contract.id in (statement.contract_ids or []):
+            session.add(StatementFlag(statement_id=statement.id, contract_id=contract.id, action=HISTORY[event.verb],
+                                      reason=str(event.data.get("reason") or "")[:2000]))
+
+
+def register() -> None:
+    events.on("contract.*", write_history)
+    events.on("contract.*", tell)
+    events.on("contract.amended", flag_statements)
+    events.on("contract.rescinded", flag_statements)
