@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -16,7 +18,8 @@ from techmarket.core.clock import local_today, utcnow
 from techmarket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from techmarket.core.i18n import is_chinese
 from techmarket.core.roles import Role
-from techmarket.orgs import creditcode
+from techmarket.core.workflow import Machine, apply
+from techmarket.orgs import creditcode, workflow
 from techmarket.orgs.constants import LISTING_BOARDS, PROVINCES, MemberRole, OrgStatus, OrgType, RegionKind
 from techmarket.orgs.models import Division, Invitation, Membership, Organisation
 
@@ -180,42 +183,68 @@ def update(session: Session, actor: Actor, org: Organisation, data: OrgData) -> 
     _apply(org, data)
     key_changed = any(before[k] != getattr(org, k) for k in KEY_FACTS) or (org.code_check_failed and \
         not before["code_check_failed"])
-    if org.status == OrgStatus.RETURNED or (org.status == OrgStatus.VERIFIED and key_changed):
-        org.status = OrgStatus.PENDING.value
     session.flush()
     audit.record(session, actor, "organisation", org.id, "update", before, snapshot(org))
+    if org.status == OrgStatus.RETURNED or (org.status == OrgStatus.VERIFIED and key_changed):
+        apply(session, actor, MACHINE, org, "resubmit")
     return org
+
+
+def _authorise(session: Session, actor: Actor, org: Organisation, who: str) -> None:
+    if who == workflow.OPERATOR:
+        if not actor.has(Role.OPERATOR):
+            raise PermissionDenied(_l("Only the market operator verifies organisations."))
+    else:
+        require_owner(session, actor, org)
+
+
+def _guard_verify(session: Session, actor: Actor, org: Organisation, data: Mapping[str, Any]) -> None:
+    if org.code_check_failed and not str(data.get("override_reason") or "").strip():
+        msg = _l("The credit code fails its check: confirm it is real and say how you checked.")
+        raise ValidationFailed(msg, field_errors={"override_reason": msg})
+
+
+def _on_verify(session: Session, actor: Actor, org: Organisation, data: Mapping[str, Any]) -> dict[str, Any]:
+    org.return_reason = None
+    if org.code_check_failed:
+        org.code_override_reason = str(data["override_reason"]).strip()
+        org.code_override_by_id = actor.user_id
+    org.decided_at, org.decided_by_id = utcnow(), actor.user_id
+    return {"code_override_reason": org.code_override_reason}
+
+
+def _guard_return(session: Session, actor: Actor, org: Organisation, data: Mapping[str, Any]) -> None:
+    if not str(data.get("reason") or "").strip():
+        raise ValidationFailed(_l("Say why it is returned."),
+                               field_errors={"reason": _l("Give the reason for returning it.")})
+
+
+def _on_return(session: Session, actor: Actor, org: Organisation, data: Mapping[str, Any]) -> None:
+    org.return_reason = str(data["reason"]).strip()[:2000]
+    org.decided_at, org.decided_by_id = utcnow(), actor.user_id
+
+
+_RULES: dict[str, dict[str, Any]] = {
+    "verify": {"guard": _guard_verify, "effect": _on_verify},
+    "return": {"guard": _guard_return, "effect": _on_return},
+}
+_DECIDED = Conflict(_l("This organisation was already decided or changed. Reload to see its state."))
+
+MACHINE: Machine[Organisation] = Machine(
+    name="organisation",
+    transitions=tuple(replace(t, **_RULES.get(t.action, {})) for t in workflow.TRANSITIONS),
+    authorise=_authorise,
+    snapshot=snapshot,
+    not_possible=lambda org, action: _DECIDED,
+    stale=lambda org: _DECIDED,
+)
 
 
 def decide(session: Session, actor: Actor, org: Organisation, *, verify: bool, reason: str,
            expected_version: int, override_reason: str = "") -> Organisation:
     """The operator verifies or returns a pending organisation; the first of two operators wins."""
-    if not actor.has(Role.OPERATOR):
-        raise PermissionDenied(_l("Only the market operator verifies organisations."))
-    if org.version != expected_version or org.status != OrgStatus.PENDING:
-        raise Conflict(_l("This organisation was already decided or changed. Reload to see its state."))
-    reason, override_reason = reason.strip(), override_reason.strip()
-    if not verify and not reason:
-        raise ValidationFailed(_l("Say why it is returned."),
-                               field_errors={"reason": _l("Give the reason for returning it.")})
-    if verify and org.code_check_failed and not override_reason:
-        msg = _l("The credit code fails its check: confirm it is real and say how you checked.")
-        raise ValidationFailed(msg, field_errors={"override_reason": msg})
-    before = snapshot(org)
-    if verify:
-        org.status = OrgStatus.VERIFIED.value
-        org.return_reason = None
-        if org.code_check_failed:
-            org.code_override_reason = override_reason
-            org.code_override_by_id = actor.user_id
-    else:
-        org.status = OrgStatus.RETURNED.value
-        org.return_reason = reason[:2000]
-    org.decided_at = utcnow()
-    org.decided_by_id = actor.user_id
-    session.flush()
-    audit.record(session, actor, "organisation", org.id, "verify" if verify else "return", before,
-                 snapshot(org) | {"code_override_reason": org.code_override_reason})
+    apply(session, actor, MACHINE, org, "verify" if verify else "return", expected_version=expected_version,
+          reason=reason if not verify else "", override_reason=override_reason)
     return org
 
 
