@@ -165,3 +165,22 @@ def test_the_operator_finds_payments_to_confirm(make, signin):
     assert "BANK-XYZ-42" in page and contract.title in page
     assert signin(make.user(Role.REGISTRAR)).get("/admin/contracts/payments").status_code == 403
     assert buyer.get("/admin/contracts/payments").status_code == 403
+
+
+def test_staff_cannot_add_receipts_to_a_contract_they_are_not_a_party_to(make, signin):
+    """A registrar or the operator could attach a ``receipt`` to any draft: only parties record receipts."""
+    d = deal(make)
+    contract = draft(d)
+    before = len(contract.documents)
+    for role in (Role.REGISTRAR, Role.OPERATOR):
+        staff = signin(make.user(role))
+        resp = staff.post(f"/contracts/{contract.id}/documents", data={
+            "kind": "receipt", "file": (io.BytesIO(PDF), "回单.pdf")}, content_type="multipart/form-data")
+        assert resp.status_code in (302, 403)
+        db.session.expire_all()
+        assert len(db.session.get(Contract, contract.id).documents) == before, role
+    buyer = signin(d.buyer)
+    resp = buyer.post(f"/contracts/{contract.id}/documents", data={
+        "kind": "receipt", "file": (io.BytesIO(PDF), "回单.pdf")}, content_type="multipart/form-data")
+    db.session.expire_all()
+    assert len(db.session.get(Contract, contract.id).documents) == before + 1

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from techmarket.contracts import catalogue as cat
 from techmarket.contracts import workflow
 from techmarket.contracts.models import Contract, ContractDocument
-from techmarket.contracts.services import require_seller, require_view
+from techmarket.contracts.services import require_party, require_seller, require_view
 from techmarket.core import audit, uploads
 from techmarket.core.actor import Actor
 from techmarket.core.errors import Conflict, NotFound, ValidationFailed
@@ -27,7 +27,9 @@ def add(session: Session, actor: Actor, contract: Contract, kind: str, filename:
     if kind not in cat.DOCUMENT_KINDS:
         raise ValidationFailed(_l("Choose the kind of document."), field_errors={"kind": _l("Choose the kind of "
                                                                                              "document.")})
-    if kind != "receipt":
+    if kind == "receipt":
+        require_party(session, actor, contract)
+    else:
         require_seller(session, actor, contract)
         if contract.status not in workflow.EDITABLE:
             raise Conflict(_l("Contract documents can be changed only before submission or after a return."))

@@ -57,6 +57,12 @@ def require_view(session: Session, actor: Actor, contract: Contract) -> None:
         raise PermissionDenied(_l("Only the parties, the registrars and the market operator see this contract."))
 
 
+def require_party(session: Session, actor: Actor, contract: Contract) -> None:
+    """Only members of a party's organisation act for a party (registrars and the operator see, not act)."""
+    if not member_org_ids(session, actor.user_id) & party_org_ids(contract):
+        raise PermissionDenied(_l("Only the parties to this contract may do this."))
+
+
 def is_seller_member(session: Session, actor: Actor, contract: Contract) -> bool:
     return contract.seller_org_id in member_org_ids(session, actor.user_id)
 
