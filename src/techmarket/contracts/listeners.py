@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from techmarket.accounts.notifications import notify
 from techmarket.contracts import catalogue as cat
+from techmarket.contracts import payments
 from techmarket.contracts.models import Contract, ContractEvent, Statement, StatementFlag
 from techmarket.contracts.services import party_org_ids, party_user_ids, registrar_ids
 from techmarket.core import events
@@ -73,3 +74,4 @@ def register() -> None:
     events.on("contract.*", tell)
     events.on("contract.amended", flag_statements)
     events.on("contract.rescinded", flag_statements)
+    events.on("contract_payment.*", payments.tell_parties)

@@ -6,13 +6,14 @@ Online payment comes with the trading issue; this is the offline (bank transfer)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from techmarket.accounts.notifications import notify
 from techmarket.contracts import catalogue as cat
@@ -24,7 +25,10 @@ from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today, utcnow
 from techmarket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from techmarket.core.events import DomainEvent
 from techmarket.core.roles import Role
+from techmarket.core.transitions import Transition, transition
+from techmarket.core.workflow import Machine, apply
 
 CLOSED = frozenset({cat.Status.REFUSED, cat.Status.RESCINDED, cat.Status.WITHDRAWN, cat.Status.DRAFT})
 
@@ -93,29 +97,55 @@ def get(session: Session, payment_id: int) -> Payment:
     return payment
 
 
+PAYMENT_TRANSITIONS: tuple[Transition, ...] = (
+    transition("confirm", {"pending"}, "confirmed", "operator", "confirmed"),
+    transition("reject", {"pending"}, "rejected", "operator", "rejected"),
+)
+
+
+def _authorise(session: Session, actor: Actor, payment: Payment, who: str) -> None:
+    require_operator(actor)
+
+
+def _guard_reject(session: Session, actor: Actor, payment: Payment, data: Mapping[str, Any]) -> None:
+    if not str(data.get("reason") or "").strip():
+        raise ValidationFailed(_l("Say why the payment is not confirmed."),
+                               field_errors={"note": _l("Say why the payment is not confirmed.")})
+
+
+def _on_decide(session: Session, actor: Actor, payment: Payment, data: Mapping[str, Any]) -> None:
+    payment.note = str(data.get("reason") or "").strip()[:2000]
+    payment.decided_by_id, payment.decided_at = actor.user_id, utcnow()
+
+
+def _snapshot(payment: Payment) -> dict[str, Any]:
+    return {"status": payment.status, "note": payment.note, "amount": payment.amount,
+            "contract_id": payment.contract_id}
+
+
+_DECIDED = Conflict(_l("This payment was already decided. Reload to see its state."))
+MACHINE: Machine[Payment] = Machine(
+    name="contract_payment",
+    transitions=tuple(replace(t, guard=_guard_reject if t.action == "reject" else None, effect=_on_decide)
+                      for t in PAYMENT_TRANSITIONS),
+    authorise=_authorise, snapshot=_snapshot,
+    not_possible=lambda payment, action: _DECIDED, stale=lambda payment: _DECIDED,
+)
+
+
 def decide(session: Session, actor: Actor, payment: Payment, *, confirm: bool, note: str = "",
            expected_version: int | None = None) -> Payment:
     """The operator confirms a payment against its receipt, or rejects it with a reason."""
-    require_operator(actor)
-    if payment.status != "pending" or (expected_version is not None and payment.version != expected_version):
-        raise Conflict(_l("This payment was already decided. Reload to see its state."))
-    note = note.strip()
-    if not confirm and not note:
-        raise ValidationFailed(_l("Say why the payment is not confirmed."),
-                               field_errors={"note": _l("Say why the payment is not confirmed.")})
-    before = {"status": payment.status}
-    payment.status = "confirmed" if confirm else "rejected"
-    payment.note, payment.decided_by_id, payment.decided_at = note[:2000], actor.user_id, utcnow()
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise Conflict(_l("This payment was already decided. Reload to see its state.")) from exc
-    audit.record(session, actor, "contract_payment", payment.id, payment.status, before,
-                 {"status": payment.status, "note": payment.note})
+    apply(session, actor, MACHINE, payment, "confirm" if confirm else "reject", expected_version=expected_version,
+          reason=note)
+    return payment
+
+
+def tell_parties(session: Session, event: DomainEvent) -> None:
+    """Listener: the parties hear that their payment was confirmed or rejected."""
+    payment: Payment = event.subject
     contract = session.get(Contract, payment.contract_id)
     assert contract is not None
-    kind = "payment_confirmed" if confirm else "payment_rejected"
-    notify(session, party_user_ids(session, contract), kind,
-           {"title": contract.title, "amount": f"{payment.amount:,.2f}", "reason": note[:300]},
+    notify(session, party_user_ids(session, contract), f"payment_{event.verb}",
+           {"title": contract.title, "amount": f"{payment.amount:,.2f}", "reason": (payment.note or "")[:300]},
            "contracts.detail", contract_id=contract.id)
-    return payment
