@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
 from techmarket.accounts import services as accounts
 from techmarket.accounts.models import User
+from techmarket.contracts.models import Contract
 from techmarket.core.actor import Actor
 from techmarket.core.clock import utcnow
 from techmarket.core.roles import Role
 from techmarket.demo.loader import demo_code
 from techmarket.extensions import db
+from techmarket.listings.constants import Kind
+from techmarket.listings.models import Listing
 from techmarket.orgs import services as orgs
 from techmarket.orgs.models import Organisation
+from tests.contracts.builders import deal, draft, registered, submitted
+from tests.listings.builders import make_listing
 
 PASSWORD = "Sekret-pass-42"
 _seq = itertools.count(1)
@@ -55,6 +61,17 @@ class Factories:
                         expected_version=org.version)
         db.session.commit()
         return org
+
+    def listing(self, org: Organisation | None = None, kind: str = "achievement", *, status: str = "published",
+                **overrides: Any) -> Listing:
+        """A listing of a verified organisation, created by its owner and moved to ``status`` by the services."""
+        return make_listing(org or self.org(status="verified"), Kind(kind), status=status, **overrides)
+
+    def contract(self, state: str = "draft") -> Contract:
+        """A contract between two verified organisations in ``state`` (draft, submitted or registered)."""
+        d = deal(self)
+        return {"draft": lambda: draft(d), "submitted": lambda: submitted(d),
+                "registered": lambda: registered(self, d)}[state]()
 
     def outbox(self) -> list[Path]:
         return sorted((Path(self.app.instance_path) / "outbox").glob("*.eml"))

@@ -6,7 +6,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 
@@ -18,7 +18,9 @@ from techmarket.contracts.models import Contract
 from techmarket.core.clock import local_today
 from techmarket.core.roles import Role
 from techmarket.extensions import db
-from tests.factories import Factories
+
+if TYPE_CHECKING:
+    from tests.factories import Factories
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from techmarket.accounts.services import actor_for
-from techmarket.contracts import console_queries, registration, services, views_console
+from techmarket.contracts import console_queries, registration, views_console
 from techmarket.contracts.models import Contract
 from techmarket.core.actor import Actor
 from techmarket.core.errors import PermissionDenied

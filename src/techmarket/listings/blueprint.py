@@ -12,12 +12,10 @@ from flask_login import current_user
 from techmarket.accounts.services import actor_for
 from techmarket.core.actor import ANONYMOUS, Actor
 from techmarket.core.pagination import clamp
-from techmarket.core.roles import Role
 from techmarket.extensions import db
 from techmarket.listings import constants as c
-from techmarket.listings.engagement import verified_orgs_of
+from techmarket.listings import visibility
 from techmarket.listings.models import Listing
-from techmarket.listings.services import is_member
 
 bp = Blueprint("listings", __name__, url_prefix="/listings")
 
@@ -54,31 +52,40 @@ def get_listing(listing_id: int) -> Listing:
 
 @dataclass(frozen=True)
 class Viewer:
-    """What the person looking at a listing may see (POLICY: contact and confidential details)."""
+    """The visibility policy's viewer in front of one listing, as the pages and templates ask it."""
 
-    user_id: int | None
-    member: bool  # of the owning organisation
-    operator: bool
-    verified: bool  # belongs to some verified organisation
+    policy: visibility.Viewer
+    listing: Listing
 
     @classmethod
     def of(cls, listing: Listing) -> Viewer:
-        if not current_user.is_authenticated:
-            return cls(None, False, False, False)
-        who = actor()
-        return cls(who.user_id, is_member(db.session, who, listing.organisation_id),
-                   current_user.has_role(Role.OPERATOR), bool(verified_orgs_of(db.session, who.user_id)))
+        return cls(visibility.viewer_for(db.session, actor()), listing)
+
+    @property
+    def user_id(self) -> int | None:
+        return self.policy.user_id
+
+    @property
+    def member(self) -> bool:  # of the owning organisation
+        return self.policy.is_member(self.listing)
+
+    @property
+    def operator(self) -> bool:
+        return self.policy.operator
+
+    @property
+    def verified(self) -> bool:  # belongs to some verified organisation
+        return self.policy.verified
 
     def may_open(self, listing: Listing) -> bool:
-        return listing.status == c.Status.PUBLISHED or self.member or self.operator
+        return self.policy.may_open(listing)
 
     def sees_details(self, listing: Listing) -> bool:
-        confidential = listing.kind == c.Kind.DEMAND and listing.confidentiality == "verified_only"
-        return not confidential or self.member or self.operator or self.verified
+        return self.policy.sees_details(listing)
 
     @property
     def sees_contact(self) -> bool:
-        return self.member or self.operator or self.verified
+        return self.policy.sees_contact(self.listing)
 
 
 def visible_listing(listing_id: int) -> tuple[Listing, Viewer]:

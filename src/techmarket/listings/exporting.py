@@ -25,6 +25,7 @@ from techmarket.listings.columns import COLUMNS, EXAMPLE, NEGOTIABLE, PROBLEM, V
 from techmarket.listings.constants import Kind
 from techmarket.listings.importing import ImportReport
 from techmarket.listings.models import Listing
+from techmarket.listings.visibility import is_confidential
 
 BOM = "\ufeff"
 EXPORT_CAP = 10_000
@@ -153,7 +154,7 @@ def cells_of(listing: Listing, *, zh: bool, contact: bool, details: bool) -> dic
         out["ip_items"] = "; ".join(_ip_text(i.ip_type, i.number, i.status, i.title, zh) for i in listing.ip_items)
     if not contact:
         out["contact_name"] = out["contact_phone"] = out["contact_email"] = ""
-    if not details and kind == Kind.DEMAND and listing.confidentiality == "verified_only":
+    if not details and is_confidential(listing):
         out["org_code"] = out["description"] = out["technical_targets"] = ""
     return out
 

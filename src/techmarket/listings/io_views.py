@@ -10,12 +10,11 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.orm import lazyload
 
+from techmarket.accounts.services import actor_for
 from techmarket.core.clock import local_today
-from techmarket.core.roles import Role
 from techmarket.extensions import db, limiter
-from techmarket.listings import exporting
+from techmarket.listings import exporting, visibility
 from techmarket.listings.constants import Kind
-from techmarket.listings.engagement import verified_orgs_of
 from techmarket.listings.importing import FORMATS
 from techmarket.listings.models import Listing
 from techmarket.listings.queries import BrowseFilters, browse
@@ -25,10 +24,10 @@ bp = Blueprint("listings_io", __name__, url_prefix="/listings")
 
 def _sees_contact() -> bool:
     """Contact details (and a confidential demand's issuer and details) go to signed-in members of verified
-    organisations and to the operator, as on the detail page."""
+    organisations and to the operator, as on the detail page (the listings' visibility policy)."""
     if not current_user.is_authenticated:
         return False
-    return bool(current_user.has_role(Role.OPERATOR) or verified_orgs_of(db.session, current_user.id))
+    return visibility.viewer_for(db.session, actor_for(current_user)).sees_contact()
 
 
 @bp.route("/export")

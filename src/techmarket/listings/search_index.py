@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from techmarket.listings.constants import Status
 from techmarket.listings.models import IPItem, Listing, ListingTag
+from techmarket.listings.visibility import is_confidential
 from techmarket.orgs.models import Organisation
 from techmarket.search.documents import Document
 from techmarket.search.registry import IndexedType, register
@@ -18,7 +19,7 @@ from techmarket.search.registry import IndexedType, register
 
 def to_document(listing: Listing | ListingRecord) -> Document:
     """A listing's search document, from the ORM object (one change) or a plain record (a rebuild)."""
-    confidential = listing.kind == "demand" and listing.confidentiality == "verified_only"
+    confidential = is_confidential(listing)
     parts = [listing.summary, " ".join(listing.keywords or [])]
     if not confidential:  # the public must not find a confidential demand by its details or its issuer
         parts += [listing.description, listing.organisation.name, listing.team, listing.advantages,

@@ -14,15 +14,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from techmarket.accounts.services import actor_for
 from techmarket.core.pagination import Page
-from techmarket.core.roles import Role
 from techmarket.extensions import db
-from techmarket.listings import searching
+from techmarket.listings import searching, visibility
 from techmarket.listings.blueprint import LABELS
 from techmarket.listings.constants import Kind
-from techmarket.listings.engagement import verified_orgs_of
-from techmarket.listings.models import Listing
-from techmarket.orgs.queries import orgs_of_user
 from techmarket.search import suggest as suggestions
 from techmarket.search.params import SearchParams
 from techmarket.search.service import SearchService
@@ -92,14 +89,8 @@ def _url(args: list[tuple[str, str]]) -> str:
 
 
 def _details_rule() -> Any:
-    """The listing pages' rule: a confidential demand's issuer is shown to members of verified
+    """The listings' visibility policy: a confidential demand's issuer is shown to members of verified
     organisations, operators and its own organisation; everyone else sees an anonymous issuer."""
     if not current_user.is_authenticated:
-        return lambda listing: not _confidential(listing)
-    privileged = current_user.has_role(Role.OPERATOR) or bool(verified_orgs_of(db.session, current_user.id))
-    mine = {org.id for org, _role in orgs_of_user(db.session, current_user.id)}
-    return lambda listing: not _confidential(listing) or privileged or listing.organisation_id in mine
-
-
-def _confidential(listing: Listing) -> bool:
-    return listing.kind == Kind.DEMAND and listing.confidentiality == "verified_only"
+        return visibility.PUBLIC.sees_details
+    return visibility.viewer_for(db.session, actor_for(current_user)).sees_details
