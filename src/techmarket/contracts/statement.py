@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from techmarket.contracts import catalogue as cat
 from techmarket.contracts.models import Contract, ContractParty, Statement
@@ -31,8 +31,10 @@ from techmarket.core.errors import NotFound, PermissionDenied, ValidationFailed
 from techmarket.core.roles import Role
 from techmarket.orgs.constants import OrgType, RegionKind
 from techmarket.orgs.models import Membership, Organisation
+from techmarket.policy import RuleBook
 from techmarket.policy.money import jsonable
-from techmarket.rulesets.services import calculate
+from techmarket.policy.typed import Outcome, SubsidyInput, TransferContractInput, TransferTaxInput
+from techmarket.rulesets.services import evaluate, rulebook
 
 MIN_TAX_YEAR = 2000
 MAX_LABEL = 200
@@ -130,9 +132,10 @@ def _tax_kind(contract: Contract) -> str | None:
 def gather(session: Session, org: Organisation, year: int) -> Gathered:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     ids = select(ContractParty.contract_id).where(ContractParty.organisation_id == org.id)
-    rows = session.scalars(select(Contract).where(
-        Contract.id.in_(ids), or_(Contract.registered_on.between(start, end), Contract.signed_on.between(start, end)),
-    ).order_by(Contract.registered_on, Contract.signed_on, Contract.id)).all()
+    in_year = or_(Contract.registered_on.between(start, end), Contract.signed_on.between(start, end))
+    rows = session.scalars(select(Contract).options(selectinload(Contract.parties), selectinload(Contract.payments))
+                           .where(Contract.id.in_(ids), in_year)
+                           .order_by(Contract.registered_on, Contract.signed_on, Contract.id)).all()
     included, excluded = [], []
     for contract in rows:
         registered_in_year = contract.registered_on is not None and start <= contract.registered_on <= end
@@ -163,24 +166,28 @@ def _clean_costs(transfers: list[Contract], costs: Mapping[int, Mapping[str, Any
     return cleaned
 
 
-def _transfer(session: Session, year: int, transfers: list[Contract], cleaned: Mapping[str, Mapping[str, str]],
-              cit_rate: str | None, today: dt.date) -> dict[str, Any] | None:
+def _transfer(session: Session, book: RuleBook, year: int, transfers: list[Contract],
+              cleaned: Mapping[str, Mapping[str, str]], cit_rate: str | None, today: dt.date) -> Outcome | None:
     if not transfers:
         return None
     rows = []
     for contract in transfers:
         sub = cat.subtype(contract.type_code, contract.subtype_code)
         given = cleaned[str(contract.id)]
-        rows.append({
-            "id": _calc_id(contract), "kind": _kind(contract), "subject": sub.tax_subject if sub else None,
-            "licence_years": contract.licence_years or 0,
-            "related_party_holding_pct": str(contract.related_holding_pct or 0), "registered": True,
-            **{f: given.get(f, "0") for f in COST_FIELDS},
-            "technology_receipts": given.get("technology_receipts", str(contract.technical_amount)),
-        })
-    data = {"tax_year": year, "cit_rate": cit_rate or None, "contracts": rows}
+        rows.append(TransferContractInput(
+            id=_calc_id(contract), kind=_kind(contract), subject=sub.tax_subject if sub else None,
+            licence_years=contract.licence_years or 0,
+            related_party_holding_pct=contract.related_holding_pct or Decimal(0),
+            technology_receipts=given.get("technology_receipts", str(contract.technical_amount)),
+            tax_basis=given.get("tax_basis", "0"),
+            accumulated_amortization=given.get("accumulated_amortization", "0"),
+            amortization_for_year=given.get("amortization_for_year", "0"),
+            related_taxes=given.get("related_taxes", "0"),
+            apportioned_period_expenses=given.get("apportioned_period_expenses", "0"),
+        ))
+    inputs = TransferTaxInput(tax_year=year, contracts=tuple(rows), cit_rate=cit_rate or None)
     try:
-        return calculate(session, TRANSFER_TAX, data, today=today)
+        return evaluate(session, TRANSFER_TAX, inputs, today=today, rules=book)
     except ValidationFailed as exc:
         raise _placed(exc, transfers) from exc
 
@@ -200,30 +207,26 @@ def _placed(exc: ValidationFailed, transfers: list[Contract]) -> ValidationFaile
     return ValidationFailed(general or _l("Please correct the marked fields."), field_errors=errors)
 
 
-def _window_missed(result: Mapping[str, Any], registered_on: dt.date) -> bool:
-    missed = any(r.get("code") == "window" and not r.get("met") for r in result.get("reasons", []))
-    return missed and registered_on > dt.date.fromisoformat(result["window"]["end"])
+def _window_missed(outcome: Outcome, registered_on: dt.date) -> bool:
+    return outcome.met("window") is False and registered_on > dt.date.fromisoformat(outcome.raw["window"]["end"])
 
 
-def _subsidy(session: Session, org: Organisation, contract: Contract, role: str, year: int,
+def _subsidy(session: Session, book: RuleBook, org: Organisation, contract: Contract, role: str, year: int,
              today: dt.date) -> dict[str, Any] | None:
     sub = cat.subtype(contract.type_code, contract.subtype_code)
     if sub is None or contract.registered_on is None:
         return None
     paid = contract.confirmed_paid
     amount = min(paid, contract.technical_amount) if role == "buyer" else contract.technical_amount
-    data: dict[str, Any] = {
-        "role": role, "technical_transaction_amount": str(amount), "contract_type": sub.policy_type,
-        "registered": True, "registration_date": contract.registered_on.isoformat(), "claim_year": year + 1,
-        "paid": paid > 0, "claimant_in_region": org.region_kind == RegionKind.LOCAL,
-    }
-    if role == "agency":
-        data["recognised_agency"] = org.org_type == OrgType.TRANSFER_AGENCY
-    result = calculate(session, SUBSIDY, data, today=today)
-    if _window_missed(result, contract.registered_on):  # registered after 31 Oct: the next claim year's window
-        data["claim_year"] = year + 2
-        result = calculate(session, SUBSIDY, data, today=today)
-    return {"contract_id": contract.id, "role": role, "amount": amount, "paid": paid, "result": result}
+    inputs = SubsidyInput(
+        role=role, technical_transaction_amount=amount, contract_type=sub.policy_type,
+        registration_date=contract.registered_on, claim_year=year + 1, paid=paid > 0,
+        claimant_in_region=org.region_kind == RegionKind.LOCAL,
+        recognised_agency=org.org_type == OrgType.TRANSFER_AGENCY if role == "agency" else None)
+    outcome = evaluate(session, SUBSIDY, inputs, today=today, rules=book)
+    if _window_missed(outcome, contract.registered_on):  # registered after 31 Oct: the next claim year's window
+        outcome = evaluate(session, SUBSIDY, replace(inputs, claim_year=year + 2), today=today, rules=book)
+    return {"contract_id": contract.id, "role": role, "amount": amount, "paid": paid, "result": dict(outcome.raw)}
 
 
 def _union(results: Iterable[Mapping[str, Any]], key: str, ident: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -241,11 +244,13 @@ def compute(session: Session, org: Organisation, year_raw: Any, costs: Mapping[i
     today = today or local_today()
     year = tax_year(year_raw, today=today)
     found = gather(session, org, year)
+    book = rulebook(session)  # once for every calculation of the statement
     cleaned = _clean_costs(found.transfers, costs)
     cit_rate = (cit_rate or "").strip() or None
-    transfer = _transfer(session, year, found.transfers, cleaned, cit_rate, today)
+    outcome = _transfer(session, book, year, found.transfers, cleaned, cit_rate, today)
+    transfer = dict(outcome.raw) if outcome is not None else None
     subsidies = [s for c, roles in found.included for role in ROLES if role in roles
-                 if (s := _subsidy(session, org, c, role, year, today)) is not None]
+                 if (s := _subsidy(session, book, org, c, role, year, today)) is not None]
     totals = {role: sum((Decimal(s["result"]["subsidy"]) for s in subsidies if s["role"] == role), Decimal(0))
               for role in ROLES}
     attribution = {}

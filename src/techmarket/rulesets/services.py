@@ -33,6 +33,7 @@ from techmarket.policy import (
     validate_rule_set,
 )
 from techmarket.policy.money import to_decimal
+from techmarket.policy.typed import Outcome, to_json
 from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
 
 MIN_YEAR = 1990
@@ -106,13 +107,15 @@ def require_calculator_access(session: Session, actor: Actor) -> None:
                                   "organisation or accept an invitation first."))
 
 
-def calculate(session: Session, name: str, data: Any, *, today: dt.date | None = None) -> dict[str, Any]:
-    """Run calculator ``name`` over the stored rule book. Bad input raises :class:`ValidationFailed` whose
-    ``field_errors`` map field paths (``contracts[1].kind``) to ``{"code", "en", "zh"}``."""
+def calculate(session: Session, name: str, data: Any, *, today: dt.date | None = None,
+              rules: RuleBook | None = None) -> dict[str, Any]:
+    """Run calculator ``name`` over the stored rule book (``rules``, when the caller loaded it once for several
+    calculations). Bad input raises :class:`ValidationFailed` whose ``field_errors`` map field paths
+    (``contracts[1].kind``) to ``{"code", "en", "zh"}``."""
     calculator = CALCULATORS.get(name)
     if calculator is None:
         raise NotFound(_l("There is no calculator called “%(name)s”.", name=name))
-    book = rulebook(session)
+    book = rules if rules is not None else rulebook(session)
     try:
         return calculator.run(data, rules=book, today=today or local_today())
     except PolicyInputError as exc:
@@ -120,6 +123,12 @@ def calculate(session: Session, name: str, data: Any, *, today: dt.date | None =
     except PolicyError as exc:
         raise RuleSetBroken(_l("A rule set of this calculator cannot be used (%(detail)s). The market "
                                "operator has to correct it.", detail=str(exc))) from exc
+
+
+def evaluate(session: Session, name: str, inputs: Any, *, today: dt.date | None = None,
+             rules: RuleBook | None = None) -> Outcome:
+    """:func:`calculate` with a typed input (:mod:`techmarket.policy.typed`) and a typed outcome."""
+    return Outcome(calculate(session, name, to_json(inputs), today=today, rules=rules))
 
 
 def _can_use_org(session: Session, actor: Actor, org: Organisation) -> bool:
