@@ -1,4 +1,4 @@
-"""registration number counter
+"""registration number counter; disbursement status
 
 Revision ID: 0007
 Revises: 0006
@@ -7,6 +7,8 @@ Create Date: 2026-12-03
 Registration numbers came from max(seq) + 1, so two registrars registering two different contracts at the
 same moment raced for one number and the second was told, wrongly, that the contract had been decided. One
 counter row per year, advanced under its row lock, gives each its own number.
+
+A disbursement gets a status (due, paid) so that paying it is a transition of the shared state machine.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -26,7 +28,12 @@ def upgrade():
     )
     op.execute("INSERT INTO registration_counter (year, last_seq) SELECT registration_year, MAX(registration_seq) "
                "FROM contract WHERE registration_year IS NOT NULL GROUP BY registration_year")
+    with op.batch_alter_table('contract_disbursement', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('status', sa.String(length=8), server_default='due', nullable=False))
+    op.execute("UPDATE contract_disbursement SET status = 'paid' WHERE paid_on IS NOT NULL")
 
 
 def downgrade():
+    with op.batch_alter_table('contract_disbursement', schema=None) as batch_op:
+        batch_op.drop_column('status')
     op.drop_table('registration_counter')

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from techmarket.contracts.models import Disbursement, Statement
 from techmarket.contracts.statement import DEADLINE, require_operator, subsidy_total
@@ -18,6 +18,8 @@ from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today
 from techmarket.core.errors import Conflict, NotFound, ValidationFailed
+from techmarket.core.transitions import transition
+from techmarket.core.workflow import Machine, apply
 from techmarket.policy.calendar import working_days_between
 from techmarket.rulesets.services import calculate
 
@@ -67,21 +69,39 @@ def record_disbursement(session: Session, actor: Actor, saved: Statement, notice
     return row
 
 
-def mark_paid(session: Session, actor: Actor, row: Disbursement, paid_on: dt.date | None, *,
-              expected_version: int | None = None, today: dt.date | None = None) -> Disbursement:
+def _authorise(session: Session, actor: Actor, row: Disbursement, who: str) -> None:
     require_operator(actor)
-    if row.paid_on is not None or (expected_version is not None and row.version != expected_version):
-        raise Conflict(_l("This disbursement was already marked as paid. Reload to see its state."))
-    if paid_on is None or paid_on > (today or local_today()) or paid_on < row.notice_on:
+
+
+def _guard_paid(session: Session, actor: Actor, row: Disbursement, data: Mapping[str, Any]) -> None:
+    paid_on, today = data.get("paid_on"), data.get("today") or local_today()
+    if paid_on is None or paid_on > today or paid_on < row.notice_on:
         msg = _l("Enter the date the funds were passed on: not before the notice, not in the future.")
         raise ValidationFailed(msg, field_errors={"paid_on": msg})
-    row.paid_on = paid_on
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise Conflict(_l("This disbursement was already marked as paid. Reload to see its state.")) from exc
-    audit.record(session, actor, "contract_disbursement", row.id, "paid", {"paid_on": None},
-                 {"paid_on": paid_on, "late": paid_on > row.due_on})
+
+
+def _on_paid(session: Session, actor: Actor, row: Disbursement, data: Mapping[str, Any]) -> dict[str, Any]:
+    row.paid_on = data["paid_on"]
+    return {"late": row.paid_on > row.due_on}
+
+
+def _snapshot(row: Disbursement) -> dict[str, Any]:
+    return {"status": row.status, "paid_on": row.paid_on, "amount": row.amount, "due_on": row.due_on}
+
+
+_PAID_ALREADY = Conflict(_l("This disbursement was already marked as paid. Reload to see its state."))
+MACHINE: Machine[Disbursement] = Machine(
+    name="contract_disbursement",
+    transitions=(transition("pay", {"due"}, "paid", "operator", "paid", guard=_guard_paid, effect=_on_paid),),
+    authorise=_authorise, snapshot=_snapshot,
+    not_possible=lambda row, action: _PAID_ALREADY, stale=lambda row: _PAID_ALREADY,
+)
+
+
+def mark_paid(session: Session, actor: Actor, row: Disbursement, paid_on: dt.date | None, *,
+              expected_version: int | None = None, today: dt.date | None = None) -> Disbursement:
+    """The operator records the day the funds were passed on."""
+    apply(session, actor, MACHINE, row, "pay", expected_version=expected_version, paid_on=paid_on, today=today)
     return row
 
 
