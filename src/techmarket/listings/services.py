@@ -131,28 +131,39 @@ def _propose_revision(session: Session, actor: Actor, listing: Listing, data: Li
 
 
 def decide_revision(session: Session, actor: Actor, rev: Revision, *, approve: bool, reason: str = "") -> None:
-    if not actor.has(Role.OPERATOR):
-        raise PermissionDenied(_l("Only the market operator reviews listings."))
-    if rev.status != "pending":
+    """The operator publishes a proposed change, or returns it with a reason (a step of the listing's machine)."""
+    apply(session, actor, MACHINE, rev.listing, "approve_revision" if approve else "reject_revision",
+          reason=reason, revision=rev)
+
+
+def _guard_revision(session: Session, actor: Actor, listing: Listing, data: Mapping[str, Any]) -> None:
+    if data["revision"].status != "pending":
         raise Conflict(_l("This revision was already decided. Reload to see its state."))
-    if approve and rev.listing.status != Status.PUBLISHED:  # withdrawn (and maybe edited) since it was proposed
-        raise Conflict(_l("The listing is no longer published, so this change cannot be applied; reject it."))
-    if not approve and not reason.strip():
-        raise ValidationFailed(_l("Say why the change is returned."),
-                               field_errors={"reason": _l("Give the reason.")})
-    listing = rev.listing
-    before = snapshot(listing)
-    if approve:
-        _apply(session, listing, ListingData.from_json(rev.after))
-    rev.status = "approved" if approve else "rejected"
+
+
+def _guard_reject_revision(session: Session, actor: Actor, listing: Listing, data: Mapping[str, Any]) -> None:
+    _guard_revision(session, actor, listing, data)
+    if not str(data.get("reason") or "").strip():
+        raise ValidationFailed(_l("Say why the change is returned."), field_errors={"reason": _l("Give the reason.")})
+
+
+def _decide(rev: Revision, actor: Actor, approved: bool, reason: str) -> None:
+    rev.status = "approved" if approved else "rejected"
     rev.reason = reason.strip() or None
     rev.decided_by_id, rev.decided_at = actor.user_id, utcnow()
-    session.flush()
-    audit.record(session, actor, "listing", listing.id, "approve_revision" if approve else "reject_revision",
-                 before, snapshot(listing))
-    notify(session, owner_ids(session, listing.organisation_id),
-           "revision_approved" if approve else "revision_rejected",
-           {"title": listing.title, "reason": rev.reason or ""}, "listings.detail", listing_id=listing.id)
+
+
+def _on_approve_revision(session: Session, actor: Actor, listing: Listing, data: Mapping[str, Any]) -> dict[str, Any]:
+    rev: Revision = data["revision"]
+    _apply(session, listing, ListingData.from_json(rev.after))
+    _decide(rev, actor, True, str(data.get("reason") or ""))
+    return {"revision": rev.number}
+
+
+def _on_reject_revision(session: Session, actor: Actor, listing: Listing, data: Mapping[str, Any]) -> dict[str, Any]:
+    rev: Revision = data["revision"]
+    _decide(rev, actor, False, str(data.get("reason") or ""))
+    return {"revision": rev.number}
 
 
 def _authorise(session: Session, actor: Actor, listing: Listing, who: str) -> None:
@@ -196,10 +207,14 @@ _RULES: dict[str, dict[str, Any]] = {
     "submit": {"guard": _guard_submit, "effect": _on_submit},
     "approve": {"effect": _on_approve},
     "return": {"guard": _guard_reason, "effect": _on_return},
+    "approve_revision": {"guard": _guard_revision, "effect": _on_approve_revision},
+    "reject_revision": {"guard": _guard_reject_revision, "effect": _on_reject_revision},
 }
 
 
 def _not_possible(listing: Listing, action: str) -> Conflict:
+    if action == "approve_revision":  # withdrawn (and maybe edited) since the change was proposed
+        return Conflict(_l("The listing is no longer published, so this change cannot be applied; reject it."))
     return Conflict(_l("This listing is “%(state)s”: that step is not possible now.",
                        state=Status(listing.status).label))
 
@@ -226,7 +241,10 @@ def announce(session: Session, event: DomainEvent) -> None:
     listing = event.subject
     reason = str(event.data.get("reason") or "")
     action = str(event.data["action"])
-    if action in {"approve", "return", "expire"} or (action == "withdraw" and reason):
+    if action in workflow.REVISION_ACTIONS:
+        notify(session, owner_ids(session, listing.organisation_id), event.verb,
+               {"title": listing.title, "reason": reason}, "listings.detail", listing_id=listing.id)
+    elif action in {"approve", "return", "expire"} or (action == "withdraw" and reason):
         notify(session, owner_ids(session, listing.organisation_id), f"listing_{action}",
                {"title": listing.title, "reason": reason}, "listings.detail", listing_id=listing.id)
 

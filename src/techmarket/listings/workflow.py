@@ -21,16 +21,21 @@ TRANSITIONS: tuple[Transition, ...] = (
     transition("close", {Status.PUBLISHED}, Status.CLOSED, OWNER, "closed"),
     transition("expire", {Status.PUBLISHED}, Status.EXPIRED, SYSTEM, "expired"),
     transition("reopen", {Status.WITHDRAWN, Status.EXPIRED}, Status.DRAFT, OWNER, "reopened"),
+    # The operator decides a change proposed to a published listing: the state stays, the content changes.
+    transition("approve_revision", {Status.PUBLISHED}, Status.PUBLISHED, OPERATOR, "revision_approved"),
+    *(transition("reject_revision", {s}, s, OPERATOR, "revision_rejected") for s in Status),
 )
-BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
+REVISION_ACTIONS = frozenset({"approve_revision", "reject_revision"})
+BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS if t.action not in REVISION_ACTIONS}
+"""The lifecycle steps (one row each); the revision decisions have a row per state."""
 
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED, Status.WITHDRAWN})
 PUBLIC = frozenset({Status.PUBLISHED})
 
 
 def can(action: str, state: Status | str) -> bool:
-    t = BY_ACTION.get(action)
-    return t is not None and str(getattr(state, "value", state)) in t.sources
+    value = str(getattr(state, "value", state))
+    return any(t.action == action and value in t.sources for t in TRANSITIONS)
 
 
 def target(action: str, state: Status) -> Status | None:
@@ -38,7 +43,8 @@ def target(action: str, state: Status) -> Status | None:
 
 
 def actions_for(state: Status | str, by: str) -> list[str]:
-    return [t.action for t in TRANSITIONS if can(t.action, state) and by in _ROLES[t.who]]
+    return [t.action for t in TRANSITIONS if t.action not in REVISION_ACTIONS and can(t.action, state)
+            and by in _ROLES[t.who]]
 
 
 _ROLES = {OWNER: {OWNER}, OPERATOR: {OPERATOR}, SYSTEM: {SYSTEM}, OWNER_OR_OPERATOR: {OWNER, OPERATOR}}
