@@ -196,3 +196,36 @@ def test_change_password_needs_the_current_one(app, make, signin):
 
 def test_password_pages_need_sign_in(client):
     assert client.get("/account/password").headers["Location"].startswith("/account/login")
+
+
+def test_forgot_password_answers_alike_in_status_redirect_and_message(app, make):
+    real = make.user(language="en")
+    answers = []
+    for email in (real.email, "nobody@example.cn"):
+        c = app.test_client()
+        resp = ask_reset(c, email)
+        page = c.get(resp.headers["Location"]).get_data(as_text=True)
+        answers.append((resp.status_code, resp.headers["Location"],
+                        page.split('role="alert">', 1)[1].split("</div>", 1)[0]))
+    assert answers[0] == answers[1]
+
+
+def test_reset_requests_are_rate_limited_per_client_address(app, make):
+    app.config["RESET_RATE_LIMIT"] = "2 per 15 minutes"
+    user = make.user()
+    c = app.test_client()
+    assert [ask_reset(c, e).status_code for e in ("nobody@example.cn", user.email)] == [302, 302]
+    resp = ask_reset(c, user.email)
+    assert resp.status_code == 429
+    assert "Traceback" not in resp.get_data(as_text=True)
+    assert [m["To"] for m in mails(make)] == [user.email]  # the refused request sent nothing
+    assert c.get("/account/forgot").status_code == 200  # reading the form is not limited
+    other = app.test_client()
+    assert other.post("/account/forgot", data={"email": user.email},
+                      environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code == 302
+
+
+def test_default_reset_limit_comes_from_the_configuration(app, client):
+    per = int(app.config["RESET_RATE_LIMIT"].split(" per ")[0])
+    statuses = [ask_reset(client, f"n{i}@example.cn").status_code for i in range(per + 1)]
+    assert statuses == [302] * per + [429]
