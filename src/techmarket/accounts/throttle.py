@@ -55,12 +55,12 @@ def record_failure(session: Session, email: str, policy: Policy) -> int:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(LoginThrottle).values(key=key, failures=1, last_failure_at=now, locked_until=None)
-    stmt = stmt.on_conflict_do_update(index_elements=[LoginThrottle.key], set_={
+    upsert = stmt.on_conflict_do_update(index_elements=[LoginThrottle.key], set_={
         "failures": case((LoginThrottle.last_failure_at < now - FORGET_AFTER, 1),
                          else_=LoginThrottle.failures + 1),
         "last_failure_at": now,
     }).returning(LoginThrottle.failures)
-    failures = session.execute(stmt).scalar_one()
+    failures = session.execute(upsert).scalar_one()
     wait = policy.lock_for(failures)
     if wait:
         session.execute(update(LoginThrottle).where(LoginThrottle.key == key)
