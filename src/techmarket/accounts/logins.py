@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from techmarket.accounts.models import User, UserLogin
@@ -78,3 +79,9 @@ def sign_out_everywhere(session: Session, actor: Actor, user: User) -> None:
 def active_count(session: Session, user: User) -> int:
     return session.scalar(select(func.count()).select_from(UserLogin).where(
         UserLogin.user_id == user.id, UserLogin.expires_at > utcnow())) or 0
+
+
+def prune(session: Session) -> int:
+    """Delete sign-ins past their end (they already open nothing); the number deleted."""
+    result = cast(CursorResult[Any], session.execute(delete(UserLogin).where(UserLogin.expires_at <= utcnow())))
+    return result.rowcount or 0

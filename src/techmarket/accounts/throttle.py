@@ -13,8 +13,9 @@ import datetime as dt
 import hashlib
 import math
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import CursorResult, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -72,3 +73,12 @@ def record_failure(session: Session, email: str, policy: Policy) -> int:
 def clear(session: Session, email: str) -> None:
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == key_for(email)))
     session.flush()
+
+
+def prune(session: Session) -> int:
+    """Forget addresses whose last failure is older than FORGET_AFTER and that are not locked now."""
+    now = utcnow()
+    result = cast(CursorResult[Any], session.execute(delete(LoginThrottle).where(
+        LoginThrottle.last_failure_at < now - FORGET_AFTER,
+        (LoginThrottle.locked_until.is_(None)) | (LoginThrottle.locked_until <= now))))
+    return result.rowcount or 0
