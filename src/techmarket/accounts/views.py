@@ -25,6 +25,7 @@ from techmarket.accounts.forms import (
 from techmarket.accounts.models import User
 from techmarket.accounts.tokens import make_token, read_token
 from techmarket.core.forms import submit
+from techmarket.core.jobs import queue
 from techmarket.core.mail import send_mail
 from techmarket.core.roles import Role
 from techmarket.core.urls import safe_local_path
@@ -191,15 +192,11 @@ def _reset_limit() -> str:
 @bp.route("/forgot", methods=["GET", "POST"])
 @limiter.limit(_reset_limit, methods=["POST"])
 def forgot_password() -> Page | Response:
-    """The same answer whether or not the address has an account; only an active account gets mail."""
+    """The same answer, in the same time, whether or not the address has an account: the look-up and the mail
+    (only to an active account) happen in a job queued for every address."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = services.find_by_email(db.session, form.email.data)
-        if user is not None and user.active:
-            token = make_token("reset", {"id": user.id, "fp": services.reset_fingerprint(user)})
-            link = url_for("accounts.reset_password", token=token, _external=True)
-            with force_locale(user.language):
-                send_mail(user.email, _("Reset your password"), "reset", user=user, link=link)
+        queue().enqueue("techmarket.accounts.tasks.send_reset_link", email=form.email.data)
         flash(_("If an account exists for that address, we have sent it a link to reset the password."),
               "info")
         return redirect(url_for("accounts.login"))
