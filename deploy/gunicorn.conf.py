@@ -7,8 +7,10 @@ Run from the project folder (the one holding ``wsgi.py``)::
 
 Two environment variables tune it (both listed in deploy/env.example):
 
-- ``TECHMARKET_WEB_WORKERS``: worker processes (default ``2 * CPUs + 1``). When N instances run on one
-  machine (the systemd template ``techmarket-web@PORT``), divide: each instance gets ``(2 * CPUs + 1) / N``.
+- ``TECHMARKET_WEB_WORKERS``: worker processes (default ``WEB_CONCURRENCY`` if set, else ``2 * CPUs + 1``).
+  When N instances run on one machine (the systemd template ``techmarket-web@PORT``), divide: each instance
+  gets ``(2 * CPUs + 1) / N``. In production more than one worker needs a shared rate-limit store
+  (``TECHMARKET_RATELIMIT_STORAGE_URI=redis://…``): the start is refused with ``memory://``.
 - ``TECHMARKET_BIND``: address to listen on (default ``127.0.0.1:8000``; never a public address — nginx
   sits in front).
 
@@ -21,6 +23,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+
+from techmarket.config import ConfigError, check_shared_rate_limits
 
 
 def _int_env(name: str, default: int) -> int:
@@ -44,7 +48,7 @@ preload_app = True
 
 # --- where and how many ----------------------------------------------------------------------------------
 bind = [os.environ.get("TECHMARKET_BIND", "127.0.0.1:8000")]
-workers = _int_env("TECHMARKET_WEB_WORKERS", multiprocessing.cpu_count() * 2 + 1)
+workers = _int_env("TECHMARKET_WEB_WORKERS", _int_env("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 # Synchronous workers: nginx buffers slow clients and request bodies, so a worker is never held by one.
 worker_class = "sync"
 backlog = 2048
@@ -89,6 +93,15 @@ proc_name = "techmarket-web"
 
 
 # --- hooks -------------------------------------------------------------------------------------------------
+def on_starting(server):
+    """Refuse per-worker rate-limit counters (memory://) in production when several workers run: each would
+    allow the whole limit. The count checked is the final one, command-line ``-w`` included."""
+    try:
+        check_shared_rate_limits(server.app.wsgi().config, server.cfg.workers)
+    except ConfigError as exc:
+        raise SystemExit(str(exc)) from exc
+
+
 def post_fork(server, worker):
     """Give each worker its own database connections.
 

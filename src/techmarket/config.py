@@ -30,6 +30,14 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_STARTTLS": False,
     "RATELIMIT_STORAGE_URI": "memory://",
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "REGISTER_RATE_LIMIT": "5 per hour;20 per day",  # per client address, counting registrations accepted
+    "RESET_RATE_LIMIT": "5 per 15 minutes",  # password reset requests per client address
+    # Per email address, in the database: after LOGIN_LOCKOUT_AFTER failures in a row the address waits
+    # LOGIN_LOCKOUT_SECONDS, doubling with each further failure up to LOGIN_LOCKOUT_MAX_SECONDS.
+    "LOGIN_LOCKOUT_AFTER": 5,
+    "LOGIN_LOCKOUT_SECONDS": 60,
+    "LOGIN_LOCKOUT_MAX_SECONDS": 3600,
+    "LOGIN_DAYS": 30,  # the longest a sign-in (session or remember-me cookie) lasts; at most 30
     "JOBS_BACKEND": "inline",  # inline | rq
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "SEARCH_BACKEND": "database",  # database | elasticsearch
@@ -91,7 +99,32 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
     if overrides:
         cfg.update(overrides)
     _validate(cfg)
+    check_shared_rate_limits(cfg, configured_web_workers(env))
     return cfg
+
+
+def configured_web_workers(environ: Mapping[str, str]) -> int | None:
+    """The gunicorn worker count the environment sets (as deploy/gunicorn.conf.py reads it:
+    ``TECHMARKET_WEB_WORKERS``, else ``WEB_CONCURRENCY``), or None when it sets none."""
+    for name in ("TECHMARKET_WEB_WORKERS", "WEB_CONCURRENCY"):
+        raw = environ.get(name, "").strip()
+        if raw:
+            try:
+                return int(raw)
+            except ValueError as exc:
+                raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
+    return None
+
+
+def check_shared_rate_limits(cfg: Mapping[str, Any], workers: int | None) -> None:
+    """In production, rate-limit counters kept in each worker's memory would let every worker allow the full
+    limit: refuse to start with ``memory://`` when more than one worker serves (gunicorn calls this too)."""
+    if (cfg["ENV"] == "production" and cfg["RATELIMIT_ENABLED"] and (workers or 1) > 1
+            and str(cfg["RATELIMIT_STORAGE_URI"]).strip().lower().startswith("memory://")):
+        raise ConfigError(
+            f"Production start refused: TECHMARKET_RATELIMIT_STORAGE_URI is memory://, so each of the {workers} "
+            "web workers would count sign-in and other rate limits on its own. Set it to a shared store "
+            "(e.g. redis://127.0.0.1:6379/1) or run a single worker (TECHMARKET_WEB_WORKERS=1).")
 
 
 def _validate(cfg: dict) -> None:
@@ -121,6 +154,12 @@ def _validate(cfg: dict) -> None:
     ):
         if cfg[key] not in allowed:
             raise ConfigError(f"TECHMARKET_{key} must be one of {sorted(allowed)}, not {cfg[key]!r}")
+    if not 1 <= int(cfg["LOGIN_DAYS"]) <= 30:
+        raise ConfigError(f"TECHMARKET_LOGIN_DAYS must be between 1 and 30, not {cfg['LOGIN_DAYS']!r}")
+    if min(int(cfg["LOGIN_LOCKOUT_AFTER"]), int(cfg["LOGIN_LOCKOUT_SECONDS"])) < 1 or \
+            int(cfg["LOGIN_LOCKOUT_MAX_SECONDS"]) < int(cfg["LOGIN_LOCKOUT_SECONDS"]):
+        raise ConfigError("TECHMARKET_LOGIN_LOCKOUT_AFTER and _SECONDS must be at least 1, and "
+                          "TECHMARKET_LOGIN_LOCKOUT_MAX_SECONDS at least TECHMARKET_LOGIN_LOCKOUT_SECONDS.")
     try:
         sample = str(cfg["REGISTRATION_NUMBER_PATTERN"]).format(year=2026, prefecture="1501", division="150102", seq=1)
     except (KeyError, IndexError, ValueError) as exc:

@@ -3,7 +3,7 @@ the drift test and table-level tools, whichever blueprints are registered."""
 
 from __future__ import annotations
 
-from techmarket.accounts.models import User, UserRole
+from techmarket.accounts.models import LoginThrottle, User, UserLogin, UserRole
 from techmarket.accounts.notifications import Notification
 from techmarket.contracts.models import (
     Contract,
@@ -62,6 +62,7 @@ __all__ = [
     "JobRun",
     "Listing",
     "ListingTag",
+    "LoginThrottle",
     "Membership",
     "NonTechItem",
     "Notification",
@@ -76,5 +77,6 @@ __all__ = [
     "Statement",
     "StatementFlag",
     "User",
+    "UserLogin",
     "UserRole",
 ]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import datetime as dt
 
-from techmarket.accounts.models import User
+from sqlalchemy import func, select, update
+
+from techmarket.accounts import throttle
+from techmarket.accounts.models import LoginThrottle, User, UserLogin
+from techmarket.core.clock import utcnow
 from techmarket.core.roles import Role
 from techmarket.extensions import db
 from tests.accounts.support import reread
@@ -78,3 +82,35 @@ def test_create_admin_with_an_invalid_email_fails(runner):
     assert result.exit_code != 0
     assert "email" in result.output.lower()
     assert users() == 0
+
+
+def test_sign_out_ends_every_sign_in_of_one_account(runner, make, signin):
+    user, other = make.user(), make.user()
+    theirs, mine = signin(user, remember="y"), signin(other)
+    result = runner.invoke(args=["accounts", "sign-out", user.email.upper()])
+    assert result.exit_code == 0, result.output
+    assert theirs.get("/account/").status_code == 302
+    theirs.delete_cookie("session")
+    assert theirs.get("/account/").status_code == 302
+    assert mine.get("/account/").status_code == 200
+    result = runner.invoke(args=["accounts", "sign-out", "nobody@example.cn"])
+    assert result.exit_code != 0 and "nobody@example.cn" in result.output
+
+
+def test_prune_deletes_only_ended_sign_ins_and_forgotten_counts(app, runner, make, signin):
+    user = make.user()
+    live, ended = signin(user), signin(user)
+    for email in ("old@example.cn", "new@example.cn"):
+        app.test_client().post("/account/login", data={"email": email, "password": "Wrong-pass-42"})
+    newest = db.session.scalar(select(func.max(UserLogin.id)))  # the sign-in of ``ended``
+    db.session.execute(update(UserLogin).where(UserLogin.id == newest).values(expires_at=UserLogin.created_at))
+    db.session.execute(update(LoginThrottle).where(LoginThrottle.key == throttle.key_for("old@example.cn"))
+                       .values(last_failure_at=utcnow() - dt.timedelta(days=2)))
+    db.session.commit()
+    result = runner.invoke(args=["accounts", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "1 ended sign-in(s) and 1 failed sign-in count(s) deleted" in result.output
+    reread()
+    assert db.session.scalars(select(LoginThrottle.key)).all() == [throttle.key_for("new@example.cn")]
+    assert live.get("/account/").status_code == 200
+    assert ended.get("/account/").status_code == 302

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from techmarket.accounts import services as accounts
 from techmarket.accounts.models import User
+from techmarket.accounts.tasks import send_reset_link
 from techmarket.core.actor import Actor
 from techmarket.core.audit import AuditEntry
 from techmarket.extensions import db
@@ -196,3 +197,70 @@ def test_change_password_needs_the_current_one(app, make, signin):
 
 def test_password_pages_need_sign_in(client):
     assert client.get("/account/password").headers["Location"].startswith("/account/login")
+
+
+def test_forgot_password_answers_alike_in_status_redirect_and_message(app, make):
+    real = make.user(language="en")
+    answers = []
+    for email in (real.email, "nobody@example.cn"):
+        c = app.test_client()
+        resp = ask_reset(c, email)
+        page = c.get(resp.headers["Location"]).get_data(as_text=True)
+        answers.append((resp.status_code, resp.headers["Location"],
+                        page.split('role="alert">', 1)[1].split("</div>", 1)[0]))
+    assert answers[0] == answers[1]
+
+
+def test_reset_requests_are_rate_limited_per_client_address(app, make):
+    app.config["RESET_RATE_LIMIT"] = "2 per 15 minutes"
+    user = make.user()
+    c = app.test_client()
+    assert [ask_reset(c, e).status_code for e in ("nobody@example.cn", user.email)] == [302, 302]
+    resp = ask_reset(c, user.email)
+    assert resp.status_code == 429
+    assert "Traceback" not in resp.get_data(as_text=True)
+    assert [m["To"] for m in mails(make)] == [user.email]  # the refused request sent nothing
+    assert c.get("/account/forgot").status_code == 200  # reading the form is not limited
+    other = app.test_client()
+    assert other.post("/account/forgot", data={"email": user.email},
+                      environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code == 302
+
+
+def test_default_reset_limit_comes_from_the_configuration(app, client):
+    per = int(app.config["RESET_RATE_LIMIT"].split(" per ")[0])
+    statuses = [ask_reset(client, f"n{i}@example.cn").status_code for i in range(per + 1)]
+    assert statuses == [302] * per + [429]
+
+
+class RecordingQueue:
+    """A job queue that only notes what was queued (as RQ would, before a worker runs it)."""
+
+    name = "recording"
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[str, dict]] = []
+
+    def enqueue(self, func_path: str, **kwargs: object) -> str:
+        self.jobs.append((func_path, kwargs))
+        return str(len(self.jobs))
+
+
+def test_the_reset_request_does_the_same_work_for_every_address(app, make):
+    """Before: the request looked the account up and rendered a mail only for real addresses (a timing
+    difference); now it queues one job either way and the job looks the address up."""
+    real = make.user(language="en")
+    recording, inline = RecordingQueue(), app.extensions["techmarket.jobs"]
+    app.extensions["techmarket.jobs"] = recording
+    for email in (real.email, "nobody@example.cn"):
+        assert ask_reset(app.test_client(), email).status_code == 302
+    assert recording.jobs == [("techmarket.accounts.tasks.send_reset_link", {"email": real.email}),
+                              ("techmarket.accounts.tasks.send_reset_link", {"email": "nobody@example.cn"})]
+    assert mails(make) == []
+    # what a worker then does, outside any request
+    app.extensions["techmarket.jobs"] = inline
+    assert send_reset_link("nobody@example.cn") is False
+    assert send_reset_link(real.email.upper()) is True
+    sent = mails(make)
+    assert [m["To"] for m in sent] == [real.email]
+    assert "Reset your password" in sent[0]["Subject"]
+    assert f"{app.config['BASE_URL']}/account/reset/" in sent[0].get_content()

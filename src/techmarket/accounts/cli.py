@@ -7,7 +7,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from techmarket.accounts import services
+from techmarket.accounts import logins, services, throttle
+from techmarket.core.actor import Actor
 from techmarket.core.errors import DomainError
 from techmarket.extensions import db
 
@@ -35,3 +36,25 @@ def create_admin(email: str, name: str, password: str) -> None:
             raise click.ClickException(details) from exc
     db.session.commit()
     click.echo(f"{user.email} is an administrator and operator.")
+
+
+@accounts_cli.command("sign-out")
+@click.argument("email")
+@with_appcontext
+def sign_out(email: str) -> None:
+    """End every sign-in of one account (a stolen cookie or password): its sessions and remember-me cookies."""
+    user = services.find_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    logins.sign_out_everywhere(db.session, Actor.system("cli"), user)
+    db.session.commit()
+    click.echo(f"{user.email} is signed out everywhere.")
+
+
+@accounts_cli.command("prune")
+@with_appcontext
+def prune() -> None:
+    """Delete ended sign-ins and forgotten failed sign-in counts (run daily)."""
+    ended, forgotten = logins.prune(db.session), throttle.prune(db.session)
+    db.session.commit()
+    click.echo(f"{ended} ended sign-in(s) and {forgotten} failed sign-in count(s) deleted.")

@@ -25,8 +25,18 @@ class User(UserMixin, Base):
     email_confirmed_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
-    # Bumped on password change or deactivation: every older session and remember-me cookie stops working.
+    # Bumped on password change, "sign out everywhere" or deactivation: every older session and remember-me
+    # cookie stops working.
     auth_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    @property
+    def login_token(self) -> str | None:
+        """The sign-in this request came with (set by accounts.logins); not a column."""
+        return self.__dict__.get("_login_token")
+
+    @login_token.setter
+    def login_token(self, value: str | None) -> None:
+        self.__dict__["_login_token"] = value
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -49,7 +59,9 @@ class User(UserMixin, Base):
         return self.email_confirmed_at is not None
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.auth_version}"
+        """Flask-Login's alternative id, kept in the session and the remember-me cookie: the user, the auth
+        version and the sign-in's own token, which the server can revoke (see accounts.logins)."""
+        return f"{self.id}:{self.auth_version}:{self.login_token or ''}"
 
 
 class UserRole(Base):
@@ -59,3 +71,26 @@ class UserRole(Base):
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class UserLogin(Base):
+    """One sign-in (one browser): its session and remember-me cookies work while this row exists."""
+
+    __tablename__ = "user_login"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the token in the cookies
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins for one email address (known or not), shared by every web worker."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the normalised address
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime]
+    locked_until: Mapped[dt.datetime | None]

@@ -6,12 +6,14 @@ Services take an explicit actor where a person acts on someone else's account, f
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from techmarket.accounts import logins, throttle
 from techmarket.accounts.models import User, UserRole
 from techmarket.accounts.passwords import hash_password, password_problem, verify_password
 from techmarket.core import audit
@@ -45,8 +47,18 @@ def _snapshot(user: User) -> dict:
             "roles": sorted(r.value for r in user.roles), "confirmed": user.is_confirmed}
 
 
-def register(session: Session, *, email: str, password: str, name: str, language: str,
-             role: Role) -> User:
+@dataclass(frozen=True)
+class SignUp:
+    """What a registration did: ``created`` False means the address already had an account (``user``), and
+    nothing changed. The page answers both the same way; only the mail sent differs."""
+
+    user: User
+    created: bool
+
+
+def sign_up(session: Session, *, email: str, password: str, name: str, language: str, role: Role) -> SignUp:
+    """Register, without telling whether the address is taken: every field is checked first, the password is
+    hashed either way (the same work), then an existing account is returned untouched."""
     errors: dict[str, object] = {}
     try:
         email = normalise_email(email)
@@ -62,16 +74,28 @@ def register(session: Session, *, email: str, password: str, name: str, language
     problem = password_problem(password, email, name)
     if problem:
         errors["password"] = problem
-    if "email" not in errors and find_by_email(session, email) is not None:
-        errors["email"] = _l("An account with this email already exists.")
     if errors:
         raise ValidationFailed(_l("Please correct the marked fields."), field_errors=errors)
-    user = User(email=email, name=name, language=language, password_hash=hash_password(password))
+    password_hash = hash_password(password)
+    existing = find_by_email(session, email)
+    if existing is not None:
+        return SignUp(existing, created=False)
+    user = User(email=email, name=name, language=language, password_hash=password_hash)
     user.role_rows.append(UserRole(role=role.value))
     session.add(user)
     session.flush()
     audit.record(session, actor_for(user), "user", user.id, "register", None, _snapshot(user))
-    return user
+    return SignUp(user, created=True)
+
+
+def register(session: Session, *, email: str, password: str, name: str, language: str,
+             role: Role) -> User:
+    """For commands, demo data and tests: a new account, or a refusal naming the taken address."""
+    result = sign_up(session, email=email, password=password, name=name, language=language, role=role)
+    if not result.created:
+        msg = _l("An account with this email already exists.")
+        raise ValidationFailed(msg, field_errors={"email": msg})
+    return result.user
 
 
 def confirm_email(session: Session, user_id: int, email: str) -> User:
@@ -86,15 +110,33 @@ def confirm_email(session: Session, user_id: int, email: str) -> User:
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The user for a right email and password, else None (the caller shows one uniform error)."""
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in: ``user`` when the email and password were right; ``retry_after`` seconds
+    when the address is locked after too many failures (then the password was not checked, or this
+    failure locked it)."""
+
+    user: User | None
+    retry_after: int = 0
+    checked: bool = True
+
+
+def authenticate(session: Session, email: str, password: str,
+                 policy: throttle.Policy | None = None) -> SignIn:
+    """Check an email and password, counting failures per address in the database (known or unknown
+    addresses alike, so the answer tells nothing about which exist)."""
+    policy = policy or throttle.Policy()
+    wait = throttle.retry_after(session, email)
+    if wait:
+        return SignIn(None, retry_after=wait, checked=False)
     user = find_by_email(session, email) if email else None
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
-        return None
+        return SignIn(None, retry_after=throttle.record_failure(session, email, policy))
+    throttle.clear(session, email)
     user.last_login_at = utcnow()
     session.flush()
-    return user
+    return SignIn(user)
 
 
 def set_password(session: Session, user: User, new_password: str, *, action: str) -> None:
@@ -102,8 +144,7 @@ def set_password(session: Session, user: User, new_password: str, *, action: str
     if problem:
         raise ValidationFailed(problem, field_errors={"password": problem})
     user.password_hash = hash_password(new_password)
-    user.auth_version += 1
-    session.flush()
+    logins.end_all(session, user)  # every session and remember-me cookie stops working
     audit.record(session, actor_for(user), "user", user.id, action, None, {"password": "changed"})
 
 
@@ -124,6 +165,7 @@ def reset_password(session: Session, user_id: int, fingerprint: str, new_passwor
     if user is None or reset_fingerprint(user) != fingerprint or not user.active:
         raise NotFound(_l("This password reset link is not valid any more. Ask for a new one."))
     set_password(session, user, new_password, action="reset_password")
+    throttle.clear(session, user.email)  # the owner proved the address: a lock an attacker caused ends
     if user.email_confirmed_at is None:  # the link proved the address
         user.email_confirmed_at = utcnow()
     return user
@@ -175,8 +217,7 @@ def set_active(session: Session, actor: Actor, user: User, active: bool) -> None
         return
     before = _snapshot(user)
     user.active = active
-    user.auth_version += 1
-    session.flush()
+    logins.end_all(session, user)
     audit.record(session, actor, "user", user.id, "activate" if active else "deactivate", before,
                  _snapshot(user))
 
