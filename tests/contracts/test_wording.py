@@ -72,10 +72,12 @@ def test_contract_pages_use_full_width_punctuation_around_chinese(make, signin):
     d = deal(make)
     in_review = submitted(d)
     done = registered(make, d)
-    seller = signin(d.seller)
-    for url in (f"/contracts/{in_review.id}", f"/contracts/{done.id}", f"/contracts/{done.id}/certificate",
-                "/contracts/"):
-        page = parse(seller.get(url))
+    seller, registrar = signin(d.seller), signin(make.user(Role.REGISTRAR))
+    for client, url in ((seller, f"/contracts/{in_review.id}"), (seller, f"/contracts/{done.id}"),
+                        (seller, f"/contracts/{done.id}/certificate"), (seller, "/contracts/"),
+                        (registrar, f"/contracts/{in_review.id}"), (registrar, f"/contracts/{done.id}"),
+                        (registrar, "/admin/contracts/"), (registrar, "/admin/contracts/search?q=永磁")):
+        page = parse(client.get(url))
         main = page.find("main")
         for tag in main(["code", "script", "textarea", "input", "option"]):
             tag.decompose()
