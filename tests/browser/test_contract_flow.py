@@ -94,7 +94,16 @@ def test_record_submit_register_certificate(page: Page, browser: Browser, live_a
     reg = browser.new_page(locale="zh-CN")
     sign_in(reg, live_server, "registrar@market.cn", PASSWORD)
     reg.goto(contract_url)
+    decision = reg.get_by_test_id("decision-form")
+    expect(decision.locator("#decision")).to_have_value("")  # no outcome is chosen for the registrar
+    for outcome in ("approve", "return", "refuse"):
+        expect(decision.locator(f'[data-outcome="{outcome}"]')).to_be_hidden()
+    decision.locator("#decision").select_option("refuse")
+    expect(decision.locator('[data-outcome="refuse"]')).to_be_visible()
+    expect(decision.locator('[data-outcome="return"]')).to_be_hidden()
+    reg.screenshot(path=str(SCREENSHOTS / "contract-decision-refuse.png"), full_page=True)
     reg.get_by_test_id("decision-form").locator("#decision").select_option("approve")
+    expect(decision.locator('[data-outcome="refuse"]')).to_be_hidden()
     reg.get_by_test_id("decision-form").locator('button[type="submit"]').click()
     expect(reg.get_by_test_id("registration-number")).to_be_visible()
     number = reg.get_by_test_id("registration-number").inner_text()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from techmarket.accounts.services import actor_for
 from techmarket.core.errors import Conflict, PermissionDenied, ValidationFailed
 from techmarket.extensions import db
-from techmarket.listings import queries, services
+from techmarket.listings import queries, review_queue, services
 from techmarket.listings.constants import Status
 from techmarket.listings.models import Listing, Revision
 from tests.factories import Factories
@@ -37,7 +37,7 @@ def test_edit_of_a_published_listing_is_a_pending_revision(make: Factories, monk
     assert rev.before["title"] == ORIGINAL and rev.after["title"] == "晶界扩散技术（第二代）"
     assert rev.after["amount_min"] == "900000"
     assert audit_actions(listing)[-1] == "propose_revision"
-    assert listing in db.session.scalars(queries.review_queue()).all()
+    assert listing in db.session.scalars(review_queue.review_queue()).all()
 
 
 def test_editing_again_updates_the_one_pending_revision(make: Factories, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,7 +102,7 @@ def test_rejecting_keeps_the_public_version(make: Factories, monkeypatch: pytest
     assert notifications("revision_rejected")[0].params["reason"] == "标题含有夸大用语。"
     with pytest.raises(Conflict):
         services.decide_revision(db.session, OPERATOR, rev, approve=True)
-    assert fresh not in db.session.scalars(queries.review_queue()).all()
+    assert fresh not in db.session.scalars(review_queue.review_queue()).all()
     assert [r.status for r in queries.revisions(db.session, listing.id)] == ["rejected"]
 
 

@@ -45,10 +45,10 @@ from techmarket.listings.constants import (
     MATURITY,
     STATUS_LABELS,
     TRANSACTION_MODES,
-    Kind,
     Status,
 )
 from techmarket.listings.models import Listing, Revision
+from techmarket.listings.review_queue import QueueFilters, review_queue
 from techmarket.orgs import queries as org_queries
 from techmarket.orgs.models import Division
 
@@ -68,6 +68,8 @@ ACTIONS = {
     "detach": _l("Attachment removed"),
 }
 HISTORY_PER_PAGE = 20
+QUEUE_SORTS = {"oldest": _l("Longest waiting first"), "newest": _l("Most recent first"), "title": _l("By title")}
+QUEUE_WAITING = {"submission": _l("New submissions"), "revision": _l("Changes to published listings")}
 
 
 def _reason_for_return(form: FlaskForm, field: Field) -> None:
@@ -171,17 +173,15 @@ class QueueRow:
 @bp.route("/", methods=["GET", "POST"])
 @staff_only(Role.OPERATOR)
 def queue() -> tuple[str, int] | Response:
-    kind = request.args.get("kind", "")
-    kind = kind if kind in {k.value for k in Kind} else ""
+    filters = QueueFilters.from_args(request.args)
     form = BulkForm()
     if form.validate_on_submit():
         approve = form.action.data == "approve"
         done, skipped = _bulk(actor_for(current_user), [Seen.parse(v) for v in form.selected.data], approve,
                               form.reason.data or "")
         _flash_summary(approve, done, skipped)
-        return redirect(url_for(".queue", kind=kind or None))
-    page = paginate(db.session, queries.review_queue(kind or None),
-                    *clamp(request.args.get("page"), request.args.get("per_page")))
+        return redirect(url_for(".queue", **filters.args()))
+    page = paginate(db.session, review_queue(filters), *clamp(request.args.get("page"), request.args.get("per_page")))
     revisions = _pending_revisions(db.session, [item.id for item in page.items])
     now = utcnow()
     rows = []
@@ -190,8 +190,9 @@ def queue() -> tuple[str, int] | Response:
         since = rev.created_at if rev else (item.submitted_at or item.updated_at)
         seen = Seen(item.id, item.version, revision_token(rev) if rev else "")
         rows.append(QueueRow(item, rev, since, max(now - since, dt.timedelta()), seen))
-    return render_template("admin/listings/queue.html", page=page, rows=rows, form=form, kind=kind,
-                           kinds=KIND_LABELS), 400 if form.errors else 200
+    return render_template("admin/listings/queue.html", page=page, rows=rows, form=form, filters=filters,
+                           kinds=KIND_LABELS, fields=FIELDS, regions=queries.prefectures(db.session()),
+                           sorts=QUEUE_SORTS), 400 if form.errors else 200
 
 
 def _bulk(actor: Actor, items: list[Seen], approve: bool, reason: str) -> tuple[list[str], list[str]]:
@@ -319,4 +320,4 @@ def listing_labels() -> dict[str, Any]:
     return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS, "status_badges": STATUS_BADGES,
             "field_labels": FIELDS, "maturity_labels": MATURITY, "mode_labels": TRANSACTION_MODES,
             "ip_type_labels": IP_TYPES, "ip_status_labels": IP_STATUSES, "confidentiality_labels": CONFIDENTIALITY,
-            "audit_actions": ACTIONS, "diff_labels": diff.LABELS}
+            "audit_actions": ACTIONS, "diff_labels": diff.LABELS, "queue_waiting": QUEUE_WAITING}

@@ -22,7 +22,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from techmarket.contracts import catalogue as cat
 from techmarket.contracts.data import ContractData, InstalmentData, IPData, NonTechData, PartyData
@@ -230,7 +230,8 @@ class PaymentForm(FlaskForm):
     paid_on = DateField(_l("Transferred on"), validators=[Optional()])
     amount = AmountField(_l("Amount (yuan)"))
     reference = StringField(_l("Bank reference"), filters=[strip], validators=[Length(max=100)])
-    file = FileField(_l("Bank-transfer receipt"), validators=[FileRequired(_l("Attach the bank-transfer receipt."))])
+    file = FileField(_l("Bank-transfer receipt"), validators=[FileRequired(_l("Attach the bank-transfer receipt."))],
+                     id="receipt-file")  # the document form on the same page has its own "file"
 
 
 class PaymentDecisionForm(FlaskForm):
@@ -238,13 +239,21 @@ class PaymentDecisionForm(FlaskForm):
     note = StringField(_l("Note (required when not confirming)"), filters=[strip], validators=[Length(max=2000)])
 
 
+DECISIONS = {
+    "approve": _l("Register (approve)"),
+    "return": _l("Return for missing material"),
+    "refuse": _l("Refuse registration"),
+}
+
+
 class DecisionForm(FlaskForm):
     version = HiddenField()
+    # No outcome is chosen for the registrar: the first option is a placeholder that must be replaced.
     decision = SelectField(_l("Decision"), choices=[
-        SelectChoice("approve", _l("Register (approve)")),
-        SelectChoice("return", _l("Return for missing material")),
-        SelectChoice("refuse", _l("Refuse registration")),
-    ], validate_choice=False)
+        SelectChoice("", _l("Please choose")),
+        *(SelectChoice(value, label) for value, label in DECISIONS.items()),
+    ], validators=[DataRequired(message=_l("Choose the decision: register, return or refuse.")),
+                   AnyOf(list(DECISIONS), message=_l("Choose the decision: register, return or refuse."))])
     expert_opinion = TextAreaField(_l("Expert review opinion"), filters=[strip], validators=[Length(max=5000)],
                                    description=_l("Required for a technical transaction amount of 5,000,000 yuan "
                                                   "or more."))

@@ -79,8 +79,13 @@ def pdf_font(config: Mapping[str, Any]) -> tuple[str, int] | None:
     return None
 
 
-def _rule_sets(entries: Sequence[Mapping[str, Any]]) -> str:
-    return ", ".join(f"{r['name']} v{r['version']}" for r in entries) or "—"
+def _rule_set(entry: Mapping[str, Any], titles: Mapping[str, str]) -> str:
+    """A rule set as people know it: its title and version ("第 1 版" / "v1"), not its key."""
+    return f"{titles.get(entry['name'], entry['name'])} {_('v%(n)d', n=entry['version'])}"
+
+
+def _rule_sets(entries: Sequence[Mapping[str, Any]], titles: Mapping[str, str], zh: bool) -> str:
+    return ("、" if zh else ", ").join(_rule_set(r, titles) for r in entries) or "—"
 
 
 def _cites(entries: Sequence[Mapping[str, Any]]) -> str:
@@ -99,9 +104,11 @@ def _yes(flag: Any) -> str:
     return _("Yes") if flag else _("No")
 
 
-def sections(saved: Statement, *, zh: bool, tax_show: Any, sub_show: Any, **_unused: Any) -> list[Section]:
+def sections(saved: Statement, *, zh: bool, tax_show: Any, sub_show: Any,
+             rule_titles: Mapping[str, str] | None = None, **_unused: Any) -> list[Section]:
     """The statement as titled tables; amounts stay ``Decimal`` for the spreadsheet."""
     res = saved.result
+    titles = rule_titles or {}
     numbers = {c["id"]: c.get("registration_number") or f"#{c['id']}" for c in res.get("contracts", [])}
     head = Section(_("Yearly statement of %(org)s for tax year %(year)d", org=res["organisation"]["name"],
                      year=saved.tax_year), [_("Item"), _("Value")], [
@@ -109,7 +116,7 @@ def sections(saved: Statement, *, zh: bool, tax_show: Any, sub_show: Any, **_unu
         [_("Unified social credit code"), res["organisation"].get("credit_code") or "—"],
         [_("Tax year"), saved.tax_year], [_("Label"), saved.label or "—"],
         [_("Saved"), to_local(saved.created_at).strftime("%Y-%m-%d %H:%M")],
-        [_("Rule-set versions used"), _rule_sets(saved.rule_sets)],
+        [_("Rule-set versions used"), _rule_sets(saved.rule_sets, titles, zh)],
     ], [str(ESTIMATE_NOTE), _("A snapshot: later changes of the rule sets do not alter it.")])
     for flag in saved.flags:
         head.notes.append(_("Contract %(number)s was %(action)s after this statement was saved: review. %(reason)s",
@@ -131,7 +138,7 @@ def sections(saved: Statement, *, zh: bool, tax_show: Any, sub_show: Any, **_unu
         section = Section(_("Technology-transfer income tax exemption (as seller)"), [_("Item"), _("Amount")],
                           [[tax_show.label(k), as_decimal(tax[k])] for k in TAX_FIGURES],
                           [_("Citations: %(c)s", c=_cites(tax["citations"])),
-                           _("Rule sets: %(r)s", r=_rule_sets(tax["rule_sets"]))])
+                           _("Rule sets: %(r)s", r=_rule_sets(tax["rule_sets"], titles, zh))])
         section.rows.append([tax_show.label("cit_rate"), tax_show.text("cit_rate", tax["cit_rate"])])
         out.append(section)
         out.append(Section(_("Gain per contract"), [
@@ -153,7 +160,7 @@ def sections(saved: Statement, *, zh: bool, tax_show: Any, sub_show: Any, **_unu
                    "the window's end is computed for the next claim year.", y=res["claim_year"])]
         notes += sorted({_("Citations: %(c)s", c=_cites(s["result"]["citations"])) for s in subs})
         used = {(r["name"], r["version"]): r for s in subs for r in s["result"]["rule_sets"]}
-        notes += [_("Rule sets: %(r)s", r=_rule_sets(list(used.values())))]
+        notes += [_("Rule sets: %(r)s", r=_rule_sets(list(used.values()), titles, zh))]
         rows = [[numbers.get(s["contract_id"], s["contract_id"]), _role(s["role"]),
                  s["result"]["claim_year"], as_decimal(s["amount"]), _yes(s["result"]["eligible"]),
                  "; ".join(sub_show.message(r) for r in s["result"]["reasons"] if not r["met"]) or "—",
@@ -171,7 +178,8 @@ def sections(saved: Statement, *, zh: bool, tax_show: Any, sub_show: Any, **_unu
     out.append(Section(_("Citations"), [_("Clause"), _("Text")],
                        [[c["clause"], c["text"]] for c in res.get("citations", [])], widths=(28, 72)))
     out.append(Section(_("Rule-set versions used"), [_("Rule set"), _("Version"), _("In force from"), _("Source")],
-                       [[r["name"], r["version"], r.get("effective_from", ""), r.get("source", "")]
+                       [[titles.get(r["name"], r["name"]), _("v%(n)d", n=r["version"]), r.get("effective_from", ""),
+                         r.get("source", "")]
                         for r in saved.rule_sets], widths=(30, 10, 16, 44)))
     return out
 

@@ -103,7 +103,11 @@ def edit(contract_id: int) -> str | Response | tuple[str, int]:
 @bp.route("/<int:contract_id>")
 @login_required
 def detail(contract_id: int) -> str:
-    contract = visible_contract(contract_id)
+    return contract_page(visible_contract(contract_id))
+
+
+def contract_page(contract: Contract, *, decision_form: DecisionForm | None = None) -> str:
+    """The contract page; a decision that could not be recorded comes back here with what the registrar typed."""
     who = actor()
     seller = services.is_seller_member(db.session, who, contract)
     is_party = seller or bool(services.member_org_ids(db.session, who.user_id) & services.party_org_ids(contract))
@@ -118,10 +122,10 @@ def detail(contract_id: int) -> str:
         for i in contract.instalments if outstanding(contract, i) > 0]
     return render_template(
         "contracts/detail.html", contract=contract, seller=seller, is_party=is_party, registrar=registrar,
-        operator=who.has(Role.OPERATOR), days_left=days_left,
+        operator=who.has(Role.OPERATOR), staff=who.has(Role.REGISTRAR, Role.OPERATOR), days_left=days_left,
         seller_actions=workflow.actions_for(contract.status, "seller") if seller else [],
         action_form=ActionForm(formdata=None, version=version),
-        decision_form=DecisionForm(formdata=None, version=version),
+        decision_form=decision_form or DecisionForm(formdata=None, version=version),
         amend_form=AmendForm(formdata=None, version=version),
         document_form=DocumentForm(formdata=None), payment_form=payment_form,
         payment_decision_form=PaymentDecisionForm(formdata=None),

@@ -22,6 +22,7 @@ from techmarket.contracts.forms import (
     PaymentDecisionForm,
     PaymentForm,
 )
+from techmarket.contracts.views_party import contract_page
 from techmarket.core.forms import submit
 from techmarket.extensions import db
 
@@ -106,25 +107,27 @@ def decide_payment(payment_id: int, decision: str) -> Response:
 
 @bp.route("/<int:contract_id>/decide", methods=["POST"])
 @login_required
-def decide(contract_id: int) -> Response:
+def decide(contract_id: int) -> Response | tuple[str, int]:
+    """Record the registrar's decision; without a chosen outcome, or with a field the outcome needs left
+    empty, the contract page comes back (400) with the message beside the field and what was typed."""
     contract = visible_contract(contract_id)
     form = DecisionForm()
     if not form.validate_on_submit():
-        abort(400)
+        return contract_page(contract, decision_form=form), 400
     who, version = actor(), _version(form)
     if form.decision.data == "approve":
         pattern = current_app.config["REGISTRATION_NUMBER_PATTERN"]
-        submit(form, registration.approve, db.session, who, contract, expected_version=version,
-               expert_opinion=form.expert_opinion.data or "", pattern=pattern)
+        done = submit(form, registration.approve, db.session, who, contract, expected_version=version,
+                      expert_opinion=form.expert_opinion.data or "", pattern=pattern)
     elif form.decision.data == "return":
-        submit(form, registration.return_for_material, db.session, who, contract, form.reason.data or "",
-               expected_version=version)
-    elif form.decision.data == "refuse":
-        submit(form, registration.refuse, db.session, who, contract, form.reasons.data or [], form.note.data or "",
-               expected_version=version)
+        done = submit(form, registration.return_for_material, db.session, who, contract, form.reason.data or "",
+                      expected_version=version)
     else:
-        abort(400)
-    return back_to_contract(form, contract_id, _("Decision recorded."), "decision")
+        done = submit(form, registration.refuse, db.session, who, contract, form.reasons.data or [],
+                      form.note.data or "", expected_version=version)
+    if done is None:
+        return contract_page(visible_contract(contract_id), decision_form=form), 400
+    return back_to_contract(form, contract_id, _("Decision recorded."), "registrar-decision")
 
 
 @bp.route("/<int:contract_id>/amend", methods=["POST"])
@@ -142,4 +145,5 @@ def amend(contract_id: int) -> Response:
                    total_amount=form.total_amount.data, technical_amount=form.technical_amount.data,
                    expected_version=version)
     return back_to_contract(form, contract_id,
-                            _("Recorded. Statements that used this contract are flagged for review."), "decision")
+                            _("Recorded. Statements that used this contract are flagged for review."),
+                            "registrar-decision")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from techmarket.listings.constants import FIELDS, MATURITY, TRANSACTION_MODES, Kind, Status
@@ -99,16 +99,6 @@ def of_user(user_id: int, status: str | None = None, kind: str | None = None) ->
     if kind:
         stmt = stmt.where(Listing.kind == kind)
     return stmt.order_by(Listing.updated_at.desc(), Listing.id.desc())
-
-
-def review_queue(kind: str | None = None) -> Select[Any]:
-    """Submitted listings, and published ones with a pending revision, oldest first."""
-    has_rev = exists().where(Revision.listing_id == Listing.id, Revision.status == "pending")
-    stmt = select(Listing).where(or_(Listing.status == Status.SUBMITTED,
-                                     and_(Listing.status == Status.PUBLISHED, has_rev)))
-    if kind:
-        stmt = stmt.where(Listing.kind == kind)
-    return stmt.order_by(func.coalesce(Listing.submitted_at, Listing.updated_at).asc(), Listing.id.asc())
 
 
 def bookmarks_of(user_id: int) -> Select[Any]:
