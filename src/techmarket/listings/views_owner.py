@@ -67,8 +67,10 @@ def create(kind: str) -> str | Response | tuple[str, int]:
         form.negotiable.data = True
         form.valid_until.data = default_valid_until(local_today())
         form.division_code.data = first.division_code or ""
-        form.contact_name.data, form.contact_phone.data = first.contact_name, first.contact_phone
-        form.contact_email.data = first.contact_email
+        # The organisation's contact, else the signed-in user's own name and address: never made-up values.
+        form.contact_name.data = first.contact_name or current_user.name
+        form.contact_phone.data = first.contact_phone
+        form.contact_email.data = first.contact_email or current_user.email
     if form.validate_on_submit():
         org = next((o for o in orgs if o.id == form.organisation_id.data), None)
         if org is None:
