@@ -6,20 +6,28 @@ HOST ?= 127.0.0.1
 TEST_WORKERS ?= auto
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 TRANSLATIONS := src/techmarket/translations
 export TECHMARKET_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test install translations migrate demo lint clean
+.PHONY: run test install install-test translations migrate demo lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Serving needs the package alone; the test tools (Playwright, mypy, hypothesis...) come with `make test`.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
 
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
+
 install: $(STAMP) translations
+
+install-test: $(TEST_STAMP) translations
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d $(TRANSLATIONS) >/dev/null
@@ -36,11 +44,11 @@ run: demo
 	@echo "techmarket: http://$(HOST):$(PORT)/  (mail outbox: $(TECHMARKET_INSTANCE_PATH)/outbox)"
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test: install lint
+test: install-test lint
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 clean:

@@ -1,7 +1,7 @@
 """revocable sign-ins and per-address sign-in throttling
 
 Revision ID: security_1
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-03
 
 user_login: one row per sign-in; its session and remember-me cookies work only while the row exists (sign
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import techmarket.core.db
 
 revision = 'security_1'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -8,9 +8,12 @@ import pytest
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
-from techmarket.accounts.notifications import Notification
+from techmarket.accounts.notifications import Notification, unread_count
+from techmarket.accounts.services import find_by_email
 from techmarket.core.audit import AuditEntry, verify_chain
 from techmarket.core.clock import local_today
+from techmarket.demo.data import USERS
+from techmarket.demo.inbox import KEEP_UNREAD
 from techmarket.demo.listings_build import KEY_PREFIX
 from techmarket.demo.listings_loader import summary
 from techmarket.extensions import db
@@ -86,6 +89,14 @@ def test_demo_load_is_complete_realistic_and_idempotent(runner: FlaskCliRunner, 
     # Owners are told of approvals, returns and expiries in the site, but demo data sends no mail.
     assert count(Notification) > 0
     assert make.outbox() == []
+    # ... and sign in to a realistic handful of unread ones: the older ones are read
+    for email, *_ in USERS:
+        user = find_by_email(db.session, email)
+        assert user is not None and unread_count(db.session, user.id) <= KEEP_UNREAD, email
+    researcher = find_by_email(db.session, "researcher@demo.techmarket.cn")
+    assert researcher is not None and 1 <= unread_count(db.session, researcher.id) <= KEEP_UNREAD
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == researcher.id, Notification.read_at.is_not(None))) > 0
 
     # a second run adds nothing at all
     audits, mails = count(AuditEntry), len(make.outbox())

@@ -17,14 +17,20 @@ def is_chinese() -> bool:
 
 
 def select_locale() -> str:
+    """The language of this response. An explicit choice wins: ``?lang=`` on the request (a shared link), then
+    the choice kept in the session (the language switch), then the signed-in user's own. Without one, Chinese
+    (the market's language) unless the browser prefers English; no ``Accept-Language`` header means Chinese."""
     if not has_request_context():  # CLI commands and jobs: no visitor, so the default language
         return str(current_app.config["DEFAULT_LOCALE"])
+    asked = request.args.get("lang", "")
+    if asked in LANGUAGES:
+        return asked
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return str(chosen)
     if may_be_signed_in() and current_user.is_authenticated and current_user.language in LANGUAGES:
         return str(current_user.language)
-    best = request.accept_languages.best_match(["zh", "en"]) if request else None
+    best = request.accept_languages.best_match(["zh", "en"])
     if best == "en":
         return "en"
     return str(current_app.config["DEFAULT_LOCALE"])

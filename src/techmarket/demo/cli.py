@@ -9,6 +9,7 @@ from techmarket.accounts.notifications import without_mail
 from techmarket.demo.contracts_data import SECOND_REGISTRAR
 from techmarket.demo.contracts_loader import load_contracts
 from techmarket.demo.data import DEMO_PASSWORD, USERS
+from techmarket.demo.inbox import settle_notifications
 from techmarket.demo.loader import load
 from techmarket.extensions import db
 
@@ -25,6 +26,7 @@ def load_command() -> None:
     with without_mail(db.session):  # notifications stay in the site; no demo mail leaves it
         created = load(db.session)
         created["contracts"] = load_contracts(db.session)
+        settle_notifications(db.session)
         db.session.commit()
     click.echo(f"demo data: {created['users']} users, {created['organisations']} organisations and "
                f"{created['listings']} listings added")

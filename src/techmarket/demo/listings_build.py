@@ -12,7 +12,6 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import product
 
 from techmarket.demo.data import ORGANISATIONS
 from techmarket.demo.listings_data import (
@@ -86,8 +85,9 @@ def build(today: dt.date) -> list[DemoListing]:
 
 
 def _pairs(theme: Theme, rng: random.Random) -> list[tuple[int, str]]:
-    """Distinct (technology index, application) pairs, every technology once before any repeats."""
-    pairs = list(product(range(len(theme.techs)), theme.uses))
+    """Distinct (technology index, application) pairs that fit together, every technology once before any
+    repeats."""
+    pairs = [(t, theme.uses[u]) for t, fits in enumerate(theme.fits) for u in fits]
     rng.shuffle(pairs)
     seen: Counter[int] = Counter()
     ranked = []

@@ -50,6 +50,9 @@ class Theme:
     fields: tuple[str, ...]  # POLICY.md §1 clause (一) taxonomy; the first is always set
     techs: tuple[tuple[str, str], ...]  # (technology offered as an achievement, its key figures)
     uses: tuple[str, ...]  # application scenarios
+    # For each technology, the indexes of the uses it really serves: a title combines a technology only with
+    # one of these (a polishing powder is not offered for hydrogen tanks).
+    fits: tuple[tuple[int, ...], ...]
     makers: tuple[str, ...]  # organisations offering achievements (universities, institutes, enterprises)
     # One demand each: (what it asks for, the problem behind it, its target, the enterprise posting it, where used)
     needs: tuple[tuple[str, str, str, str, str], ...]

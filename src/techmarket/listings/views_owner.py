@@ -17,6 +17,7 @@ from techmarket.listings import attachments, queries, services, workflow
 from techmarket.listings.blueprint import actor, bp, get_listing, paging
 from techmarket.listings.constants import Kind, Status
 from techmarket.listings.data import ListingData
+from techmarket.listings.duplicates import similar_listings
 from techmarket.listings.forms import FORMS, ActionForm, AttachmentForm, ListingForm, PostForm, default_valid_until
 from techmarket.listings.models import Listing
 from techmarket.orgs import queries as org_queries
@@ -67,12 +68,19 @@ def create(kind: str) -> str | Response | tuple[str, int]:
         form.negotiable.data = True
         form.valid_until.data = default_valid_until(local_today())
         form.division_code.data = first.division_code or ""
-        form.contact_name.data, form.contact_phone.data = first.contact_name, first.contact_phone
-        form.contact_email.data = first.contact_email
+        # The organisation's contact, else the signed-in user's own name and address: never made-up values.
+        form.contact_name.data = first.contact_name or current_user.name
+        form.contact_phone.data = first.contact_phone
+        form.contact_email.data = first.contact_email or current_user.email
     if form.validate_on_submit():
         org = next((o for o in orgs if o.id == form.organisation_id.data), None)
         if org is None:
             form.organisation_id.errors = [_("Choose one of your organisations.")]
+        elif request.form.get("confirm_duplicate") != "1" and (duplicates := similar_listings(
+                db.session, org.id, k, form.title.data or "")):
+            # Ask first: the form comes back as typed, with links to the listings it looks like.
+            return render_template("listings/form.html", form=form, kind=k, listing=None, orgs=orgs, pending=None,
+                                   duplicates=duplicates, unverified=[o for o in orgs if not o.is_verified])
         else:
             listing = submit(form, services.create, db.session, actor(), org, k, form.to_data())
             if listing is not None:

@@ -15,6 +15,7 @@ from techmarket.core.microcache import TTLCache
 from techmarket.core.urls import safe_local_path
 from techmarket.core.visitor import may_be_signed_in
 from techmarket.extensions import db
+from techmarket.listings import newest as newest_listings
 from techmarket.listings import queries as listing_queries
 from techmarket.orgs import queries as org_queries
 from techmarket.web.pagecache import shared_page
@@ -26,13 +27,13 @@ bp = Blueprint("web", __name__)
 def home() -> str:
     if may_be_signed_in() and current_user.is_authenticated:
         return render_template("web/home.html", figures=_figures(), listing_counts=_listing_counts(),
-                               contract_figures=_contract_figures(),
+                               contract_figures=_contract_figures(), newest=_newest(),
                                my_orgs=org_queries.orgs_of_user(db.session, current_user.id))
     # Visitors who are not signed in all see the same page: rendered once per language every few seconds,
     # keyed by the language the page is served in (the same choice Flask-Babel makes for the render).
     return shared_page(current_app.extensions["techmarket.home_cache"], select_locale(),
                        lambda: render_template("web/home.html", figures=_figures(), my_orgs=[],
-                                               listing_counts=_listing_counts(),
+                                               listing_counts=_listing_counts(), newest=_newest(),
                                                contract_figures=_contract_figures()))
 
 
@@ -46,6 +47,11 @@ def _listing_counts() -> dict[str, int]:
     return cache.get_or_set("counts", lambda: listing_queries.counts(db.session))
 
 
+def _newest() -> dict[str, list[newest_listings.NewListing]]:
+    cache = current_app.extensions["techmarket.newest_cache"]
+    return cache.get_or_set("newest", lambda: newest_listings.newest_by_kind(db.session))
+
+
 def _contract_figures() -> contract_queries.ContractFigures:
     cache = current_app.extensions["techmarket.contract_figures_cache"]
     return cache.get_or_set("contracts", lambda: contract_queries.registered_figures(db.session))
@@ -57,6 +63,8 @@ def init_caches(app: Flask, clock: Callable[[], float] = time.monotonic) -> None
     app.extensions["techmarket.home_cache"] = TTLCache[str](ttl, clock=clock)
     app.extensions["techmarket.figures_cache"] = TTLCache[org_queries.MarketFigures](ttl, clock=clock)
     app.extensions["techmarket.listing_counts_cache"] = TTLCache[dict[str, int]](ttl, clock=clock)
+    app.extensions["techmarket.newest_cache"] = TTLCache[dict[str, list[newest_listings.NewListing]]](ttl,
+                                                                                                    clock=clock)
     app.extensions["techmarket.contract_figures_cache"] = TTLCache[contract_queries.ContractFigures](ttl,
                                                                                                 clock=clock)
 
