@@ -37,8 +37,7 @@ from techmarket.policy.ruleset import RuleBook
 from techmarket.rulesets.services import rulebook as stored_rulebook
 from techmarket.search import sync as search_sync
 from techmarket.search.cli import search_cli
-from techmarket.search.elastic import backend_from_config
-from techmarket.search.service import SearchService
+from techmarket.search.service import make_search_service
 from techmarket.web.errors import register_error_handlers
 from techmarket.web.ratelimits import confine_rate_limit_checks
 from techmarket.web.routing import register_converters
@@ -98,7 +97,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     notifications.install(SASession)
     search_sync.install(SASession)
     register_listings()
-    app.extensions["techmarket.search"] = SearchService(app, es_backend=backend_from_config(app.config))
+    app.extensions["techmarket.search"] = make_search_service(app)
     notifications.register_messages(LISTING_MESSAGES)
     notifications.register_messages(CONTRACT_MESSAGES)
     with app.app_context():

@@ -35,7 +35,10 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_BACKEND": "database",  # database | elasticsearch
     "ELASTICSEARCH_URL": "http://127.0.0.1:9200",
     "ELASTICSEARCH_INDEX_PREFIX": "techmarket",  # indices <prefix>-<type>-v<N> behind the alias <prefix>-<type>
-    "ELASTICSEARCH_TIMEOUT": 5,  # seconds per request; past it search answers from the database
+    "ELASTICSEARCH_TIMEOUT": 1,  # seconds (connect, read) per search, no retry; past it: the database answers
+    "ELASTICSEARCH_WRITE_TIMEOUT": 30,  # seconds per bulk write or index change (jobs and commands)
+    "SEARCH_BREAKER_SECONDS": 30,  # after a failure, every process answers from the database this long
+    "SEARCH_SHARED_STATE": "auto",  # auto (redis with JOBS_BACKEND=rq, else file) | redis | file | memory
     "ELASTICSEARCH_REFRESH": "false",  # false | wait_for | true: refresh after each write (tests: true)
     "SEARCH_OUTBOX_BATCH": 500,  # outbox rows per drain transaction
     "SEARCH_OUTBOX_MAX_ATTEMPTS": 15,  # a change failing this often is reported as stuck (still retried hourly)
@@ -116,6 +119,7 @@ def _validate(cfg: dict) -> None:
         ("MAIL_BACKEND", {"outbox", "smtp"}),
         ("JOBS_BACKEND", {"inline", "rq"}),
         ("SEARCH_BACKEND", {"database", "elasticsearch"}),
+        ("SEARCH_SHARED_STATE", {"auto", "redis", "file", "memory"}),
         ("ELASTICSEARCH_REFRESH", {"false", "wait_for", "true"}),
         ("PAYMENTS_BACKEND", {"offline", "stripe"}),
     ):
