@@ -26,6 +26,7 @@ from techmarket.core.cli import audit_cli, jobs_cli
 from techmarket.core.db import configure_engine
 from techmarket.core.i18n import select_locale, select_timezone
 from techmarket.core.jobs import make_queue
+from techmarket.core.logs import configure_logging
 from techmarket.demo.cli import demo_cli
 from techmarket.extensions import babel, csrf, db, limiter, login_manager, migrate
 from techmarket.listings.cli import listings_cli
@@ -49,6 +50,7 @@ from techmarket.web.views import init_caches
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     cfg = load_config(overrides)
+    configure_logging()
     instance = Path(cfg["INSTANCE_PATH"] or PROJECT_ROOT / "instance")
     app = Flask(
         "techmarket",

@@ -97,6 +97,21 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
     return cfg
 
 
+# Words that mark a value copied from an example rather than generated (deploy/env.example's placeholder).
+_PLACEHOLDER_WORDS = ("change-me", "changeme", "change_me", "replace-me", "replaceme", "placeholder", "example",
+                      "your-secret", "secret-key", "dev-secret", "insecure")
+
+
+def _check_secret_key(key: str) -> None:
+    """Production needs a generated key: at least 32 characters and not a placeholder copied from an example."""
+    hint = "generate one: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+    if len(key) < 32:
+        raise ConfigError(f"TECHMARKET_SECRET_KEY must be at least 32 characters in production; {hint}")
+    low = key.lower()
+    if any(word in low for word in _PLACEHOLDER_WORDS):
+        raise ConfigError(f"TECHMARKET_SECRET_KEY is a placeholder, not a secret (see deploy/env.example); {hint}")
+
+
 def _validate(cfg: dict) -> None:
     mode = cfg["ENV"]
     if mode not in {"development", "production", "testing"}:
@@ -106,8 +121,7 @@ def _validate(cfg: dict) -> None:
         if missing:
             names = ", ".join(f"TECHMARKET_{k}" for k in missing)
             raise ConfigError(f"Production start refused: set {names} (see deploy/env.example).")
-        if len(str(cfg["SECRET_KEY"])) < 32:
-            raise ConfigError("TECHMARKET_SECRET_KEY must be at least 32 characters in production.")
+        _check_secret_key(str(cfg["SECRET_KEY"]))
     secure = str(cfg["SECURE_COOKIES"]).strip().lower()
     if secure == "auto":
         cfg["SECURE_COOKIES"] = mode == "production"
