@@ -165,6 +165,23 @@ def test_the_scheduled_drain_probes_and_catches_up_a_quiet_site(app, es, publish
     assert es.ids("listing") == {before.id, during.id}
 
 
+def test_drain_every_keeps_draining_on_a_schedule(app, es, publish, runner, monkeypatch):
+    _outage(app, es, publish, cooldown=0.2)
+    naps: list[float] = []
+
+    def nap(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 2:
+            raise SystemExit(0)  # stop the scheduler after its second round
+        time.sleep(0.25)
+
+    monkeypatch.setattr("techmarket.search.cli.sleep", nap)
+    result = runner.invoke(args=["search", "drain", "--every", "60"])
+    assert naps == [60, 60]
+    assert "marked down" in result.output and "1 change(s) sent" in result.output
+    assert _waiting() == []
+
+
 def test_a_drain_does_not_wait_for_a_hung_server_while_the_breaker_is_open(app, es, publish, hung_url):
     service = app.extensions["techmarket.search"]
     service.es = make_backend(hung_url, timeout=TIMEOUT, write_timeout=TIMEOUT)

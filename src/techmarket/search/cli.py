@@ -3,7 +3,7 @@ outbox drain, commit, print."""
 
 from __future__ import annotations
 
-import time
+from time import sleep
 
 import click
 from flask import current_app
@@ -142,4 +142,4 @@ def drain(retry_now: bool, batch_size: int | None, every: float | None) -> None:
         if report.rows or report.failed or report.blocked:
             click.echo(str(report))
         db.session.remove()
-        time.sleep(every)
+        sleep(every)

@@ -144,12 +144,13 @@ class ElasticsearchBackend:
 
     # -- the protocol: counting ----------------------------------------------------------------------
     def count(self, doc_type: str) -> int:
+        """Documents behind the alias (0 when there is no index); on the request path (the index check)."""
         try:
             return int(self._call(self.client.count, index=self.alias(doc_type))["count"])
         except ApiError as exc:
             if _is_missing(exc):
                 return 0
-            raise
+            raise SearchRefused(f"elasticsearch refused a count: {_reason(exc)}") from exc
 
     def ids(self, doc_type: str) -> set[int]:
         return self._ids(self.alias(doc_type))
@@ -160,7 +161,7 @@ class ElasticsearchBackend:
             self._call(self.client.indices.refresh, index=self.alias(doc_type))
         except ApiError as exc:
             if not _is_missing(exc):
-                raise
+                raise SearchRefused(f"elasticsearch refused a refresh: {_reason(exc)}") from exc
 
     def ping(self) -> bool:
         """Does the server answer (with the short timeout)?"""
