@@ -98,8 +98,8 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
 
 
 # Words that mark a value copied from an example rather than generated (deploy/env.example's placeholder).
-_PLACEHOLDER_WORDS = ("change-me", "changeme", "change_me", "replace-me", "replaceme", "placeholder", "example",
-                      "your-secret", "secret-key", "dev-secret", "insecure")
+_PLACEHOLDER_WORDS = ("change-me", "changeme", "change_me", "replace-me", "replaceme", "replace_me", "placeholder",
+                      "insecure")
 
 
 def _check_secret_key(key: str) -> None:

@@ -54,7 +54,7 @@ def test_the_placeholder_secret_key_of_env_example_is_refused_in_production():
     environ = {k: v for k, v in _env_file(ENV_EXAMPLE).items() if k.startswith("TECHMARKET_")}
     with pytest.raises(ConfigError, match="placeholder"):
         load_config(environ=environ)
-    for placeholder in ("CHANGE-ME-" + "0" * 40, "changeme" * 5, "your-secret-key-goes-here-please-0123456"):
+    for placeholder in ("CHANGE-ME-" + "0" * 40, "changeme" * 5, "django-insecure-0123456789abcdefghijklmnop"):
         with pytest.raises(ConfigError, match="TECHMARKET_SECRET_KEY"):
             load_config(environ={**environ, "TECHMARKET_SECRET_KEY": placeholder})
     with pytest.raises(ConfigError, match="at least 32"):
