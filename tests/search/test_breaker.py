@@ -241,3 +241,18 @@ def test_status_fails_while_the_breaker_is_open(app, es, publish, runner):
     result = runner.invoke(args=["search", "status"])
     assert result.exit_code == 1
     assert "circuit breaker: OPEN" in result.output
+
+
+def test_status_fails_fast_when_the_server_hangs_and_when_the_index_lost_documents(app, es, publish, runner,
+                                                                                  hung_url):
+    publish("稀土永磁材料")
+    es.client.indices.delete(index="tm-listing-v1")  # the node lost its data
+    lost = runner.invoke(args=["search", "status"])
+    assert lost.exit_code == 1 and "DIFFERS" in lost.output and "missing 1" in lost.output
+    hung = make_backend(hung_url)
+    hung.client = hung.client.options(request_timeout=TIMEOUT)
+    app.extensions["techmarket.search"].es = hung
+    started = time.monotonic()
+    down = runner.invoke(args=["search", "status"])
+    assert down.exit_code == 1 and "UNAVAILABLE" in down.output
+    assert time.monotonic() - started < TIMEOUT * 3  # one short ping, not the 30 s write timeout
