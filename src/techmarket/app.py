@@ -29,6 +29,7 @@ from techmarket.core.cli import audit_cli, jobs_cli
 from techmarket.core.db import configure_engine
 from techmarket.core.i18n import select_locale, select_timezone
 from techmarket.core.jobs import make_queue
+from techmarket.core.logs import configure_logging
 from techmarket.demo.cli import demo_cli
 from techmarket.extensions import babel, csrf, db, limiter, login_manager, migrate
 from techmarket.listings import listeners as listing_listeners
@@ -41,8 +42,7 @@ from techmarket.policy.ruleset import RuleBook
 from techmarket.rulesets.services import rulebook as stored_rulebook
 from techmarket.search import sync as search_sync
 from techmarket.search.cli import search_cli
-from techmarket.search.elastic import backend_from_config
-from techmarket.search.service import SearchService
+from techmarket.search.service import make_search_service
 from techmarket.web.errors import register_error_handlers
 from techmarket.web.ratelimits import confine_rate_limit_checks
 from techmarket.web.routing import register_converters
@@ -54,6 +54,7 @@ from techmarket.web.views import init_caches
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     cfg = load_config(overrides)
+    configure_logging()
     instance = Path(cfg["INSTANCE_PATH"] or PROJECT_ROOT / "instance")
     app = Flask(
         "techmarket",
@@ -106,7 +107,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     listing_listeners.register()
     contract_listeners.register()
     register_listings()
-    app.extensions["techmarket.search"] = SearchService(app, es_backend=backend_from_config(app.config))
+    app.extensions["techmarket.search"] = make_search_service(app)
     notifications.register_messages(LISTING_MESSAGES)
     notifications.register_messages(CONTRACT_MESSAGES)
     with app.app_context():

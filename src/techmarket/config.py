@@ -43,7 +43,10 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_BACKEND": "database",  # database | elasticsearch
     "ELASTICSEARCH_URL": "http://127.0.0.1:9200",
     "ELASTICSEARCH_INDEX_PREFIX": "techmarket",  # indices <prefix>-<type>-v<N> behind the alias <prefix>-<type>
-    "ELASTICSEARCH_TIMEOUT": 5,  # seconds per request; past it search answers from the database
+    "ELASTICSEARCH_TIMEOUT": 1,  # seconds (connect, read) per search, no retry; past it: the database answers
+    "ELASTICSEARCH_WRITE_TIMEOUT": 30,  # seconds per bulk write or index change (jobs and commands)
+    "SEARCH_BREAKER_SECONDS": 30,  # after a failure, every process answers from the database this long
+    "SEARCH_SHARED_STATE": "auto",  # auto (redis with JOBS_BACKEND=rq, else file) | redis | file | memory
     "ELASTICSEARCH_REFRESH": "false",  # false | wait_for | true: refresh after each write (tests: true)
     "SEARCH_OUTBOX_BATCH": 500,  # outbox rows per drain transaction
     "SEARCH_OUTBOX_MAX_ATTEMPTS": 15,  # a change failing this often is reported as stuck (still retried hourly)
@@ -127,6 +130,21 @@ def check_shared_rate_limits(cfg: Mapping[str, Any], workers: int | None) -> Non
             "(e.g. redis://127.0.0.1:6379/1) or run a single worker (TECHMARKET_WEB_WORKERS=1).")
 
 
+# Words that mark a value copied from an example rather than generated (deploy/env.example's placeholder).
+_PLACEHOLDER_WORDS = ("change-me", "changeme", "change_me", "replace-me", "replaceme", "replace_me", "placeholder",
+                      "insecure")
+
+
+def _check_secret_key(key: str) -> None:
+    """Production needs a generated key: at least 32 characters and not a placeholder copied from an example."""
+    hint = "generate one: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+    if len(key) < 32:
+        raise ConfigError(f"TECHMARKET_SECRET_KEY must be at least 32 characters in production; {hint}")
+    low = key.lower()
+    if any(word in low for word in _PLACEHOLDER_WORDS):
+        raise ConfigError(f"TECHMARKET_SECRET_KEY is a placeholder, not a secret (see deploy/env.example); {hint}")
+
+
 def _validate(cfg: dict) -> None:
     mode = cfg["ENV"]
     if mode not in {"development", "production", "testing"}:
@@ -136,8 +154,7 @@ def _validate(cfg: dict) -> None:
         if missing:
             names = ", ".join(f"TECHMARKET_{k}" for k in missing)
             raise ConfigError(f"Production start refused: set {names} (see deploy/env.example).")
-        if len(str(cfg["SECRET_KEY"])) < 32:
-            raise ConfigError("TECHMARKET_SECRET_KEY must be at least 32 characters in production.")
+        _check_secret_key(str(cfg["SECRET_KEY"]))
     secure = str(cfg["SECURE_COOKIES"]).strip().lower()
     if secure == "auto":
         cfg["SECURE_COOKIES"] = mode == "production"
@@ -149,6 +166,7 @@ def _validate(cfg: dict) -> None:
         ("MAIL_BACKEND", {"outbox", "smtp"}),
         ("JOBS_BACKEND", {"inline", "rq"}),
         ("SEARCH_BACKEND", {"database", "elasticsearch"}),
+        ("SEARCH_SHARED_STATE", {"auto", "redis", "file", "memory"}),
         ("ELASTICSEARCH_REFRESH", {"false", "wait_for", "true"}),
         ("PAYMENTS_BACKEND", {"offline", "stripe"}),
     ):

@@ -2,7 +2,7 @@
 
 The one test-only client setting: osmem-server (like OpenSearch) answers ``406 Content-Type header [...] is
 not supported`` to the versioned media type that the official client sends as ``Content-Type``
-(``application/vnd.elasticsearch+json; compatible-with=9`` from the 9.x client). The client has no switch
+(``application/vnd.elasticsearch+json; compatible-with=8`` from the pinned 8.x client). The client has no switch
 for it: the header is rewritten inside ``BaseClient.perform_request`` after any ``headers=`` are merged.
 So the tests give the client ``node_class=PlainJsonNode``, an ``elastic_transport`` HTTP node that sends
 the plain media type instead. Nothing else differs: osmem-server's responses carry
@@ -31,7 +31,7 @@ PREFIX = "tm"
 
 class PlainJsonNode(Urllib3HttpNode):
     """Sends ``Content-Type: application/json`` (``application/x-ndjson`` for bulk) where the client would
-    send ``application/vnd.elasticsearch+json; compatible-with=9``. The ``Accept`` header stays as it is:
+    send ``application/vnd.elasticsearch+json; compatible-with=8``. The ``Accept`` header stays as it is:
     osmem-server accepts it."""
 
     def perform_request(self, method: str, target: str, body: bytes | None = None,

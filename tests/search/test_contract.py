@@ -81,8 +81,19 @@ def harness(app: Flask, engine: str, request: pytest.FixtureRequest) -> Harness:
     request.addfinalizer(clone.close)
     es = make_backend(clone.url, max_result_window=20)  # a small window, so deep pages need search_after
     service = use_elasticsearch(app, es)
-    return Harness("elasticsearch", lambda docs: es.index(docs), lambda ids: es.delete("listing", ids),
-                   lambda: es, service)
+
+    def write_both(docs: list[Document]) -> None:  # as in production, the database index holds them too
+        DatabaseBackend(db.session).index(docs)
+        db.session.commit()
+        es.index(docs)
+
+    def remove_both(ids: Iterable[int]) -> None:
+        ids = list(ids)
+        DatabaseBackend(db.session).delete("listing", ids)
+        db.session.commit()
+        es.delete("listing", ids)
+
+    return Harness("elasticsearch", write_both, remove_both, lambda: es, service)
 
 
 @pytest.fixture()

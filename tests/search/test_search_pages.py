@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 
 from techmarket.core.roles import Role
 from techmarket.listings.constants import Kind
-from techmarket.search.backend import SearchUnavailable
 from tests.accounts.support import isolate_requests
+from tests.search.contract_servers import closed_port_url, make_backend, use_elasticsearch
 
 
 @pytest.fixture(autouse=True)
@@ -128,19 +128,13 @@ def test_or_fallback_is_marked(client, market) -> None:
     assert 'data-testid="notice-match-any"' not in _page(client, "/search?q=稀土 抛光粉")
 
 
-def test_database_answers_when_elasticsearch_is_down(client, app, market, monkeypatch) -> None:
-    class Down:
-        name = "elasticsearch"
-
-        def search(self, query):
-            raise SearchUnavailable("connection refused")
-
-    service = app.extensions["techmarket.search"]
-    monkeypatch.setattr(service, "primary", lambda session: Down())
+def test_database_answers_when_elasticsearch_is_down(client, app, market) -> None:
+    database = app.extensions["techmarket.search"]
+    use_elasticsearch(app, make_backend(closed_port_url()))
     page = _page(client, "/search?q=储能")
     assert _hits(page) == ["全钒液流电池储能系统"]
     assert 'data-testid="notice-degraded"' in page
-    monkeypatch.undo()
+    app.extensions["techmarket.search"] = database
     assert 'data-testid="notice-degraded"' not in _page(client, "/search?q=储能")
 
 

@@ -67,6 +67,7 @@ def search() -> Response:
         "sort": q.sort,
         "match_any": outcome.result.match_any,
         "degraded": outcome.result.degraded,
+        "degraded_reason": outcome.result.degraded_reason or None,  # "unavailable" | "index_incomplete"
         "truncated": params.truncated,
         "filters": dict(q.filters) | dict(params.raw),
         "ignored": params.dropped,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from techmarket.accounts.notifications import without_mail
@@ -22,7 +23,12 @@ def demo_cli() -> None:
 @demo_cli.command("load")
 @with_appcontext
 def load_command() -> None:
-    """Add the demo organisations, users, listings and contracts (safe to run again)."""
+    """Add the demo organisations, users, listings and contracts (safe to run again). Refused in production:
+    the demo accounts' password is published in the README."""
+    if current_app.config["ENV"] == "production":
+        click.echo("techmarket demo load refuses to run with TECHMARKET_ENV=production: it creates accounts whose "
+                   "password is published in the README.", err=True)
+        raise SystemExit(2)
     with without_mail(db.session):  # notifications stay in the site; no demo mail leaves it
         created = load(db.session)
         created["contracts"] = load_contracts(db.session)

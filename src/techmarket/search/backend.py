@@ -12,6 +12,11 @@ class SearchUnavailable(RuntimeError):
     """The backend did not answer; callers fall back to the database backend."""
 
 
+class SearchRefused(SearchUnavailable):
+    """The backend answered but refused the request (our bug, not an outage): callers fall back to the
+    database backend without marking the backend down."""
+
+
 class SearchBackend(Protocol):
     name: str
 

@@ -3,6 +3,8 @@ outbox drain, commit, print."""
 
 from __future__ import annotations
 
+from time import sleep
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -75,11 +77,19 @@ def reindex(type_name: str | None, target: str, workers: int | None) -> None:
 @click.option("--type", "type_name", metavar="TYPE", help="Only this indexed type; default all.")
 @with_appcontext
 def status(type_name: str | None) -> None:
-    """Compare the database with its index and Elasticsearch; exit 1 when they differ."""
+    """Compare the database with its index and Elasticsearch; exit 1 when they differ, when Elasticsearch
+    does not answer or while the circuit breaker keeps the site on the database (for monitoring)."""
     max_attempts = int(current_app.config["SEARCH_OUTBOX_MAX_ATTEMPTS"])
     session = db.session()
     results = indexing.status(session, _es(), _types(type_name), max_attempts=max_attempts)
     session.rollback()
+    breaker_open = False
+    if _es() is not None:
+        tripped = current_app.extensions["techmarket.search"].breaker.status()
+        breaker_open = tripped is not None
+        click.echo("circuit breaker: closed (searches go to Elasticsearch)" if tripped is None else
+                   f"circuit breaker: OPEN, searches answer from the database ({tripped.failures} failure(s), "
+                   f"next probe in {tripped.seconds_left:.0f} s): {tripped.reason}")
     for st in results:
         click.echo(f"{st.name}: {st.objects} object(s) should be indexed")
         _show("database index", st.database_documents, st.database)
@@ -95,7 +105,7 @@ def status(type_name: str | None) -> None:
             if b.last_error:
                 line += f"; last error: {b.last_error[:200]}"
         click.echo(line)
-    if not all(st.ok for st in results):
+    if breaker_open or not all(st.ok for st in results):
         click.echo("search indexes differ from the database: run `techmarket search drain` or "
                    "`techmarket search reindex`", err=True)
         raise SystemExit(1)
@@ -115,10 +125,21 @@ def _show(label: str, count: int, diff: indexing.Difference) -> None:
 @search_cli.command("drain")
 @click.option("--now", "retry_now", is_flag=True, help="Also retry changes whose backoff has not yet expired.")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=None, help="Rows per transaction.")
+@click.option("--every", type=click.FloatRange(1, 86_400), default=None, metavar="SECONDS",
+              help="Keep running: drain every SECONDS (a scheduler process, e.g. --every 60).")
 @with_appcontext
-def drain(retry_now: bool, batch_size: int | None) -> None:
-    """Send waiting changes to Elasticsearch (safe to run concurrently, e.g. from a timer)."""
-    report = outbox.drain(batch_size=batch_size, due_only=not retry_now)
-    click.echo(str(report))
-    if report.failed:
-        raise SystemExit(1)
+def drain(retry_now: bool, batch_size: int | None, every: float | None) -> None:
+    """Send waiting changes to Elasticsearch (safe to run concurrently, e.g. from a timer every minute).
+    While Elasticsearch is marked down it asks nothing; after the cool-down it is the probe that brings the
+    index back up to date. Exit 1 when changes are left waiting."""
+    while True:
+        report = outbox.drain(batch_size=batch_size, due_only=not retry_now)
+        if every is None:
+            click.echo(str(report))
+            if report.failed or report.blocked:
+                raise SystemExit(1)
+            return
+        if report.rows or report.failed or report.blocked:
+            click.echo(str(report))
+        db.session.remove()
+        sleep(every)

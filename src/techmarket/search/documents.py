@@ -60,6 +60,10 @@ class Hit:
     score: float
 
 
+DEGRADED_UNAVAILABLE = "unavailable"  # Elasticsearch did not answer (or is marked down by the breaker)
+DEGRADED_INDEX = "index_incomplete"  # its index does not agree with the database; a rebuild is under way
+
+
 @dataclass
 class SearchResult:
     hits: list[Hit]
@@ -68,4 +72,5 @@ class SearchResult:
     match_any: bool = False
     backend: str = ""
     degraded: bool = False  # answered by the fallback backend because the configured one failed
+    degraded_reason: str = ""  # DEGRADED_UNAVAILABLE or DEGRADED_INDEX when degraded
     facets_exact: bool = True  # False: counted on a sample of a very large result set and scaled (about)

@@ -32,14 +32,13 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from techmarket.search.backend import SearchUnavailable
+from techmarket.search.backend import SearchRefused, SearchUnavailable
 from techmarket.search.documents import Document, Hit, SearchQuery, SearchResult
 from techmarket.search.es_bulk import _Outcome
 from techmarket.search.es_dsl import (
@@ -76,16 +75,15 @@ class ElasticsearchBackend:
     name = "elasticsearch"
 
     def __init__(self, client: Elasticsearch, *, prefix: str = "techmarket", refresh: bool | str = False,
-                 timeout: float = 5.0, max_result_window: int = MAX_RESULT_WINDOW,
-                 breaker_seconds: float = 10.0) -> None:
-        self.client = client
+                 timeout: float = 1.0, write_timeout: float = 30.0, max_result_window: int = MAX_RESULT_WINDOW) -> None:
+        self.client = client  # its request timeout is ``timeout``: searches and counts, on the request path
         self.prefix = prefix
         self.refresh = refresh
         self.timeout = timeout
+        self.write_timeout = write_timeout  # bulk writes, index management, id walks: jobs and commands
         self.max_result_window = max_result_window
-        self.breaker_seconds = breaker_seconds
         self._ready: set[str] = set()
-        self._down_until = 0.0
+        self.created: set[str] = set()  # types whose index this process had to create on a write (see drain)
 
     # -- names ---------------------------------------------------------------------------------------
     def alias(self, doc_type: str) -> str:
@@ -97,7 +95,7 @@ class ElasticsearchBackend:
     def indices(self, doc_type: str) -> dict[str, list[str]]:
         """The versioned indices of a type and their aliases, oldest first."""
         pattern = re.compile(re.escape(self.alias(doc_type)) + r"-v(\d+)$")
-        found = self._call(self.client.indices.get_alias, index=f"{self.alias(doc_type)}-v*",
+        found = self._call(self._slow().indices.get_alias, index=f"{self.alias(doc_type)}-v*",
                            allow_no_indices=True, ignore_unavailable=True)
         names = [n for n in found if pattern.match(n)]
         names.sort(key=lambda n: int(pattern.match(n).group(1)))  # type: ignore[union-attr]
@@ -138,7 +136,7 @@ class ElasticsearchBackend:
 
     def clear(self, doc_type: str) -> None:
         try:
-            self._call(self.client.delete_by_query, index=self.alias(doc_type), query={"match_all": {}},
+            self._call(self._slow().delete_by_query, index=self.alias(doc_type), query={"match_all": {}},
                        conflicts="proceed", refresh=True)
         except ApiError as exc:
             if not _is_missing(exc):
@@ -146,20 +144,37 @@ class ElasticsearchBackend:
 
     # -- the protocol: counting ----------------------------------------------------------------------
     def count(self, doc_type: str) -> int:
+        """Documents behind the alias (0 when there is no index); on the request path (the index check)."""
         try:
             return int(self._call(self.client.count, index=self.alias(doc_type))["count"])
         except ApiError as exc:
             if _is_missing(exc):
                 return 0
-            raise
+            raise SearchRefused(f"elasticsearch refused a count: {_reason(exc)}") from exc
 
     def ids(self, doc_type: str) -> set[int]:
         return self._ids(self.alias(doc_type))
 
+    def refresh_index(self, doc_type: str) -> None:
+        """Make every accepted write visible to searches and counts now."""
+        try:
+            self._call(self.client.indices.refresh, index=self.alias(doc_type))
+        except ApiError as exc:
+            if not _is_missing(exc):
+                raise SearchRefused(f"elasticsearch refused a refresh: {_reason(exc)}") from exc
+
+    def ping(self) -> bool:
+        """Does the server answer (with the short timeout)?"""
+        try:
+            self._call(self.client.info)
+        except (SearchUnavailable, ApiError):
+            return False
+        return True
+
     def _ids(self, index: str) -> set[int]:
         out: set[int] = set()
         try:
-            self._call(self.client.indices.refresh, index=index)
+            self._call(self._slow().indices.refresh, index=index)
             page = min(5000, self.max_result_window)
             for hit in self._walk(index, {"match_all": {}}, [{"object_id": "asc"}], None, page=page):
                 out.add(int(hit["_id"]))
@@ -170,17 +185,14 @@ class ElasticsearchBackend:
 
     # -- the protocol: searching ---------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:
-        if time.monotonic() < self._down_until:
-            raise SearchUnavailable("elasticsearch did not answer a moment ago; not asking again yet")
+        """One search, with the short request timeout and no retry: the caller's circuit breaker
+        (:mod:`techmarket.search.breaker`) decides whether to ask at all."""
         try:
             return self._search(query)
-        except SearchUnavailable:
-            self._down_until = time.monotonic() + self.breaker_seconds
-            raise
         except ApiError as exc:
             # A refused query is our bug, not the visitor's: log it loudly, answer from the database.
             log.error("elasticsearch refused a search: %s", exc)
-            raise SearchUnavailable(f"elasticsearch refused the search: {_reason(exc)}") from exc
+            raise SearchRefused(f"elasticsearch refused the search: {_reason(exc)}") from exc
 
     def _search(self, q: SearchQuery) -> SearchResult:
         index = self.alias(q.doc_type)
@@ -254,7 +266,7 @@ class ElasticsearchBackend:
     def _walk(self, index: str, query: dict, sort: list[Any], after: list[Any] | None,
               page: int) -> Iterator[dict]:
         while True:
-            resp = self._call(self.client.search, index=index, query=query, sort=sort, size=page,
+            resp = self._call(self._slow().search, index=index, query=query, sort=sort, size=page,
                               search_after=after, source=False, track_total_hits=False)
             batch = resp["hits"]["hits"]
             yield from batch
@@ -269,7 +281,7 @@ class ElasticsearchBackend:
         for name, aliases in existing.items():
             if self.next_alias(doc_type) in aliases and self.alias(doc_type) not in aliases:
                 log.warning("deleting %s, left over by an interrupted rebuild", name)
-                self._call(self.client.indices.delete, index=name)
+                self._call(self._slow().indices.delete, index=name)
         number = 1 + max((int(n.rsplit("-v", 1)[1]) for n in existing), default=0)
         while True:
             name = f"{self.alias(doc_type)}-v{number}"
@@ -286,7 +298,7 @@ class ElasticsearchBackend:
         if not docs:
             return
         ops = list(_operations(self.next_alias(rebuild.doc_type), docs, (), version))
-        outcome = self._bulk(ops, refresh=False, timeout=max(self.timeout, 60.0))
+        outcome = self._bulk(ops, refresh=False, timeout=max(self.write_timeout, 60.0))
         outcome.raise_for(rebuild.doc_type, main=self.next_alias(rebuild.doc_type))
         rebuild.loaded += len(docs)
 
@@ -300,23 +312,23 @@ class ElasticsearchBackend:
     def finish_rebuild(self, rebuild: Rebuild) -> list[str]:
         """Make the new index searchable, swap the alias onto it atomically, delete the old index(es)."""
         doc_type, alias = rebuild.doc_type, self.alias(rebuild.doc_type)
-        self._call(self.client.indices.put_settings, index=rebuild.index,
-                   settings={"index": {"refresh_interval": None}})
-        self._call(self.client.indices.refresh, index=rebuild.index)
+        slow = self._slow()
+        self._call(slow.indices.put_settings, index=rebuild.index, settings={"index": {"refresh_interval": None}})
+        self._call(slow.indices.refresh, index=rebuild.index)
         old = [n for n, aliases in self.indices(doc_type).items() if alias in aliases and n != rebuild.index]
         actions: list[dict[str, Any]] = [{"remove": {"index": n, "alias": alias}} for n in old]
         actions += [{"add": {"index": rebuild.index, "alias": alias}},
                     {"remove": {"index": rebuild.index, "alias": self.next_alias(doc_type)}}]
-        self._call(self.client.indices.update_aliases, actions=actions)
+        self._call(slow.indices.update_aliases, actions=actions)
         for name in old:
-            self._call(self.client.indices.delete, index=name)
+            self._call(slow.indices.delete, index=name)
         self._ready.add(doc_type)
         rebuild.previous = old
         return old
 
     def abort_rebuild(self, rebuild: Rebuild) -> None:
         try:
-            self._call(self.client.indices.delete, index=rebuild.index)
+            self._call(self._slow().indices.delete, index=rebuild.index)
         except (SearchUnavailable, ApiError) as exc:
             log.warning("could not delete the unfinished index %s: %s", rebuild.index, exc)
 
@@ -325,12 +337,16 @@ class ElasticsearchBackend:
         """Create ``v1`` with its alias in one call when the type has no index yet (first write)."""
         if doc_type in self._ready:
             return
-        if not self._call(self.client.indices.exists_alias, name=self.alias(doc_type)):
+        if not self._call(self._slow().indices.exists_alias, name=self.alias(doc_type)):
             try:
                 self._create(f"{self.alias(doc_type)}-v1", {self.alias(doc_type): {}}, loading=False)
             except ApiError as exc:
                 if _error_type(exc) != "resource_already_exists_exception":
                     raise
+            else:
+                log.warning("elasticsearch: %s had no index; created an empty one (the next search compares it "
+                            "with the database and asks for a rebuild if it falls short)", doc_type)
+                self.created.add(doc_type)
         self._ready.add(doc_type)
 
     def _create(self, name: str, aliases: dict[str, Any], *, loading: bool) -> None:
@@ -342,11 +358,11 @@ class ElasticsearchBackend:
             settings["max_result_window"] = self.max_result_window
         if loading:
             settings["refresh_interval"] = "-1"
-        self._call(self.client.indices.create, index=name, settings=settings, mappings=MAPPINGS, aliases=aliases)
+        self._call(self._slow().indices.create, index=name, settings=settings, mappings=MAPPINGS, aliases=aliases)
 
     def _write_targets(self, doc_type: str) -> list[str]:
         nxt = self.next_alias(doc_type)
-        rebuilding = self._call(self.client.indices.exists_alias, name=nxt)
+        rebuilding = self._call(self._slow().indices.exists_alias, name=nxt)
         return [nxt, self.alias(doc_type)] if rebuilding else [self.alias(doc_type)]
 
     def _bulk(self, ops: list[tuple[dict, dict | None]], *, refresh: bool | str,
@@ -359,11 +375,15 @@ class ElasticsearchBackend:
                 lines.append(action)
                 if source is not None:
                     lines.append(source)
-            client = self.client.options(request_timeout=timeout) if timeout else self.client
+            client = self.client.options(request_timeout=timeout or self.write_timeout)
             resp = self._call(client.bulk, operations=lines, refresh=refresh, require_alias=True)
             for item in resp["items"]:
                 outcome.add(item)
         return outcome
+
+    def _slow(self) -> Elasticsearch:
+        """The client with the write timeout, for work off the request path."""
+        return self.client.options(request_timeout=self.write_timeout)
 
     def _call(self, method: Any, **kwargs: Any) -> Any:
         """Call the client; a transport failure, a timeout, 429 or 5xx becomes :class:`SearchUnavailable`."""
@@ -408,15 +428,18 @@ def backend_from_config(config: Mapping[str, Any], **client_options: Any) -> Ela
 
     ``client_options`` go to :class:`elasticsearch.Elasticsearch` unchanged (the tests pass one; production
     passes none). Creating the client opens no connection: a server that is down does not stop the app.
+    Searches use ``ELASTICSEARCH_TIMEOUT`` (connect and read, default 1 s) and no retry: a server that hangs
+    costs one request at most one timeout before the breaker answers every worker from the database.
     """
     if config.get("SEARCH_BACKEND") != "elasticsearch":
         return None
     hosts = [h.strip() for h in str(config["ELASTICSEARCH_URL"]).split(",") if h.strip()]
-    timeout = float(config.get("ELASTICSEARCH_TIMEOUT") or 5)
-    options: dict[str, Any] = {"request_timeout": timeout, "max_retries": 1, "retry_on_timeout": False}
+    timeout = float(config.get("ELASTICSEARCH_TIMEOUT") or 1)
+    write_timeout = float(config.get("ELASTICSEARCH_WRITE_TIMEOUT") or 30)
+    options: dict[str, Any] = {"request_timeout": timeout, "max_retries": 0, "retry_on_timeout": False}
     options.update(client_options)
     refresh = str(config.get("ELASTICSEARCH_REFRESH") or "false").lower()
     return ElasticsearchBackend(Elasticsearch(hosts, **options),
                                 prefix=str(config.get("ELASTICSEARCH_INDEX_PREFIX") or "techmarket"),
                                 refresh={"true": True, "false": False}.get(refresh, refresh),
-                                timeout=timeout)
+                                timeout=timeout, write_timeout=write_timeout)

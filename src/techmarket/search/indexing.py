@@ -184,7 +184,9 @@ def status(session: Session, es: ElasticsearchBackend | None, types: list[Indexe
         in_db = DatabaseBackend(session).ids(indexed.name)
         st = TypeStatus(name=indexed.name, objects=len(expected), database_documents=len(in_db),
                         database=_diff(expected, in_db), backlog=backlog(session, indexed.name, max_attempts))
-        if es is not None:
+        if es is not None and not es.ping():  # the short timeout: a hung server costs monitoring a second
+            st.elasticsearch_error = "elasticsearch does not answer"
+        elif es is not None:
             try:
                 in_es = es.ids(indexed.name)
                 st.elasticsearch_index = es.current_index(indexed.name)

@@ -7,12 +7,17 @@ public); and deletes the rows only once Elasticsearch has accepted the writes. W
 answer, the rows stay, with ``attempts`` incremented, ``last_error`` set and ``next_attempt_at`` pushed back
 exponentially (2, 4, 8 ... seconds, at most an hour): nothing is lost, and the outbox catches up on recovery.
 
-It runs inline after the commit in the embedded default, in an RQ worker in production, and on demand as
-``techmarket search drain`` (from cron or a systemd timer). Several drains may run at once: on PostgreSQL
-each batch is claimed with ``FOR UPDATE SKIP LOCKED``; on SQLite the batch's first statement is a write,
-which takes the database's single write lock, so drains run one after the other. Writes carry the database
-clock as an external version, so two drains handling the same object in either order leave its newest state
-in the index.
+It runs inline after the commit in the embedded default, in an RQ worker in production, every minute from
+``techmarket search drain`` (the systemd timer ``techmarket-search-drain.timer``, or ``--every 60`` as a
+long-running process), and right after search finds Elasticsearch answering again. It respects the shared
+circuit breaker (:mod:`techmarket.search.breaker`): while Elasticsearch is marked down, a drain asks nothing
+and leaves the rows as they are; once the cool-down is over, the drain is the probe: it pings, closes the
+breaker and sends every waiting change, whatever its backoff (a quiet site catches up without an edit).
+
+Several drains may run at once: on PostgreSQL each batch is claimed with ``FOR UPDATE SKIP LOCKED``; on
+SQLite the batch's first statement is a write, which takes the database's single write lock, so drains run
+one after the other. Writes carry the database clock as an external version, so two drains handling the same
+object in either order leave its newest state in the index.
 """
 
 from __future__ import annotations
@@ -54,10 +59,14 @@ class DrainReport:
     batches: int = 0
     error: str | None = None
     skipped: bool = False  # Elasticsearch is not configured
+    blocked: str | None = None  # Elasticsearch is marked down: nothing was asked (why)
+    unavailable: bool = False  # Elasticsearch stopped answering during this drain
 
     def __str__(self) -> str:
         if self.skipped:
             return "search outbox: Elasticsearch is not configured; nothing to drain"
+        if self.blocked is not None:
+            return f"search outbox: not sent, {self.blocked}"
         text_ = (f"search outbox: {self.rows} change(s) sent ({self.indexed} indexed, {self.deleted} deleted) "
                  f"in {self.batches} batch(es)")
         if self.failed:
@@ -74,6 +83,20 @@ def drain(*, batch_size: int | None = None, due_only: bool = True, max_batches: 
     if es is None:
         report.skipped = True
         return report
+    breaker = service.breaker
+    attempt = breaker.attempt() if due_only else breaker.forced()  # --now: the operator asks to try anyway
+    if attempt is None:
+        status = breaker.status()
+        left = f" for {status.seconds_left:.0f} s more" if status else ""
+        report.blocked = f"Elasticsearch is marked down{left} ({status.reason if status else 'probe under way'})"
+        return report
+    if attempt.probe and due_only:  # the cool-down is over: ask, then send everything that waited
+        if not es.ping():
+            breaker.failed("elasticsearch did not answer the drain's probe")
+            report.blocked = "Elasticsearch still does not answer"
+            return report
+        breaker.succeeded(attempt)
+        due_only = False
     size = int(batch_size or current_app.config.get("SEARCH_OUTBOX_BATCH", 500))
     max_attempts = int(current_app.config.get("SEARCH_OUTBOX_MAX_ATTEMPTS", 15))
     after = 0  # each batch continues after the last row of the previous one: a row is tried once per run
@@ -84,6 +107,13 @@ def drain(*, batch_size: int | None = None, due_only: bool = True, max_batches: 
             if last is None:
                 break
             after = last
+    if report.unavailable:
+        breaker.failed(report.error or "elasticsearch did not answer the drain")
+    elif report.batches:
+        breaker.succeeded(attempt)
+    for doc_type in list(es.created):  # an index had to be created: let the next search compare it at once
+        es.created.discard(doc_type)
+        service.index_check.forget(doc_type)
     return report
 
 
@@ -152,6 +182,7 @@ def _batch(session: Session, es: ElasticsearchBackend, report: DrainReport, *, a
         report.failed += sum(len(keys[k]) for k in failed)
         report.error = next(iter(failed.values()))
         log.warning("search outbox: %s change(s) kept for a later attempt: %s", len(failed), report.error)
+    report.unavailable = report.unavailable or unavailable
     return None if unavailable else last  # refused documents wait for their retry; the others keep flowing
 
 
