@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from techmarket.extensions import db
 from techmarket.search.documents import Document
@@ -46,7 +46,8 @@ def test_status_and_reindex_of_the_database_index(app, runner, publish):
     assert "listing: database index" in done.output  # the progress bar's label
     assert "database index rebuilt with 2 document(s)" in done.output
     assert runner.invoke(args=["search", "status"]).exit_code == 0
-    assert a.id
+    found = {d.object_id for d in db.session.scalars(select(SearchDocument))}
+    assert found == {a.id, b.id}  # the rebuilt index holds both listings again
 
 
 def test_status_finds_an_elasticsearch_difference_and_reindex_mends_it(app, runner, es, publish):

@@ -1,14 +1,24 @@
 from __future__ import annotations
 
 
+def _figures(html: str) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    box = BeautifulSoup(html, "html.parser").find(attrs={"data-testid": "figures"})
+    assert box is not None
+    return [d.get_text(strip=True) for d in box.select(".display-6")]
+
+
 def test_home_page_shows_real_figures(client, make):
-    make.org(status="verified")
-    make.org(status="pending")
+    """The figures are counted from the database: two organisations registered, one verified, in one 盟市."""
+    make.org(status="verified", division="150207")
+    make.org(status="pending", division="150102")
     resp = client.get("/")
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert "内蒙古科技大市场" in html or "Inner Mongolia Technology Market" in html
-    assert 'data-testid="figures"' in html
+    organisations, verified, members, leagues = _figures(html)
+    assert (organisations, verified, members, leagues) == ("2", "1", "2", "1 / 12")
 
 
 def test_home_page_counts_registered_contracts_only(client, make):
