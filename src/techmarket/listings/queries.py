@@ -108,6 +108,16 @@ def browse(f: BrowseFilters) -> Select[Any]:
     return _filtered(select(Listing), f).order_by(*_order(f))
 
 
+def browse_ids(f: BrowseFilters) -> Select[Any]:
+    """The ids of the matches in order: read from the indexes alone (add limit and offset)."""
+    return _filtered(select(Listing.id), f).order_by(*_order(f))
+
+
+def browse_count(f: BrowseFilters, cap: int) -> Select[Any]:
+    """How many listings match, counting no further than ``cap + 1``."""
+    return select(func.count()).select_from(_filtered(select(Listing.id), f).limit(cap + 1).subquery())
+
+
 def browse_page(session: Session, f: BrowseFilters, page: int, per_page: int) -> Page[Listing]:
     """One page of the browse list and its count.
 
@@ -115,8 +125,7 @@ def browse_page(session: Session, f: BrowseFilters, page: int, per_page: int) ->
     those listings are loaded with what the list shows (organisation, division, tags; not IP items or
     attachments). Matches are counted up to :data:`COUNT_CAP` or the end of the next page: past that the
     page says "more than" (``more``) instead of reading every match to count it."""
-    ids = list(session.scalars(_filtered(select(Listing.id), f).order_by(*_order(f))
-                               .limit(per_page).offset((page - 1) * per_page)))
+    ids = list(session.scalars(browse_ids(f).limit(per_page).offset((page - 1) * per_page)))
     loaded = {listing.id: listing for listing in session.scalars(
         select(Listing).where(Listing.id.in_(ids))
         .options(lazyload(Listing.ip_items), lazyload(Listing.attachments)))} if ids else {}
@@ -124,8 +133,7 @@ def browse_page(session: Session, f: BrowseFilters, page: int, per_page: int) ->
     if ids and len(ids) < per_page:  # the last page: the count is known without counting
         counted = (page - 1) * per_page + len(ids)
     else:
-        counted = session.scalar(select(func.count()).select_from(
-            _filtered(select(Listing.id), f).limit(cap + 1).subquery())) or 0
+        counted = session.scalar(browse_count(f, cap)) or 0
     return Page(items=[loaded[i] for i in ids if i in loaded], page=page, per_page=per_page,
                 total=min(counted, cap), more=counted > cap)
 
