@@ -171,6 +171,16 @@ def test_an_edited_checkpoint_file_is_found(app, runner):
     assert result.exit_code == 1 and "bad signature" in result.output
 
 
+def test_an_edited_entry_is_not_also_reported_as_a_truncated_head(app, runner):
+    _append(3)
+    assert runner.invoke(args=["audit", "checkpoint"]).exit_code == 0
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE audit_entry SET action = 'forged' WHERE seq = 2"))
+    db.session.expire_all()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "seq=2" in result.output and "truncated" not in result.output
+
+
 def test_old_unkeyed_entries_still_verify_and_the_chain_continues_keyed(app, runner):
     _append(2)
     _recompute(audit.PLAIN, None, action="touch")  # as written before the key existed (hash_version 1)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from techmarket.core.audit import AuditEntry, AuditHead, audit_key
@@ -94,13 +94,13 @@ def read(path: Path, key: bytes) -> tuple[list[Checkpoint], list[str]]:
     return points, problems
 
 
-def check(session: Session, chain_length: int, path: Path | None = None,
-          key: bytes | None = None) -> tuple[int, list[str]]:
-    """Compare the chain (``chain_length`` intact entries) with the checkpoints: (checkpoints read, problems)."""
+def check(session: Session, path: Path | None = None, key: bytes | None = None) -> tuple[int, list[str]]:
+    """Compare the entries in the database with the checkpoints: (checkpoints read, problems)."""
     path = checkpoint_path() if path is None else path
     points, problems = read(path, audit_key() if key is None else key)
     if not points:
         return 0, problems
+    chain_length = session.scalar(select(func.max(AuditEntry.seq))) or 0
     last = max(points, key=lambda p: p.seq)
     if chain_length < last.seq:
         problems.append(f"head truncated: the chain ends at seq {chain_length} but checkpoint of {last.at} "

@@ -22,7 +22,7 @@ def _verified() -> bool:
     if problem is not None:
         click.echo(f"audit log BROKEN at entry id={problem.entry_id} seq={problem.seq}: {problem.reason} "
                    f"({checked} entries before it are intact)", err=True)
-    points, problems = audit_checkpoints.check(db.session, checked)
+    points, problems = audit_checkpoints.check(db.session)
     for text in problems:
         click.echo(f"audit log BROKEN: {text}", err=True)
     if problem is None and not problems:
