@@ -18,11 +18,12 @@ def audit_cli() -> None:
 
 def _verified() -> bool:
     """Check the chain under the audit key and against the signed checkpoints; report; True when intact."""
-    checked, problem = verify_chain(db.session)
+    session = db.session()  # the request's Session itself (typed), not the scoped proxy
+    checked, problem = verify_chain(session)
     if problem is not None:
         click.echo(f"audit log BROKEN at entry id={problem.entry_id} seq={problem.seq}: {problem.reason} "
                    f"({checked} entries before it are intact)", err=True)
-    points, problems = audit_checkpoints.check(db.session)
+    points, problems = audit_checkpoints.check(session)
     for text in problems:
         click.echo(f"audit log BROKEN: {text}", err=True)
     if problem is None and not problems:
@@ -32,7 +33,7 @@ def _verified() -> bool:
 
 
 def _checkpoint() -> None:
-    point = audit_checkpoints.write(db.session)
+    point = audit_checkpoints.write(db.session())
     click.echo(f"checkpoint written: seq {point.seq} at {point.at}")
 
 
