@@ -44,7 +44,7 @@ from urllib.parse import urlencode  # noqa: E402
 
 from flask import Flask  # noqa: E402
 from flask_babel import force_locale  # noqa: E402
-from sqlalchemy import event, select, text  # noqa: E402
+from sqlalchemy import event, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
@@ -54,7 +54,7 @@ from techmarket.core.pagination import clamp  # noqa: E402
 from techmarket.extensions import db  # noqa: E402
 from techmarket.listings import importing  # noqa: E402
 from techmarket.listings.constants import Kind  # noqa: E402
-from techmarket.listings.queries import BrowseFilters, browse  # noqa: E402
+from techmarket.listings.queries import COUNT_CAP, BrowseFilters, browse_count, browse_ids  # noqa: E402
 
 sys.path.append(_HERE)
 from _listings_data import generate, import_csv  # noqa: E402
@@ -177,9 +177,9 @@ def explain(app: Flask) -> dict[str, Any]:
             kind = Kind.ACHIEVEMENT if path == "achievements" else Kind.DEMAND
             margs = MultiDict(args)
             page, per_page = clamp(margs.get("page"), None, int(app.config["PER_PAGE"]))
-            stmt = browse(BrowseFilters.from_args(margs, kind))
-            count_stmt = select(text("count(*)")).select_from(stmt.order_by(None).subquery())
-            page_stmt = stmt.limit(per_page).offset((page - 1) * per_page)
+            filters = BrowseFilters.from_args(margs, kind)  # the statements of queries.browse_page
+            count_stmt = browse_count(filters, max(COUNT_CAP, (page + 1) * per_page))
+            page_stmt = browse_ids(filters).limit(per_page).offset((page - 1) * per_page)
             entry: dict[str, Any] = {}
             for label, query in (("page", page_stmt), ("count", count_stmt)):
                 sql = str(query.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))

@@ -66,6 +66,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.session_interface = CookieSessionInterface()
     app.config.update(cfg)
     app.config["SECRET_KEY"] = cfg["SECRET_KEY"] or _development_secret(instance)
+    app.config["AUDIT_KEY"] = cfg["AUDIT_KEY"] or _development_secret(instance, "audit_key")
     app.config["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"] or f"sqlite:///{instance / 'techmarket.db'}"
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["MAX_CONTENT_LENGTH"] = int(cfg["MAX_UPLOAD_MB"]) * 1024 * 1024
@@ -130,9 +131,9 @@ def _engine_options(uri: str) -> dict[str, Any]:
     return {"pool_pre_ping": True}
 
 
-def _development_secret(instance: Path) -> str:
+def _development_secret(instance: Path, name: str = "secret_key") -> str:
     """Outside production a per-installation random key, kept in the instance folder."""
-    path = instance / "secret_key"
+    path = instance / name
     if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))

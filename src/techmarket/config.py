@@ -16,6 +16,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",  # development | production | testing
     "SECRET_KEY": None,
+    "AUDIT_KEY": None,  # keys the audit log's hashes; outside the database (default: generated in the instance)
+    "AUDIT_CHECKPOINT_PATH": None,  # append-only file of signed audit heads (default: <instance>/audit-checkpoints…)
     "DATABASE_URL": None,  # default: SQLite file in the instance folder
     "INSTANCE_PATH": None,  # default: <project>/instance
     "BASE_URL": "http://127.0.0.1:8000",  # the public address, for links in mail sent by jobs
@@ -150,11 +152,15 @@ def _validate(cfg: dict) -> None:
     if mode not in {"development", "production", "testing"}:
         raise ConfigError(f"TECHMARKET_ENV must be development, production or testing, not {mode!r}")
     if mode == "production":
-        missing = [k for k in ("SECRET_KEY", "DATABASE_URL") if not cfg.get(k)]
+        missing = [k for k in ("SECRET_KEY", "DATABASE_URL", "AUDIT_KEY") if not cfg.get(k)]
         if missing:
             names = ", ".join(f"TECHMARKET_{k}" for k in missing)
             raise ConfigError(f"Production start refused: set {names} (see deploy/env.example).")
         _check_secret_key(str(cfg["SECRET_KEY"]))
+        if len(str(cfg["AUDIT_KEY"])) < 32:
+            raise ConfigError("TECHMARKET_AUDIT_KEY must be at least 32 characters in production.")
+        if str(cfg["AUDIT_KEY"]) == str(cfg["SECRET_KEY"]):
+            raise ConfigError("TECHMARKET_AUDIT_KEY must differ from TECHMARKET_SECRET_KEY.")
     secure = str(cfg["SECURE_COOKIES"]).strip().lower()
     if secure == "auto":
         cfg["SECURE_COOKIES"] = mode == "production"

@@ -18,8 +18,14 @@ def test_environment_overrides_defaults():
     ({"TECHMARKET_PER_PAGE": "many"}, "TECHMARKET_PER_PAGE"),
     ({"TECHMARKET_JOBS_BACKEND": "celery"}, "TECHMARKET_JOBS_BACKEND"),
     ({"TECHMARKET_ENV": "production"}, "TECHMARKET_SECRET_KEY, TECHMARKET_DATABASE_URL"),
-    ({"TECHMARKET_ENV": "production", "TECHMARKET_SECRET_KEY": "short",
+    ({"TECHMARKET_ENV": "production", "TECHMARKET_SECRET_KEY": "short", "TECHMARKET_AUDIT_KEY": "a" * 40,
       "TECHMARKET_DATABASE_URL": "postgresql://x"}, "at least 32"),
+    ({"TECHMARKET_ENV": "production", "TECHMARKET_SECRET_KEY": "s" * 40,
+      "TECHMARKET_DATABASE_URL": "postgresql://x"}, "set TECHMARKET_AUDIT_KEY"),
+    ({"TECHMARKET_ENV": "production", "TECHMARKET_SECRET_KEY": "s" * 40, "TECHMARKET_AUDIT_KEY": "short",
+      "TECHMARKET_DATABASE_URL": "postgresql://x"}, "TECHMARKET_AUDIT_KEY must be at least 32"),
+    ({"TECHMARKET_ENV": "production", "TECHMARKET_SECRET_KEY": "s" * 40, "TECHMARKET_AUDIT_KEY": "s" * 40,
+      "TECHMARKET_DATABASE_URL": "postgresql://x"}, "must differ"),
 ])
 def test_bad_configuration_stops_the_start(env, needle):
     with pytest.raises(ConfigError) as exc:
@@ -37,6 +43,8 @@ def test_development_secret_is_generated_once(tmp_path):
     a = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     b = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     assert a.config["SECRET_KEY"] == b.config["SECRET_KEY"] and len(a.config["SECRET_KEY"]) == 64
+    assert a.config["AUDIT_KEY"] == b.config["AUDIT_KEY"] and len(a.config["AUDIT_KEY"]) == 64
+    assert a.config["AUDIT_KEY"] != a.config["SECRET_KEY"] and (tmp_path / "audit_key").exists()
 
 
 @pytest.mark.parametrize("raw, env, expected", [
@@ -45,7 +53,7 @@ def test_development_secret_is_generated_once(tmp_path):
 ])
 def test_secure_cookies_setting_is_a_real_boolean(raw, env, expected):
     environ = {"TECHMARKET_SECURE_COOKIES": raw, "TECHMARKET_ENV": env,
-               "TECHMARKET_SECRET_KEY": "s" * 40, "TECHMARKET_DATABASE_URL": "sqlite://"}
+               "TECHMARKET_SECRET_KEY": "s" * 40, "TECHMARKET_AUDIT_KEY": "a" * 40, "TECHMARKET_DATABASE_URL": "sqlite://"}
     assert load_config(environ=environ)["SECURE_COOKIES"] is expected
 
 

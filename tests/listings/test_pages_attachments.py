@@ -108,3 +108,21 @@ def test_owner_removes_an_attachment(app: Flask, make: Factories) -> None:
     resp = owner.post(f"/listings/{listing.id}/attachments/{att_id}/delete")
     assert resp.status_code == 302
     assert db.session.scalar(db.select(db.func.count()).select_from(Attachment)) == 0
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+def test_bidi_and_control_characters_are_stripped_from_the_stored_and_shown_name(app: Flask, make: Factories) -> None:
+    org = make.org(status="verified")
+    listing = make_listing(org)
+    owner = client_for(app, org.memberships[0].user)
+    # Shown as "合同exe.pdf" by a bidi-aware display if the override survived.
+    resp = _upload(owner, listing.id, "合同\u202efdp.exe" + BIDI + "\u200b\u0085\u2028", PDF)
+    assert resp.status_code == 302, html(resp)[:1500]
+    att = db.session.scalars(db.select(Attachment)).one()
+    assert att.filename == "合同fdp.pdf"  # no control character left; the real type's extension
+    page = html(owner.get(f"/listings/{listing.id}/attachments"))
+    assert not set(BIDI) & set(page)
+    disposition = owner.get(f"/listings/{listing.id}/attachments/{att.id}").headers["Content-Disposition"]
+    assert "%E2%80%AE" not in disposition.upper()

@@ -153,3 +153,39 @@ def test_price_shows_range_or_negotiable(client: FlaskClient, make: Factories) -
     assert "¥800,000.00 – ¥1,500,000.00" in page
     assert "from ¥3,000,000.00" in page
     db.session.remove()
+
+
+def test_past_the_count_cap_the_page_says_more_than_and_still_pages_on(
+        client: FlaskClient, make: Factories, monkeypatch) -> None:
+    from techmarket.listings import queries
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    org = make.org(status="verified")
+    for i in range(6):
+        make_listing(org, title=f"石墨烯导热膜技术 {i:02d}", fields=["graphene"], amount_min=Decimal(100000 + i))
+    first = html(client.get("/listings/achievements?per_page=1&sort=amount_asc",
+                            headers={"Accept-Language": "zh-CN"}))
+    assert "共找到 3 条以上信息" in first and "共 3 条以上，第 1 页" in first
+    assert _titles(first) == ["石墨烯导热膜技术 00"]
+    assert re.search(r'href="/listings/achievements\?[^"]*page=2', first)
+    en = {"Accept-Language": "en"}
+    fourth = html(client.get("/listings/achievements?per_page=1&sort=amount_asc&page=4", headers=en))
+    assert _titles(fourth) == ["石墨烯导热膜技术 03"]
+    assert "More than 5 listings found" in fourth  # counted to the end of the next page
+    last = html(client.get("/listings/achievements?per_page=4&page=2&sort=amount_desc", headers=en))
+    assert _titles(last) == ["石墨烯导热膜技术 01", "石墨烯导热膜技术 00"]
+    assert "6 listings found" in last and "6 in all, page 2 of 2" in last  # a partial last page counts exactly
+
+
+def test_sort_by_amount_breaks_ties_newest_first_and_keeps_negotiable_last(
+        client: FlaskClient, make: Factories) -> None:
+    org = make.org(status="verified")
+    same = [make_listing(org, title=f"同价成果 {i}", fields=["graphene"], amount_min=Decimal(500000))
+            for i in range(3)]
+    make_listing(org, title="面议成果", fields=["graphene"], negotiable=True, amount_min=None, amount_max=None)
+    make_listing(org, title="低价成果", fields=["graphene"], amount_min=Decimal(1000))
+    newest_first = [x.title for x in sorted(same, key=lambda x: x.id, reverse=True)]
+    assert _titles(html(client.get("/listings/achievements?sort=amount_asc"))) == [
+        "低价成果", *newest_first, "面议成果"]
+    assert _titles(html(client.get("/listings/achievements?sort=amount_desc"))) == [
+        *newest_first, "低价成果", "面议成果"]

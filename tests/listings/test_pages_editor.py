@@ -216,3 +216,19 @@ def test_my_listings_filters_by_status_and_kind(app: Flask, make: Factories) -> 
     assert "被退回的成果二号" in returned and "已发布的成果一号" not in returned
     demands = html(c.get("/listings/mine?kind=demand"))
     assert "草稿需求三号" in demands and "已发布的成果一号" not in demands
+
+
+def test_a_malformed_contact_email_is_refused_beside_its_field_in_chinese(app: Flask, make: Factories) -> None:
+    org = make.org(status="verified")
+    c = client_for(app, org.memberships[0].user)
+    for bad in ("wang@", "王工 at example.cn", "wang@example..cn", "wang@@example.cn"):
+        resp = c.post("/listings/new/achievement", data=form(organisation_id=org.id, contact_email=bad),
+                      headers={"Accept-Language": "zh-CN"})
+        assert resp.status_code == 400, bad
+        page = html(resp)
+        assert _error_near(page, "contact_email") == "请输入有效的电子邮箱地址。", bad
+        assert f'value="{bad}"' in page.replace("&#34;", '"'), bad  # the input is kept
+    assert db.session.scalar(db.select(db.func.count()).select_from(Listing)) == 0
+    resp = c.post("/listings/new/achievement", data=form(organisation_id=org.id, contact_email="Wang@Example.CN"))
+    assert resp.status_code == 302
+    assert db.session.scalars(db.select(Listing)).one().contact_email == "Wang@example.cn"

@@ -85,6 +85,10 @@ def test_disguised_or_other_files_are_not_recognised(data: bytes) -> None:
 @pytest.mark.parametrize(("raw", "safe"), [
     ("../../etc/passwd", "passwd"), ("C:\\Users\\王\\报告.pdf", "报告.pdf"), ("", "file"), ("...", "file"),
     ("a<b>:c|d?.pdf", "a_b__c_d_.pdf"), ("tab\there.png", "tab_here.png"), ("x" * 300 + ".pdf", "x" * 116 + ".pdf"),
+    ("report\u202egpj.exe", "reportgpj.exe"), ("\u2066报告\u2069\u200e\u200f\u061c.pdf", "报告.pdf"),
+    ("a\u202a\u202b\u202c\u202db.pdf", "ab.pdf"), ("\u2067\u2068x.pdf", "x.pdf"),
+    ("zero\u200bwidth\ufeff.pdf", "zerowidth.pdf"),
+    ("c1\x85\x9f.pdf", "c1.pdf"), ("line\u2028sep.pdf", "linesep.pdf"), ("\u202e", "file"),
 ])
 def test_safe_filename(raw: str, safe: str) -> None:
     assert uploads.safe_filename(raw) == safe

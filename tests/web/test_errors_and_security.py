@@ -289,7 +289,7 @@ def test_cookies_are_http_only_but_not_secure_in_plain_testing(client, make):
 
 def test_production_turns_secure_cookies_on_by_default(database, tmp_path):
     _kind, url = database
-    prod = create_app({**_overrides(url, tmp_path), "ENV": "production"})
+    prod = create_app({**_overrides(url, tmp_path), "ENV": "production", "AUDIT_KEY": "a" * 40})
     assert prod.config["SESSION_COOKIE_SECURE"] is True
     assert prod.config["REMEMBER_COOKIE_SECURE"] is True
     with prod.app_context():
@@ -324,6 +324,7 @@ def test_production_configuration_from_the_environment_starts(clean_env, databas
     _kind, url = database
     clean_env.setenv("TECHMARKET_ENV", "production")
     clean_env.setenv("TECHMARKET_SECRET_KEY", "e" * 48)
+    clean_env.setenv("TECHMARKET_AUDIT_KEY", "f" * 48)
     clean_env.setenv("TECHMARKET_DATABASE_URL", url)
     prod = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert prod.config["SECRET_KEY"] == "e" * 48

@@ -24,13 +24,14 @@ from techmarket.core.jobs import queue
 from techmarket.core.pagination import Page, clamp, paginate
 from techmarket.core.progress import JobRun
 from techmarket.core.roles import Role
+from techmarket.core.spreadsheets import CSV_TYPE, XLSX_TYPE
 from techmarket.extensions import db
 from techmarket.listings import exporting, import_tasks
 from techmarket.listings.importing import MAX_IMPORT_BYTES
 
 bp = Blueprint("admin_imports", __name__, url_prefix="/admin/imports")
 FORMAT = "<any(csv, xlsx):fmt>"
-MIME = {"csv": exporting.CSV_TYPE, "xlsx": exporting.XLSX_TYPE}
+MIME = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
 
 
 class UploadForm(FlaskForm):

@@ -7,7 +7,6 @@ versions and the note that technology income is estimated from the registered te
 from __future__ import annotations
 
 import functools
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,11 +18,10 @@ from flask_babel import lazy_gettext as _l
 from fontTools.ttLib import TTCollection
 from fpdf import FPDF
 from fpdf.fonts import FontFace
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from techmarket.contracts import catalogue as cat
 from techmarket.contracts.models import Statement
+from techmarket.core import spreadsheets as sheets
 from techmarket.core.clock import to_local
 from techmarket.core.errors import DomainError
 from techmarket.rulesets.display import as_decimal
@@ -224,29 +222,19 @@ def pdf(saved: Statement, config: Mapping[str, Any], **display: Any) -> bytes:
 
 
 def xlsx(saved: Statement, **display: Any) -> bytes:
-    """The statement as a workbook: one sheet of all sections, amounts as numbers in yuan."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Statement")[:31]
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E8EEF6")
+    """The statement as a workbook: one sheet of all sections, amounts as numbers in yuan; text neutralised
+    by :mod:`techmarket.core.spreadsheets` (a contract title written by another organisation never runs)."""
+    book = sheets.Book()
+    sheet = book.sheet(_("Statement"), widths=(28, 36, 22, 18, 16, 30, 18, 18))
+    header = sheets.RowStyle(bold=True, fill="E8EEF6")
+    body = sheets.RowStyle(wrap=True, number_format="#,##0.00")
     for section in sections(saved, **display):
-        sheet.append([section.title])
-        sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12)
+        sheet.append([section.title], sheets.RowStyle(bold=True, size=12))
         if section.rows:
-            sheet.append(section.headers)
-            for cell in sheet[sheet.max_row]:
-                cell.font, cell.fill = bold, fill
+            sheet.append(section.headers, header)
             for row in section.rows:
-                sheet.append([v if isinstance(v, Decimal | int) else _cell(v) for v in row])
-                for cell in sheet[sheet.max_row]:
-                    if isinstance(cell.value, Decimal):
-                        cell.number_format = "#,##0.00"
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                sheet.append([v if isinstance(v, Decimal | int) else _cell(v) for v in row], body)
         for note in section.notes:
             sheet.append([note])
         sheet.append([])
-    for column, width in zip("ABCDEFGH", (28, 36, 22, 18, 16, 30, 18, 18), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()

@@ -21,8 +21,8 @@ from techmarket.contracts.blueprint import actor, bp, console, paging, statement
 from techmarket.contracts.models import Contract
 from techmarket.core.clock import local_today
 from techmarket.core.pagination import paginate
+from techmarket.core.spreadsheets import BOM, CSV_TYPE, csv_line
 from techmarket.extensions import db
-from techmarket.listings.exporting import BOM, csv_line
 
 EXPORT_CAP = 10_000
 SEARCH_ARGS = ("number", "party", "type", "status", "amount_min", "amount_max", "date_kind", "date_from", "date_to",
@@ -85,8 +85,7 @@ def _csv_rows(contracts: Iterator[Contract]) -> Iterator[str]:
             buyer.name if buyer else "", (buyer.credit_code or buyer.foreign_registration or "") if buyer else "",
             names.get(c.prefecture_code or "", c.prefecture_code or ""), c.signed_on.isoformat(),
             c.submitted_at.date().isoformat() if c.submitted_at else "",
-            c.registered_on.isoformat() if c.registered_on else "", f"{c.total_amount:.2f}",
-            f"{c.technical_amount:.2f}"])
+            c.registered_on.isoformat() if c.registered_on else "", c.total_amount, c.technical_amount])
 
 
 @console.route("/search/export.csv")
@@ -100,7 +99,7 @@ def export() -> Response | tuple[str, int]:
     stmt = cq.search(parsed.filters).limit(EXPORT_CAP)
     contracts = db.session.scalars(stmt).all()
     name = f"contracts-{local_today():%Y%m%d}.csv"
-    return Response(stream_with_context(_csv_rows(iter(contracts))), mimetype="text/csv",
+    return Response(stream_with_context(_csv_rows(iter(contracts))), mimetype=CSV_TYPE,
                     headers={"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})
 
 

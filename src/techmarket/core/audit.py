@@ -4,12 +4,21 @@ Each entry's hash covers its own content and the previous entry's hash, so editi
 entry breaks the chain from that point on. Appends are serialised through the single ``audit_head``
 row: the ``UPDATE`` that advances it takes a row lock (PostgreSQL) or the write lock (SQLite) before
 the previous hash is read, so concurrent units of work cannot fork the chain.
+
+The hashes are keyed: HMAC-SHA256 under ``AUDIT_KEY``, a secret kept outside the database (the
+environment in production; a generated file in the instance folder elsewhere), so someone who can write
+the database cannot recompute a consistent chain after changing it. ``hash_version`` says how an entry
+was hashed: 1 = plain SHA-256 (entries written before the key existed; they still verify), 2 = keyed.
+Along the chain the version never goes down, so keyed entries cannot be rewritten as plain ones after
+the first keyed entry; a plain chain recomputed from the start is caught by the signed checkpoints of
+:mod:`techmarket.core.audit_checkpoints`, which also catch a truncated head.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -17,6 +26,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import JSON, ForeignKey, Integer, String, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -25,6 +35,8 @@ from techmarket.core.clock import utcnow
 from techmarket.core.db import Base
 
 GENESIS = "0" * 64
+PLAIN = 1  # hash_version: SHA-256 of the canonical entry (before the audit key existed)
+KEYED = 2  # hash_version: HMAC-SHA256 of the canonical entry under AUDIT_KEY
 
 
 class AuditEntry(Base):
@@ -42,6 +54,7 @@ class AuditEntry(Base):
     after: Mapped[dict | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash_version: Mapped[int] = mapped_column(Integer, default=KEYED, server_default=str(PLAIN))
 
 
 class AuditHead(Base):
@@ -75,10 +88,16 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def audit_key() -> bytes:
+    """The application's audit key (``AUDIT_KEY``; set by ``create_app``)."""
+    return str(current_app.config["AUDIT_KEY"]).encode("utf-8")
+
+
 def entry_hash(
     *, seq: int, at: dt.datetime, actor_id: int | None, actor_label: str, object_type: str,
-    object_id: str, action: str, before: Any, after: Any, prev_hash: str,
+    object_id: str, action: str, before: Any, after: Any, prev_hash: str, key: bytes | None = None,
 ) -> str:
+    """HMAC-SHA256 of the canonical entry under ``key`` (version 2), or its plain SHA-256 without one (version 1)."""
     payload = {
         "seq": seq,
         "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
@@ -91,8 +110,10 @@ def entry_hash(
         "after": after,
         "prev": prev_hash,
     }
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(canonical).hexdigest()
+    return hmac.new(key, canonical, hashlib.sha256).hexdigest()
 
 
 def record(
@@ -121,8 +142,8 @@ def record(
         "after": _jsonable(after) if after is not None else None,
         "prev_hash": head.hash,
     }
-    digest = entry_hash(**fields)
-    entry = AuditEntry(**fields, hash=digest)
+    digest = entry_hash(**fields, key=audit_key())
+    entry = AuditEntry(**fields, hash=digest, hash_version=KEYED)
     session.add(entry)
     head.hash = digest
     session.flush()
@@ -136,23 +157,30 @@ class ChainProblem:
     reason: str
 
 
-def verify_chain(session: Session, batch: int = 1000) -> tuple[int, ChainProblem | None]:
-    """Walk the chain in order; return (entries checked, first problem or None)."""
+def verify_chain(session: Session, batch: int = 1000, key: bytes | None = None) -> tuple[int, ChainProblem | None]:
+    """Walk the chain in order; return (entries checked, first problem or None). ``key``: the audit key
+    (default: the application's)."""
+    key = audit_key() if key is None else key
     prev = GENESIS
     expected_seq = 1
     checked = 0
+    version = PLAIN
     for entry in _iter_entries(session, batch):
         if entry.seq != expected_seq:
             return checked, ChainProblem(entry.id, entry.seq, f"sequence gap: expected {expected_seq}")
         if entry.prev_hash != prev:
             return checked, ChainProblem(entry.id, entry.seq, "previous-hash link broken")
+        if entry.hash_version not in (PLAIN, KEYED) or entry.hash_version < version:
+            return checked, ChainProblem(entry.id, entry.seq, f"hash version {entry.hash_version} after {version}")
+        version = entry.hash_version
         digest = entry_hash(
             seq=entry.seq, at=entry.at, actor_id=entry.actor_id, actor_label=entry.actor_label,
             object_type=entry.object_type, object_id=entry.object_id, action=entry.action,
             before=entry.before, after=entry.after, prev_hash=entry.prev_hash,
+            key=key if version == KEYED else None,
         )
-        if digest != entry.hash:
-            return checked, ChainProblem(entry.id, entry.seq, "content does not match its hash")
+        if not hmac.compare_digest(digest, entry.hash):
+            return checked, ChainProblem(entry.id, entry.seq, "content does not match its hash (under the audit key)")
         prev = entry.hash
         expected_seq += 1
         checked += 1

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from techmarket.core import jobs
+from techmarket.core import audit_checkpoints, jobs
 from techmarket.core.audit import verify_chain
 from techmarket.extensions import db
 
@@ -16,17 +16,47 @@ def audit_cli() -> None:
     """The audit log."""
 
 
+def _verified() -> bool:
+    """Check the chain under the audit key and against the signed checkpoints; report; True when intact."""
+    session = db.session()  # the request's Session itself (typed), not the scoped proxy
+    checked, problem = verify_chain(session)
+    if problem is not None:
+        click.echo(f"audit log BROKEN at entry id={problem.entry_id} seq={problem.seq}: {problem.reason} "
+                   f"({checked} entries before it are intact)", err=True)
+    points, problems = audit_checkpoints.check(session)
+    for text in problems:
+        click.echo(f"audit log BROKEN: {text}", err=True)
+    if problem is None and not problems:
+        click.echo(f"audit log intact: {checked} entries, consistent with {points} checkpoints "
+                   f"({audit_checkpoints.checkpoint_path()})")
+    return problem is None and not problems
+
+
+def _checkpoint() -> None:
+    point = audit_checkpoints.write(db.session())
+    click.echo(f"checkpoint written: seq {point.seq} at {point.at}")
+
+
 @audit_cli.command("verify")
+@click.option("--no-checkpoint", is_flag=True, help="Do not append a checkpoint of the verified head.")
 @with_appcontext
-def verify() -> None:
-    """Check the hash chain; exit 1 naming the first bad entry."""
-    checked, problem = verify_chain(db.session)
-    if problem is None:
-        click.echo(f"audit log intact: {checked} entries")
-        return
-    click.echo(f"audit log BROKEN at entry id={problem.entry_id} seq={problem.seq}: {problem.reason} "
-               f"({checked} entries before it are intact)", err=True)
-    raise SystemExit(1)
+def verify(no_checkpoint: bool) -> None:
+    """Check the keyed hash chain and the checkpoints kept outside the database; exit 1 naming the first
+    problem (an edited, deleted or recomputed entry, a truncated head). When intact, append a checkpoint."""
+    if not _verified():
+        raise SystemExit(1)
+    if not no_checkpoint:
+        _checkpoint()
+
+
+@audit_cli.command("checkpoint")
+@with_appcontext
+def checkpoint() -> None:
+    """Verify, then append a signed checkpoint of the head to AUDIT_CHECKPOINT_PATH (run daily)."""
+    if not _verified():
+        click.echo("no checkpoint written: the log must be intact to be signed", err=True)
+        raise SystemExit(1)
+    _checkpoint()
 
 
 @click.group("jobs")

@@ -72,4 +72,8 @@ def configure_engine(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA busy_timeout=30000")
+        # Reads through a memory map and a 16 MiB page cache instead of a read() per page through the default
+        # 2 MiB cache: the browse page's index lookups at 100,000 listings take half the time (bench/listings.py).
+        cur.execute("PRAGMA mmap_size=268435456")
+        cur.execute("PRAGMA cache_size=-16384")
         cur.close()

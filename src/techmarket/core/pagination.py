@@ -20,6 +20,7 @@ class Page(Generic[T]):
     page: int
     per_page: int
     total: int
+    more: bool = False  # the count stopped at ``total``: there are more
 
     @property
     def pages(self) -> int:

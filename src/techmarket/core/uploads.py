@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,9 +53,20 @@ def sniff(head: bytes, whole: bytes) -> str | None:
     return None
 
 
+#: Unicode categories dropped from file names: format characters (the bidi embeddings, overrides and isolates
+#: U+202A–U+202E and U+2066–U+2069, the marks U+200E/U+200F and U+061C, zero-width characters), control
+#: characters beyond ASCII, line and paragraph separators, surrogates and private use. A name such as
+#: "invoice\u202efdp.exe" would otherwise show as "invoiceexe.pdf" wherever it is displayed.
+_DROPPED = {"Cf", "Cc", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
 def safe_filename(name: str) -> str:
+    """A name fit to store and show: no folders, no bidi or other control characters, no reserved characters."""
+    name = unicodedata.normalize("NFC", name)
+    name = re.sub(r"[\x00-\x1f\x7f]", "_", name)  # ASCII controls (a tab, a newline) stand out as _
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in _DROPPED)
     name = Path(name.replace("\\", "/")).name
-    name = re.sub(r"[\x00-\x1f<>:\"/\\|?*]", "_", name).strip(" .") or "file"
+    name = re.sub(r"[<>:\"/\\|?*]", "_", name).strip(" .") or "file"
     return name[-120:]
 
 

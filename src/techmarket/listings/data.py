@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -127,6 +128,11 @@ def validate(session: Session, kind: Kind, data: ListingData, *, is_import: bool
             errors[name] = _l("At most %(n)d characters.", n=limit)
     if len(data.title) < 4:
         errors["title"] = _l("Give a title of at least 4 characters.")
+    if data.contact_email and "contact_email" not in errors:
+        try:
+            data.contact_email = validate_email(data.contact_email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            errors["contact_email"] = _l("Enter a valid email address.")
     if not data.summary:
         errors["summary"] = _l("Give a short summary.")
     data.fields = sorted(set(data.fields))

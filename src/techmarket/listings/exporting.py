@@ -1,80 +1,34 @@
 """Writing sheets in the import format: the templates, exported listings, import reports and rejected rows.
 
-CSV is written with a UTF-8 byte-order mark so Excel opens Chinese text correctly; a cell that would start
-a formula (= + - @) is written with a leading apostrophe, which the reader removes again.
+The files themselves are written by :mod:`techmarket.core.spreadsheets` (UTF-8 CSV with a byte-order mark,
+XLSX; a cell that would start a formula gets a leading apostrophe, which the importer removes again).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from techmarket.core.clock import local_today
+from techmarket.core.spreadsheets import csv_bytes, xlsx_bytes
 from techmarket.listings.columns import COLUMNS, EXAMPLE, NEGOTIABLE, PROBLEM, VOCABULARIES, column_of, term_name
 from techmarket.listings.constants import Kind
 from techmarket.listings.importing import ImportReport
 from techmarket.listings.models import Listing
 from techmarket.listings.visibility import is_confidential
 
-BOM = "\ufeff"
 EXPORT_CAP = 10_000
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VOCABULARY_TITLES = {"kind": ("类型", "Kind"), "field": ("所属领域", "Fields"), "mode": ("交易方式", "Modes"),
                      "maturity": ("成熟度", "Maturity"), "ip_type": ("知识产权类型", "IP type"),
                      "ip_status": ("知识产权状态", "IP status"), "confidentiality": ("保密要求", "Confidentiality")}
 
 
-def safe(text: object) -> str:
-    value = ILLEGAL_CHARACTERS_RE.sub("", str(text if text is not None else ""))
-    return f"'{value}" if value.startswith(("=", "+", "-", "@")) else value
-
-
 def headers() -> list[str]:
     return [col.header for col in COLUMNS]
-
-
-def csv_line(cells: Iterable[object]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerow([safe(c) for c in cells])
-    return buf.getvalue()
-
-
-def csv_bytes(rows: Iterable[Iterable[object]]) -> bytes:
-    return (BOM + "".join(csv_line(r) for r in rows)).encode("utf-8")
-
-
-def xlsx_bytes(sheets: list[tuple[str, Iterable[Iterable[object]]]]) -> bytes:
-    """A workbook of (title, rows) sheets; the first row of each sheet is a bold header."""
-    wb = Workbook(write_only=True)
-    for title, rows in sheets:
-        ws = wb.create_sheet(title[:31])
-        for i, row in enumerate(rows):
-            cells = [safe(c) for c in row]
-            if i == 0:
-                ws.append([_bold(ws, c) for c in cells])
-            else:
-                ws.append(cells)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _bold(ws: Any, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    cell.font = Font(bold=True)
-    return cell
 
 
 # --- templates ------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from techmarket.core.actor import Actor
 from techmarket.core.clock import utcnow
 from techmarket.core.errors import DomainError, ValidationFailed
 from techmarket.core.i18n import is_chinese
+from techmarket.core.spreadsheets import unneutralise
 from techmarket.listings import services, workflow
 from techmarket.listings.columns import BY_KEY, EXAMPLE, PROBLEM, ParsedRow, column_of, parse_row
 from techmarket.listings.constants import Status
@@ -47,7 +48,6 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 60
 BATCH = 200
 FORMATS = ("csv", "xlsx")
-_FORMULA_GUARD = ("'=", "'+", "'-", "'@")
 
 Progress = Callable[[int, int], None]
 
@@ -110,7 +110,7 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     text = str(value)
-    return text[1:] if text.startswith(_FORMULA_GUARD) else text
+    return unneutralise(text)
 
 
 def _raw_rows(fmt: str, content: bytes) -> list[tuple[int, list[str]]]:

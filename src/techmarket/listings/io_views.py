@@ -12,6 +12,7 @@ from sqlalchemy.orm import lazyload
 
 from techmarket.accounts.services import actor_for
 from techmarket.core.clock import local_today
+from techmarket.core.spreadsheets import BOM, CSV_TYPE, XLSX_TYPE, csv_line, xlsx_bytes
 from techmarket.extensions import db, limiter
 from techmarket.listings import exporting, visibility
 from techmarket.listings.constants import Kind
@@ -47,16 +48,16 @@ def export() -> Response:
     name = f"{'achievements' if kind == Kind.ACHIEVEMENT else 'demands'}-{local_today():%Y%m%d}.{fmt}"
     if fmt == "csv":
         def generate() -> Iterator[str]:
-            yield exporting.BOM
+            yield BOM
             listings = db.session.scalars(stmt, execution_options={"yield_per": 500})
             for row in exporting.listing_rows(listings, zh=zh, contact=full, details=full, cap=exporting.EXPORT_CAP):
-                yield exporting.csv_line(row)
+                yield csv_line(row)
 
-        return Response(stream_with_context(generate()), mimetype="text/csv",
+        return Response(stream_with_context(generate()), mimetype=CSV_TYPE,
                         headers={"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})
     rows = exporting.listing_rows(db.session.scalars(stmt), zh=zh, contact=full, details=full,
                                   cap=exporting.EXPORT_CAP)
-    data = exporting.xlsx_bytes([("导入 Import", rows)])
-    resp = send_file(io.BytesIO(data), mimetype=exporting.XLSX_TYPE, as_attachment=True, download_name=name, max_age=0)
+    data = xlsx_bytes([("导入 Import", rows)])
+    resp = send_file(io.BytesIO(data), mimetype=XLSX_TYPE, as_attachment=True, download_name=name, max_age=0)
     resp.headers["Cache-Control"] = "no-store"
     return resp

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from techmarket.accounts.models import User
@@ -20,9 +20,17 @@ class Listing(Base):
     __table_args__ = (
         Index("ix_listing_kind_status_published", "kind", "status", "published_at"),
         Index("ix_listing_import_key", "organisation_id", "import_key", unique=True),
-        # The browse page: filter by 盟市 or amount and sort without reading every published listing.
-        Index("ix_listing_browse_region", "kind", "status", "prefecture_code", "published_at"),
+        # The browse page: filter by 盟市 or amount and sort without reading every published listing. The
+        # trailing columns let the filters be checked from the index alone (queries.browse_page reads ids first).
+        Index("ix_listing_browse_region", "kind", "status", "prefecture_code", "published_at", "id", "amount_min",
+              "amount_max"),
         Index("ix_listing_browse_amount", "kind", "status", "amount_min", "amount_max", "published_at"),
+        # Sorted by price (queries.PRICE), negotiable listings last: one index per direction, in reading order.
+        Index("ix_listing_browse_price_asc", "kind", "status", text("(coalesce(amount_min, amount_max) IS NULL)"),
+              text("coalesce(amount_min, amount_max)"), text("id DESC"), "amount_min", "amount_max", "prefecture_code"),
+        Index("ix_listing_browse_price_desc", "kind", "status",
+              text("(coalesce(amount_min, amount_max) IS NOT NULL)"), text("coalesce(amount_min, amount_max)"), "id",
+              "amount_min", "amount_max", "prefecture_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,15 +7,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy.orm import Session, lazyload
 
+from techmarket.core.pagination import Page
 from techmarket.listings.constants import FIELDS, MATURITY, TRANSACTION_MODES, Kind, Status
 from techmarket.listings.data import parse_amount
 from techmarket.listings.models import Bookmark, InquiryThread, Listing, ListingTag, Revision
 from techmarket.orgs.models import Division, Membership
 
 SORTS = ("newest", "oldest", "amount_asc", "amount_desc")
+#: The browse page counts matches up to this many (or the current page's end); past it the page says "more than".
+COUNT_CAP = 1000
+#: The price a listing sorts by (NULL when negotiable). Its expression indexes ix_listing_browse_price_* (migration
+#: exports_1) repeat it and the null tests below exactly: SQLite matches an index expression by its shape.
+PRICE = func.coalesce(Listing.amount_min, Listing.amount_max)
 
 
 @dataclass
@@ -62,8 +68,8 @@ def _tag(facet: str, values: list[str]) -> Any:
                           ListingTag.value.in_(values))
 
 
-def browse(f: BrowseFilters) -> Select[Any]:
-    stmt = select(Listing).where(Listing.kind == f.kind, Listing.status == Status.PUBLISHED)
+def _filtered(stmt: Select[Any], f: BrowseFilters) -> Select[Any]:
+    stmt = stmt.where(Listing.kind == f.kind, Listing.status == Status.PUBLISHED)
     if f.fields:
         stmt = stmt.where(_tag("field", f.fields))
     if f.modes:
@@ -75,20 +81,61 @@ def browse(f: BrowseFilters) -> Select[Any]:
     if f.amount_min is not None:  # ranges overlap the wanted range
         stmt = stmt.where(func.coalesce(Listing.amount_max, Listing.amount_min) >= f.amount_min)
     if f.amount_max is not None:
-        stmt = stmt.where(func.coalesce(Listing.amount_min, Listing.amount_max) <= f.amount_max)
+        stmt = stmt.where(f.amount_max >= PRICE)
     if f.posted_from is not None:
         stmt = stmt.where(Listing.published_at >= dt.datetime.combine(f.posted_from, dt.time(), dt.UTC))
     if f.posted_to is not None:
         end = dt.datetime.combine(f.posted_to + dt.timedelta(days=1), dt.time(), dt.UTC)
         stmt = stmt.where(Listing.published_at < end)
-    price = func.coalesce(Listing.amount_min, Listing.amount_max)
-    order = {
+    return stmt
+
+
+def _order(f: BrowseFilters) -> tuple[ColumnElement[Any], ...]:
+    """Newest/oldest by publication; by price with negotiable (no price) listings last in both directions.
+
+    Ascending reads ix_listing_browse_price_asc forwards (``price IS NULL`` false first), descending reads
+    ix_listing_browse_price_desc backwards (``price IS NOT NULL`` true first): no sort of every match."""
+    return {
         "newest": (Listing.published_at.desc(), Listing.id.desc()),
         "oldest": (Listing.published_at.asc(), Listing.id.asc()),
-        "amount_asc": (price.is_(None), price.asc(), Listing.id.desc()),
-        "amount_desc": (price.is_(None), price.desc(), Listing.id.desc()),
+        "amount_asc": (PRICE.is_(None).asc(), PRICE.asc(), Listing.id.desc()),
+        "amount_desc": (PRICE.is_not(None).desc(), PRICE.desc(), Listing.id.desc()),
     }[f.sort]
-    return stmt.order_by(*order)
+
+
+def browse(f: BrowseFilters) -> Select[Any]:
+    """The published listings matching ``f``, in its order (whole rows: for the export)."""
+    return _filtered(select(Listing), f).order_by(*_order(f))
+
+
+def browse_ids(f: BrowseFilters) -> Select[Any]:
+    """The ids of the matches in order: read from the indexes alone (add limit and offset)."""
+    return _filtered(select(Listing.id), f).order_by(*_order(f))
+
+
+def browse_count(f: BrowseFilters, cap: int) -> Select[Any]:
+    """How many listings match, counting no further than ``cap + 1``."""
+    return select(func.count()).select_from(_filtered(select(Listing.id), f).limit(cap + 1).subquery())
+
+
+def browse_page(session: Session, f: BrowseFilters, page: int, per_page: int) -> Page[Listing]:
+    """One page of the browse list and its count.
+
+    The page's ids come first from the indexes alone (no row with its long texts is read or sorted), then
+    those listings are loaded with what the list shows (organisation, division, tags; not IP items or
+    attachments). Matches are counted up to :data:`COUNT_CAP` or the end of the next page: past that the
+    page says "more than" (``more``) instead of reading every match to count it."""
+    ids = list(session.scalars(browse_ids(f).limit(per_page).offset((page - 1) * per_page)))
+    loaded = {listing.id: listing for listing in session.scalars(
+        select(Listing).where(Listing.id.in_(ids))
+        .options(lazyload(Listing.ip_items), lazyload(Listing.attachments)))} if ids else {}
+    cap = max(COUNT_CAP, (page + 1) * per_page)
+    if ids and len(ids) < per_page:  # the last page: the count is known without counting
+        counted = (page - 1) * per_page + len(ids)
+    else:
+        counted = session.scalar(browse_count(f, cap)) or 0
+    return Page(items=[loaded[i] for i in ids if i in loaded], page=page, per_page=per_page,
+                total=min(counted, cap), more=counted > cap)
 
 
 def of_user(user_id: int, status: str | None = None, kind: str | None = None) -> Select[Any]:

@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from techmarket.core.forms import submit
-from techmarket.core.pagination import paginate
 from techmarket.core.urls import safe_local_path
 from techmarket.extensions import db
 from techmarket.listings import attachments, engagement, markdown, queries, services, workflow
@@ -34,7 +33,7 @@ FILTER_ARGS = ("field", "region", "maturity", "mode", "amount_min", "amount_max"
 def browse(kind: str) -> str:
     k = Kind(kind)
     filters = queries.BrowseFilters.from_args(request.args, k)
-    page = paginate(db.session, queries.browse(filters), *paging())
+    page = queries.browse_page(db.session, filters, *paging())
     regions = {d.code: d.name for d in queries.prefectures(db.session)}
     args = _filter_args(filters)
     who = actor()
