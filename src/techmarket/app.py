@@ -32,6 +32,7 @@ from techmarket.core.jobs import make_queue
 from techmarket.core.logs import configure_logging
 from techmarket.demo.cli import demo_cli
 from techmarket.extensions import babel, csrf, db, limiter, login_manager, migrate
+from techmarket.incentives import listeners as incentive_listeners
 from techmarket.listings import listeners as listing_listeners
 from techmarket.listings.cli import listings_cli
 from techmarket.listings.messages import MESSAGES as LISTING_MESSAGES
@@ -107,6 +108,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     search_sync.install(SASession)
     listing_listeners.register()
     contract_listeners.register()
+    incentive_listeners.register()
     register_listings()
     app.extensions["techmarket.search"] = make_search_service(app)
     notifications.register_messages(LISTING_MESSAGES)

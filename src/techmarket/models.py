@@ -11,15 +11,13 @@ from techmarket.contracts.models import (
     ContractEvent,
     ContractIPItem,
     ContractParty,
-    Disbursement,
     Instalment,
     NonTechItem,
     Payment,
-    Statement,
-    StatementFlag,
 )
 from techmarket.core.audit import AuditEntry, AuditHead
 from techmarket.core.progress import JobRun
+from techmarket.incentives.models import Disbursement, Statement, StatementFlag
 from techmarket.listings.models import (
     Attachment,
     Bookmark,

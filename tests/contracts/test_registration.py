@@ -10,12 +10,13 @@ import pytest
 
 from techmarket.accounts.services import actor_for
 from techmarket.contracts import registration, services
-from techmarket.contracts.models import Contract, ContractEvent, Statement, StatementFlag
+from techmarket.contracts.models import Contract, ContractEvent
 from techmarket.core import audit
 from techmarket.core.clock import local_today
 from techmarket.core.errors import Conflict, PermissionDenied, ValidationFailed
 from techmarket.core.roles import Role
 from techmarket.extensions import db
+from techmarket.incentives.models import Statement, StatementFlag
 from tests.contracts.builders import contract_data, deal, draft, registered, submitted
 
 

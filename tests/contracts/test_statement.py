@@ -11,13 +11,15 @@ import pytest
 from flask import current_app
 
 from techmarket.accounts.services import actor_for
-from techmarket.contracts import payments, registration, statement
+from techmarket.contracts import payments, registration
 from techmarket.contracts.data import PartyData
-from techmarket.contracts.models import Contract, Statement
+from techmarket.contracts.models import Contract
 from techmarket.core.clock import local_today
 from techmarket.core.errors import PermissionDenied, ValidationFailed
 from techmarket.core.roles import Role
 from techmarket.extensions import db
+from techmarket.incentives import statement
+from techmarket.incentives.models import Statement
 from techmarket.rulesets import services as rulesets
 from tests.contracts.builders import PDF, Deal, contract_data, deal, draft, registered
 from tests.factories import Factories

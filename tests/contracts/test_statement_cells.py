@@ -9,9 +9,9 @@ import zipfile
 import openpyxl
 
 from techmarket.accounts.services import actor_for
-from techmarket.contracts import statement
 from techmarket.core.roles import Role
 from techmarket.extensions import db
+from techmarket.incentives import statement
 from tests.contracts.builders import contract_data, deal, registered
 from tests.factories import Factories
 

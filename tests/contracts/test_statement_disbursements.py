@@ -9,11 +9,13 @@ from decimal import Decimal
 import pytest
 
 from techmarket.accounts.services import actor_for
-from techmarket.contracts import disbursements, registration, statement
-from techmarket.contracts.models import Contract, Disbursement, Statement
+from techmarket.contracts import registration
+from techmarket.contracts.models import Contract
 from techmarket.core.errors import Conflict, PermissionDenied, ValidationFailed
 from techmarket.core.roles import Role
 from techmarket.extensions import db
+from techmarket.incentives import disbursements, statement
+from techmarket.incentives.models import Disbursement, Statement
 from techmarket.policy.calendar import add_working_days
 from tests.accounts.support import reread
 from tests.contracts.builders import deal, registered

@@ -10,10 +10,11 @@ import openpyxl
 import pytest
 
 from techmarket.accounts.services import actor_for
-from techmarket.contracts import registration, statement, statement_export
-from techmarket.contracts.models import Statement
+from techmarket.contracts import registration
 from techmarket.core.roles import Role
 from techmarket.extensions import db
+from techmarket.incentives import statement, statement_export
+from techmarket.incentives.models import Statement
 from techmarket.rulesets import services as rulesets
 from tests.accounts.support import reread
 from tests.contracts.test_statement import COSTS, YEAR, seller_year

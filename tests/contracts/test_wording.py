@@ -9,9 +9,9 @@ import re
 from bs4 import BeautifulSoup
 
 from techmarket.accounts.services import actor_for
-from techmarket.contracts import statement
 from techmarket.core.roles import Role
 from techmarket.extensions import db
+from techmarket.incentives import statement
 from tests.contracts.builders import deal, registered, submitted
 from tests.contracts.test_statement import YEAR, seller_year
 from tests.listings.pages_support import isolated  # noqa: F401

@@ -19,7 +19,6 @@ from techmarket.extensions import db
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 console = Blueprint("contracts_admin", __name__, url_prefix="/admin/contracts")
-statements = Blueprint("statements", __name__, url_prefix="/statements")
 
 LABELS: dict[str, Any] = {
     "status": cat.STATUS_LABELS, "role": cat.PARTY_ROLE_SHORT, "nature": cat.NATURES,
@@ -28,7 +27,8 @@ LABELS: dict[str, Any] = {
 }
 
 
-def _context() -> dict[str, Any]:
+def template_context() -> dict[str, Any]:
+    """Labels the contract templates use (the incentives pages show contracts too)."""
     def label(group: str, value: Any) -> Any:
         return LABELS[group].get(value, value)
 
@@ -36,8 +36,8 @@ def _context() -> dict[str, Any]:
             "status_labels": cat.STATUS_LABELS}
 
 
-for _bp in (bp, console, statements):
-    _bp.context_processor(_context)
+for _bp in (bp, console):
+    _bp.context_processor(template_context)
 
 
 def actor() -> Actor:

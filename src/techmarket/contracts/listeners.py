@@ -1,19 +1,18 @@
 """What follows a contract's state change, as listeners of its domain events (registered by create_app):
-the history row the parties see, the notifications, and the flags on saved statements that used a contract
-that was later amended or rescinded."""
+the history row the parties see and the notifications. (The incentives domain flags the statements that used
+an amended or rescinded contract: :mod:`techmarket.incentives.listeners`.)"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from techmarket.accounts.notifications import notify
 from techmarket.contracts import catalogue as cat
 from techmarket.contracts import payments
-from techmarket.contracts.models import Contract, ContractEvent, Statement, StatementFlag
-from techmarket.contracts.services import party_org_ids, party_user_ids, registrar_ids
+from techmarket.contracts.models import Contract, ContractEvent
+from techmarket.contracts.services import party_user_ids, registrar_ids
 from techmarket.core import events
 from techmarket.core.events import DomainEvent
 from techmarket.policy.money import jsonable
@@ -56,22 +55,7 @@ def tell(session: Session, event: DomainEvent) -> None:
            contract_id=contract.id)
 
 
-def flag_statements(session: Session, event: DomainEvent) -> None:
-    """Saved statements that used an amended or rescinded contract are flagged for review (their snapshots stay
-    as saved)."""
-    contract: Contract = event.subject
-    orgs = party_org_ids(contract)
-    if not orgs:
-        return
-    for statement in session.scalars(select(Statement).where(Statement.organisation_id.in_(orgs))):
-        if contract.id in (statement.contract_ids or []):
-            session.add(StatementFlag(statement_id=statement.id, contract_id=contract.id, action=HISTORY[event.verb],
-                                      reason=str(event.data.get("reason") or "")[:2000]))
-
-
 def register() -> None:
     events.on("contract.*", write_history)
     events.on("contract.*", tell)
-    events.on("contract.amended", flag_statements)
-    events.on("contract.rescinded", flag_statements)
     events.on("contract_payment.*", payments.tell_parties)

@@ -16,13 +16,7 @@ from techmarket.accounts.models import UserRole
 from techmarket.contracts import catalogue as cat
 from techmarket.contracts import workflow
 from techmarket.contracts.data import ContractData, PartyData, validate
-from techmarket.contracts.models import (
-    Contract,
-    ContractIPItem,
-    ContractParty,
-    Instalment,
-    NonTechItem,
-)
+from techmarket.contracts.models import Contract, ContractIPItem, ContractParty, Instalment, NonTechItem
 from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed

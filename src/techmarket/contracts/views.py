@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from techmarket.contracts import views_console, views_party, views_records, views_statements
-from techmarket.contracts.blueprint import bp, console, statements
+from techmarket.contracts import views_console, views_party, views_records
+from techmarket.contracts.blueprint import bp, console
 
-BLUEPRINTS = (bp, console, statements)
-__all__ = ["BLUEPRINTS", "views_console", "views_party", "views_records", "views_statements"]
+BLUEPRINTS = (bp, console)
+__all__ = ["BLUEPRINTS", "views_console", "views_party", "views_records"]

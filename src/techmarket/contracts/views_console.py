@@ -17,7 +17,7 @@ from flask_login import login_required
 from techmarket.contracts import catalogue as cat
 from techmarket.contracts import console_queries as cq
 from techmarket.contracts import payments as payments_service
-from techmarket.contracts.blueprint import actor, bp, console, paging, statements  # noqa: F401
+from techmarket.contracts.blueprint import actor, bp, console, paging  # noqa: F401
 from techmarket.contracts.models import Contract
 from techmarket.core.clock import local_today
 from techmarket.core.pagination import paginate

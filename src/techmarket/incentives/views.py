@@ -1,4 +1,4 @@
-"""Contract pages (views_statements): the yearly statement, its snapshots and downloads, and the operator's
+"""Incentive pages: the yearly statement, its snapshots and downloads, and the operator's
 disbursement list."""
 
 from __future__ import annotations
@@ -16,16 +16,17 @@ from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectFi
 from wtforms.validators import DataRequired, Length, Optional
 
 from techmarket.accounts.models import User
-from techmarket.contracts import disbursements as payouts
-from techmarket.contracts import statement, statement_export
-from techmarket.contracts.blueprint import actor, bp, console, paging, statements  # noqa: F401
-from techmarket.contracts.models import Statement
+from techmarket.contracts.blueprint import actor, paging
 from techmarket.contracts.services import member_org_ids
 from techmarket.core.clock import local_today
 from techmarket.core.forms import strip, submit
 from techmarket.core.i18n import is_chinese
 from techmarket.core.pagination import paginate
 from techmarket.extensions import db
+from techmarket.incentives import disbursements as payouts
+from techmarket.incentives import statement, statement_export
+from techmarket.incentives.blueprint import statements
+from techmarket.incentives.models import Statement
 from techmarket.orgs import queries as org_queries
 from techmarket.orgs.models import Organisation
 from techmarket.policy import CALCULATORS
@@ -96,7 +97,7 @@ def index() -> str | Response | tuple[str, int]:
             return redirect(url_for("statements.compute", org_id=form.organisation_id.data, year=year))
     page = paginate(db.session, statement.of_user(current_user.id), *paging())
     status = 400 if request.method == "POST" else 200
-    return render_template("contracts/statements/index.html", form=form, page=page, orgs=orgs,
+    return render_template("incentives/index.html", form=form, page=page, orgs=orgs,
                            **_display()), status
 
 
@@ -136,7 +137,7 @@ def compute(org_id: int, year: int) -> str | Response | tuple[str, int]:
         computed = submit(form, statement.compute, db.session, org, year, costs, form.cit_rate.data)
     status = 400 if form.errors or form.form_errors else 200
     can_save = org.id in member_org_ids(db.session, current_user.id)
-    return render_template("contracts/statements/compute.html", org=org, year=year, form=form, found=found,
+    return render_template("incentives/compute.html", org=org, year=year, form=form, found=found,
                            computed=computed, can_save=can_save, **_display()), status
 
 
@@ -149,7 +150,7 @@ def detail(statement_id: int) -> str:
     if actor().is_operator and disbursement is None and statement.subsidy_total(saved) > 0:
         form = DisbursementForm(formdata=None, statement_id=saved.id)
     author = db.session.get(User, saved.created_by_id) if saved.created_by_id else None
-    return render_template("contracts/statements/detail.html", saved=saved, disbursement=disbursement,
+    return render_template("incentives/detail.html", saved=saved, disbursement=disbursement,
                            disbursement_form=form, font=statement_export.pdf_font(current_app.config),
                            author=author, **_display())
 
@@ -174,7 +175,7 @@ def everything() -> str:
     raw_year = (request.args.get("year") or "").strip()
     year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None
     page = paginate(db.session, statement.everything(actor(), org or None, year), *paging())
-    return render_template("contracts/statements/all.html", page=page, org=org, year=year, **_display())
+    return render_template("incentives/all.html", page=page, org=org, year=year, **_display())
 
 
 @statements.route("/disbursements", methods=["GET", "POST"])
@@ -194,7 +195,7 @@ def disbursements() -> str | Response | tuple[str, int]:
     today = local_today()
     paid_forms = {d.id: PaidForm(formdata=None, version=d.version, paid_on=today) for d in page.items if not d.paid_on}
     status = 400 if request.method == "POST" else 200
-    return render_template("contracts/statements/disbursements.html", page=page, form=form, paid_forms=paid_forms,
+    return render_template("incentives/disbursements.html", page=page, form=form, paid_forms=paid_forms,
                            today=today, days_left=payouts.days_left), status
 
 
@@ -211,3 +212,6 @@ def paid(disbursement_id: int) -> Response:
     db.session.commit()
     flash(_("The disbursement was marked as paid on %(day)s.", day=form.paid_on.data.isoformat()), "success")
     return redirect(url_for("statements.disbursements"))
+
+
+BLUEPRINTS = (statements,)

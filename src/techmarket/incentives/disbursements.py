@@ -12,14 +12,14 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from techmarket.contracts.models import Disbursement, Statement
-from techmarket.contracts.statement import DEADLINE, require_operator, subsidy_total
 from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today
 from techmarket.core.errors import Conflict, NotFound, ValidationFailed
 from techmarket.core.transitions import transition
 from techmarket.core.workflow import Machine, apply
+from techmarket.incentives.models import Disbursement, Statement
+from techmarket.incentives.statement import DEADLINE, require_operator, subsidy_total
 from techmarket.policy.calendar import working_days_between
 from techmarket.rulesets.services import calculate
 

@@ -20,10 +20,10 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from techmarket.contracts import catalogue as cat
-from techmarket.contracts.models import Statement
 from techmarket.core import spreadsheets as sheets
 from techmarket.core.clock import to_local
 from techmarket.core.errors import DomainError
+from techmarket.incentives.models import Statement
 from techmarket.rulesets.display import as_decimal
 
 #: Tried in this order when ``PDF_FONT`` is not set: (path, face to prefer in a collection).

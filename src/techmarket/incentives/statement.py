@@ -22,13 +22,14 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from techmarket.contracts import catalogue as cat
-from techmarket.contracts.models import Contract, ContractParty, Statement
+from techmarket.contracts.models import Contract, ContractParty
 from techmarket.contracts.services import STAFF, member_org_ids
 from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today
 from techmarket.core.errors import NotFound, PermissionDenied, ValidationFailed
 from techmarket.core.roles import Role
+from techmarket.incentives.models import Statement
 from techmarket.orgs.constants import OrgType, RegionKind
 from techmarket.orgs.models import Membership, Organisation
 from techmarket.policy import RuleBook

@@ -1,0 +1,1 @@
+"""Incentives: yearly statements, disbursements (and, next, subsidy claims and broker rewards)."""
