@@ -31,7 +31,7 @@ from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import utcnow
 from techmarket.core.errors import Conflict
-from techmarket.core.forms import strip, submit
+from techmarket.core.forms import SafeForm, strip, submit
 from techmarket.core.pagination import Page, clamp, paginate
 from techmarket.core.roles import Role
 from techmarket.extensions import db
@@ -75,7 +75,7 @@ def _reason_for_return(form: FlaskForm, field: Field) -> None:
         raise ValidationError(_l("Give the reason for returning."))
 
 
-class BulkForm(FlaskForm):
+class BulkForm(SafeForm):
     selected = SelectMultipleField(_l("Listings"), choices=[], validate_choice=False)
     action = SelectField(_l("Decision"), choices=[SelectChoice("approve", _l("Approve")),
                                                   SelectChoice("return", _l("Return"))])
@@ -87,7 +87,7 @@ class BulkForm(FlaskForm):
             raise ValidationError(_l("Tick at least one listing."))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(SafeForm):
     decision = RadioField(_l("Decision"), choices=[SelectChoice("approve", _l("Approve and publish")),
                                                    SelectChoice("return", _l("Return to the owners with a reason"))],
                           validators=[DataRequired(message=_l("Choose approve or return."))])
@@ -97,7 +97,7 @@ class DecisionForm(FlaskForm):
     revision = HiddenField()
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(SafeForm):
     reason = TextAreaField(_l("Reason for the takedown (sent to the owners)"), filters=[strip],
                            validators=[DataRequired(message=_l("Give the reason for the takedown.")),
                                        Length(max=2000)])

@@ -10,7 +10,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -22,7 +21,7 @@ from techmarket.contracts.blueprint import actor, bp, console, paging, statement
 from techmarket.contracts.models import Statement
 from techmarket.contracts.services import member_org_ids
 from techmarket.core.clock import local_today
-from techmarket.core.forms import strip, submit
+from techmarket.core.forms import SafeForm, strip, submit
 from techmarket.core.i18n import is_chinese
 from techmarket.core.pagination import paginate
 from techmarket.extensions import db
@@ -42,13 +41,13 @@ COST_LABELS = {
 }
 
 
-class StartForm(FlaskForm):
+class StartForm(SafeForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])
     tax_year = StringField(_l("Tax year"), filters=[strip], validators=[DataRequired()],
                            render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
-class ComputeForm(FlaskForm):
+class ComputeForm(SafeForm):
     cit_rate = StringField(_l("CIT rate"), filters=[strip], render_kw={"inputmode": "decimal", "autocomplete": "off"},
                            description=_l("Optional: your enterprise's rate, e.g. 0.15 for a high-tech enterprise; "
                                           "blank takes the rule set's default rate."))
@@ -56,12 +55,12 @@ class ComputeForm(FlaskForm):
                         description=_l("Optional, e.g. “for the 2026 tax filing”."))
 
 
-class DisbursementForm(FlaskForm):
+class DisbursementForm(SafeForm):
     statement_id = IntegerField(_l("Statement number"), validators=[DataRequired()])
     notice_on = DateField(_l("Date the transfer notice arrived"), validators=[DataRequired()])
 
 
-class PaidForm(FlaskForm):
+class PaidForm(SafeForm):
     paid_on = DateField(_l("Date the funds were passed on"), validators=[DataRequired()])
     version = HiddenField()
 
