@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -47,14 +48,22 @@ EDGE_TEXT = [
     "1e309", "NaN", "Infinity", "\x00", "a\x00b", "\x01\x08\x0b\x0c\x1f\x7f", "中文字段", "\u202e\u2066bidi\u2069",
     "\u200b\ufeff", "😀" * 8, "A" * 5000, "<script>alert(1)</script>", "' OR '1'='1' --", "%00", "../../etc/passwd",
     "9999-12-31", "0001-01-01", "2026-02-30", "10000-01-01", "true", "null", "[]", "{}", DEEP_LIST, DEEP_OBJECT,
-    "1:1:", "99999999999999999999:1:", "1:99999999999999999999:x", str(2**63) + ":1:",
+    "²", "²⁰²⁶", "١٢٣", "1:1:", "99999999999999999999:1:", "1:99999999999999999999:x", str(2**63) + ":1:",
 ]
 hostile_text = st.one_of(st.sampled_from(EDGE_TEXT), st.text(max_size=30),
                          st.integers(min_value=-(2**70), max_value=2**70).map(str))
 hostile_value = st.one_of(hostile_text, st.lists(hostile_text, min_size=2, max_size=3))
 
+# Posted into each field alone (the others keep the page's values), and into every field at once.
+PER_FIELD = ["a\x00b\x0b", str(2**63), DEEP_LIST]
+ALL_FIELDS = ["A" * 5000, "-1", "1e309", "2026-02-30", "\u202e中文\u2066", str(INT_MAX + 1), "²²²²"]
+# Every known query argument at once, on every page.
+QUERY_EDGES = [str(2**63), "9" * 40, "-1", "²²²²", "A" * 3000, "1e309"]
+LATER_ROW = re.compile(r"-[1-9][0-9]*-")
+
+SHORT_TEXT = [t for t in EDGE_TEXT if len(t) < 6000]
 json_leaf = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**80), max_value=2**80),
-                      st.floats(allow_nan=False, allow_infinity=False), st.sampled_from(EDGE_TEXT[:36]),
+                      st.floats(allow_nan=False, allow_infinity=False), st.sampled_from(SHORT_TEXT),
                       st.text(max_size=20))
 json_value = st.recursive(json_leaf, lambda inner: st.lists(inner, max_size=3)
                           | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=12)
@@ -182,7 +191,7 @@ class FormParser(HTMLParser):
                 self._form = FoundForm(action=action, multipart="multipart" in a.get("enctype", ""))
             return
         form = self._form
-        if form is None or "name" not in a and tag != "option":
+        if form is None or ("name" not in a and tag != "option"):
             return
         name = a.get("name", "")
         if tag == "input":

@@ -32,6 +32,7 @@ from techmarket.core.actor import Actor
 from techmarket.core.clock import utcnow
 from techmarket.core.errors import Conflict
 from techmarket.core.forms import SafeForm, strip, submit
+from techmarket.core.inputs import parse_int
 from techmarket.core.pagination import Page, clamp, paginate
 from techmarket.core.roles import Role
 from techmarket.extensions import db
@@ -120,9 +121,10 @@ class Seen:
     def parse(cls, raw: str) -> Seen:
         listing_id, _sep, rest = raw.partition(":")
         version, _sep, revision = rest.partition(":")
-        if not (listing_id.isdigit() and version.isdigit()) or len(revision) > 40:
+        number, seen_version = parse_int(listing_id, lo=1), parse_int(version, lo=0)
+        if number is None or seen_version is None or len(revision) > 40:
             abort(400)
-        return cls(int(listing_id), int(version), revision)
+        return cls(number, seen_version, revision)
 
 
 def revision_token(rev: Revision) -> str:
@@ -233,9 +235,10 @@ def _flash_summary(approve: bool, done: list[str], skipped: list[str]) -> None:
 
 
 def _version(raw: str | None) -> int:
-    if not raw or not raw.isdigit():
+    version = parse_int(raw, lo=0)
+    if version is None:
         abort(400)
-    return int(raw)
+    return version
 
 
 @bp.route("/<int:listing_id>", methods=["GET", "POST"])

@@ -23,6 +23,7 @@ from techmarket.contracts.services import member_org_ids
 from techmarket.core.clock import local_today
 from techmarket.core.forms import SafeForm, strip, submit
 from techmarket.core.i18n import is_chinese
+from techmarket.core.inputs import parse_int
 from techmarket.core.pagination import paginate
 from techmarket.extensions import db
 from techmarket.orgs import queries as org_queries
@@ -171,7 +172,7 @@ def download(statement_id: int, fmt: str) -> Response:
 def everything() -> str:
     org = (request.args.get("org") or "").strip()[:100]
     raw_year = (request.args.get("year") or "").strip()
-    year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None
+    year = parse_int(raw_year, lo=1000, hi=9999)
     page = paginate(db.session, statement.everything(actor(), org or None, year), *paging())
     return render_template("contracts/statements/all.html", page=page, org=org, year=year, **_display())
 
@@ -205,7 +206,7 @@ def paid(disbursement_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("Enter the date the funds were passed on."), "danger")
         return redirect(url_for("statements.disbursements"))
-    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    version = parse_int(form.version.data, lo=0)
     payouts.mark_paid(db.session, actor(), row, form.paid_on.data, expected_version=version)
     db.session.commit()
     flash(_("The disbursement was marked as paid on %(day)s.", day=form.paid_on.data.isoformat()), "success")

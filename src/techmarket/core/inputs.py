@@ -27,6 +27,7 @@ INT_MAX = 2**31 - 1
 MAX_JSON_DEPTH = 32
 MAX_JSON_BYTES = 1024 * 1024
 
+_ASCII_INT = re.compile(r"[+-]?[0-9]{1,19}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 CONTROL_MESSAGE = _l("This contains invisible control characters (such as NUL) that cannot be saved; "
@@ -59,7 +60,7 @@ def parse_int(raw: Any, *, lo: int = INT_MIN, hi: int = INT_MAX) -> int | None:
         value = raw
     else:
         text = str(raw or "").strip()
-        if not text or len(text) > 20 or not text.lstrip("+-").isdigit():
+        if not _ASCII_INT.fullmatch(text):  # str.isdigit() also takes "²", which int() refuses
             return None
         value = int(text)
     return value if lo <= value <= hi else None

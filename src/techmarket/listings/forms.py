@@ -27,6 +27,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from techmarket.core.forms import SafeForm, strip
+from techmarket.core.inputs import parse_int
 from techmarket.listings.constants import (
     CONFIDENTIALITY,
     FIELDS,
@@ -185,7 +186,7 @@ class AchievementForm(ListingForm):
         self.__dict__["_filled_rows"] = [i for i, _form in rows]
         items = [IPItemData(ip_type=f.ip_type.data or "", number=f.number.data or "",
                             status=f.status.data or "granted", title=f.title.data or "") for _i, f in rows]
-        trl = int(self.trl.data) if (self.trl.data or "").isdigit() else None
+        trl = parse_int(self.trl.data, lo=0)
         return ListingData(
             **self.common_data(), team=self.team.data or "", maturity=self.maturity.data or "", trl=trl,
             advantages=self.advantages.data or "", expected_benefit=self.expected_benefit.data or "",
