@@ -48,14 +48,14 @@ EDGE_TEXT = [
     "1e309", "NaN", "Infinity", "\x00", "a\x00b", "\x01\x08\x0b\x0c\x1f\x7f", "中文字段", "\u202e\u2066bidi\u2069",
     "\u200b\ufeff", "😀" * 8, "A" * 5000, "<script>alert(1)</script>", "' OR '1'='1' --", "%00", "../../etc/passwd",
     "9999-12-31", "0001-01-01", "2026-02-30", "10000-01-01", "true", "null", "[]", "{}", DEEP_LIST, DEEP_OBJECT,
-    "²", "²⁰²⁶", "١٢٣", "1:1:", "99999999999999999999:1:", "1:99999999999999999999:x", str(2**63) + ":1:",
+    "²", "²⁰²⁶", "١٢٣", "+-5", "--1", "1:1:", "99999999999999999999:1:", "1:99999999999999999999:x", str(2**63) + ":1:",
 ]
 hostile_text = st.one_of(st.sampled_from(EDGE_TEXT), st.text(max_size=30),
                          st.integers(min_value=-(2**70), max_value=2**70).map(str))
 hostile_value = st.one_of(hostile_text, st.lists(hostile_text, min_size=2, max_size=3))
 
-# Posted into each field alone (the others keep the page's values), and into every field at once.
-PER_FIELD = ["a\x00b\x0b", str(2**63), DEEP_LIST]
+# Posted into every field at once (``FoundForm.edges`` says what goes into each field alone).
+NUMERIC_NAME = re.compile(r"(_id|year|version|number|count|trl|seq|position|page)$")
 ALL_FIELDS = ["A" * 5000, "-1", "1e309", "2026-02-30", "\u202e中文\u2066", str(INT_MAX + 1), "²²²²"]
 # Every known query argument at once, on every page.
 QUERY_EDGES = [str(2**63), "9" * 40, "-1", "²²²²", "A" * 3000, "1e309"]
@@ -167,6 +167,18 @@ class FoundForm:
     fields: dict[str, list[str]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     choices: dict[str, list[str]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    def edges(self, name: str) -> list[str]:
+        """What to post into field ``name`` alone: a number beyond every range where it takes a number (its
+        value or its options are numbers, or its name says so), else text with NUL; JSON nested 10,000 deep
+        where the field may carry JSON (hidden fields and text areas)."""
+        values = self.fields.get(name, []) + self.choices.get(name, [])
+        numeric = any(v.strip().isdigit() for v in values) or NUMERIC_NAME.search(name) is not None
+        out = [str(2**63)] if numeric else ["a\x00b\x0b"]
+        if self.kinds.get(name) in ("hidden", "textarea"):
+            out.append(DEEP_LIST)
+        return out
 
 
 class FormParser(HTMLParser):
@@ -194,6 +206,8 @@ class FormParser(HTMLParser):
         if form is None or ("name" not in a and tag != "option"):
             return
         name = a.get("name", "")
+        if "name" in a:
+            form.kinds.setdefault(name, a.get("type", "text").lower() if tag == "input" else tag)
         if tag == "input":
             kind = a.get("type", "text").lower()
             if kind == "file":

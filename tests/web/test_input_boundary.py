@@ -6,6 +6,7 @@ beyond the database's INTEGER, NUL refused by PostgreSQL or stored by SQLite).""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pytest
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from techmarket.core.roles import Role
 from techmarket.extensions import db
 from techmarket.orgs.models import Organisation
 from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
+from techmarket.web import errors
 from tests.accounts.support import isolate_requests
 from tests.contracts.builders import deal
 from tests.contracts.test_pages_party import form_data
@@ -135,3 +137,17 @@ def test_control_characters_in_a_path_parameter_are_a_404(app, make, signin):
     c = signin(make.operator())
     for path in ("/policy/rules/a%00b", "/policy/rules/%00/edit", "/api/v1/policy/x%00"):
         assert c.get(path).status_code == 404, path
+
+
+def test_a_value_the_database_refuses_is_a_400_and_logged_as_unchecked(app, caplog, monkeypatch):
+    """The last line of defence: what slips past the boundary is the request's fault, said in its language."""
+    monkeypatch.setattr(logging.getLogger(errors.__name__), "disabled", False)  # Alembic's fileConfig disables it
+
+    def boom() -> str:
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    app.add_url_rule("/__overflow", "overflow", boom)
+    resp = app.test_client().get("/__overflow", headers={"Accept": "application/json"})
+    assert resp.status_code == 400
+    assert "数字超出范围" in resp.get_json()["error"]["message"]
+    assert any("unchecked input" in r.getMessage() for r in caplog.records)

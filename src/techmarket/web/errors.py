@@ -11,7 +11,7 @@ from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -21,6 +21,8 @@ from techmarket.core.i18n import is_chinese
 from techmarket.extensions import db
 
 log = logging.getLogger(__name__)
+#: Logged when a value the boundary should have refused reached the database (the fuzz test looks for it).
+UNCHECKED = "unchecked input"
 
 TITLES = {
     400: _l("The request could not be understood"),
@@ -124,6 +126,17 @@ def register_error_handlers(app: Flask) -> None:
         # A versioned row (version_id_col) changed between reading and writing: a concurrent decision.
         db.session.rollback()
         return render_error(409)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def unstorable(exc: Exception) -> tuple[str | Response, int]:
+        # The last line of defence behind the input boundary (web/inputs.py, core/forms.py): a value the
+        # database cannot hold (NUL, a number beyond its range) is the request's fault, not the server's.
+        db.session.rollback()
+        log.warning("%s: input reached the database unchecked on %s %s: %s", UNCHECKED, request.method,
+                    request.path, exc)
+        return render_error(400, str(_l("A value could not be stored: a number is out of range or the text holds "
+                                        "characters that cannot be saved. Please check what you entered.")))
 
     @app.errorhandler(OperationalError)
     def operational_error(exc: OperationalError) -> tuple[str | Response, int]:
