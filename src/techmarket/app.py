@@ -45,6 +45,7 @@ from techmarket.search import sync as search_sync
 from techmarket.search.cli import search_cli
 from techmarket.search.service import make_search_service
 from techmarket.web.errors import register_error_handlers
+from techmarket.web.inputs import register_input_checks
 from techmarket.web.ratelimits import confine_rate_limit_checks
 from techmarket.web.routing import register_converters
 from techmarket.web.security import register_security_headers
@@ -117,6 +118,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         configure_engine(db.engine)
 
     register_converters(app)
+    register_input_checks(app)
     register_blueprints(app)
     init_caches(app)
     for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, _policy_cli(app), listings_cli, search_cli):

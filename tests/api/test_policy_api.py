@@ -52,19 +52,21 @@ def test_missing_field_is_400_naming_it(client):
     resp = _post(client, "transfer-income-tax", {"contracts": TRANSFER_CASE["contracts"]})
     assert resp.status_code == 400
     body = resp.get_json()
-    assert body["error"]["code"] == "invalid_input" and body["error"]["status"] == 400
-    assert body["fields"]["tax_year"]["code"] == "required"
-    assert set(body["fields"]["tax_year"]) == {"code", "en", "zh"}
+    assert body["error"]["code"] == "validation_failed" and body["error"]["status"] == 400
+    fields = body["error"]["fields"]
+    assert fields["tax_year"]["code"] == "required"
+    assert set(fields["tax_year"]) == {"code", "message", "en", "zh"}
+    assert fields["tax_year"]["message"] == fields["tax_year"]["zh"]  # the user's language (Chinese by default)
 
 
 def test_negative_amount_and_unknown_kind_are_field_errors(client):
     contract = {**TRANSFER_CASE["contracts"][0], "technology_receipts": "-100", "kind": "gift"}
     body = _post(client, "transfer-income-tax", {"tax_year": 2024, "contracts": [contract]}).get_json()
-    assert body["fields"]["contracts[0].technology_receipts"]["code"] == "negative"
-    assert body["fields"]["contracts[0].kind"]["code"] == "unknown_choice"
-    assert "gift" in body["fields"]["contracts[0].kind"]["en"]
+    assert body["error"]["fields"]["contracts[0].technology_receipts"]["code"] == "negative"
+    assert body["error"]["fields"]["contracts[0].kind"]["code"] == "unknown_choice"
+    assert "gift" in body["error"]["fields"]["contracts[0].kind"]["en"]
     body = _post(client, "indirect-cost-cap", {"direct_costs": -1}).get_json()
-    assert body["fields"]["direct_costs"]["zh"] == "金额不能为负数"
+    assert body["error"]["fields"]["direct_costs"]["zh"] == "金额不能为负数"
 
 
 def test_unknown_calculator_is_404(client):
@@ -84,7 +86,7 @@ def test_non_json_bodies_are_refused(client):
     resp = client.post("/api/v1/policy/indirect-cost-cap")
     assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "invalid_json"
     resp = _post(client, "indirect-cost-cap", [1, 2])
-    assert resp.status_code == 400 and resp.get_json()["fields"]["$"]["code"] == "not_an_object"
+    assert resp.status_code == 400 and resp.get_json()["error"]["fields"]["$"]["code"] == "not_an_object"
 
 
 def test_a_date_beyond_the_official_calendar_is_provisional(client):

@@ -140,7 +140,8 @@ def test_status_filter_and_second_registrar(monkeypatch: pytest.MonkeyPatch, mak
     assert [cid for cid, _days in first] == [small.id]
     # an unknown status shows the whole queue rather than failing
     assert len(_rows(c.get("/admin/contracts/?status=registered").get_data(as_text=True))) == 2
-    assert c.get("/admin/contracts/?status=%00&page=x&per_page=-3").status_code == 200
+    assert c.get("/admin/contracts/?status=bogus&page=x&per_page=-3").status_code == 200
+    assert c.get("/admin/contracts/?status=%00").status_code == 400  # the input boundary refuses NUL
 
 
 def test_queue_pages(monkeypatch: pytest.MonkeyPatch, make: Factories, signin) -> None:

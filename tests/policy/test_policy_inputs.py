@@ -94,6 +94,9 @@ def test_accepted_values(field: str, raw: object, value: object) -> None:
         ("count", 0, "out_of_range"),
         ("count", 2.5, "type"),
         ("count", True, "type"),
+        ("count", "²", "type"),  # str.isdigit() is true for it, int() refuses it
+        ("count", "+-5", "type"),
+        ("count", "1" * 16, "type"),
         ("flag", "maybe", "type"),
         ("day", "2024-02-30", "bad_date"),
         ("day", "1 May 2024", "bad_date"),

@@ -90,10 +90,10 @@ def test_confidential_demand_is_found_only_by_its_public_parts(client, market) -
 def test_unusable_parameters_are_400_naming_them(client, market, query: str, names: list[str]) -> None:
     data = _get(client, query, status=400)
     assert data["error"]["code"] == "invalid_parameter"
-    assert sorted(data["fields"]) == names
+    assert sorted(data["error"]["fields"]) == names
     for name in names:
         assert name in data["error"]["message"]
-        assert data["fields"][name]["en"] and data["fields"][name]["zh"]
+        assert data["error"]["fields"][name]["en"] and data["error"]["fields"][name]["zh"]
 
 
 def test_sensible_defaults_for_the_rest(client, market) -> None:

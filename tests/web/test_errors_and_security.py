@@ -102,7 +102,11 @@ def test_error_pages_answer_json_to_json_clients(client):
     resp = client.get("/api/v1/no-such-thing", headers={"Accept": "application/json"})
     assert resp.status_code == 404
     assert resp.is_json
-    assert resp.get_json()["error"]["status"] == 404
+    assert resp.get_json()["error"] == {"status": 404, "code": "not_found", "message": "页面不存在"}
+    resp = client.get("/account/logout", headers={"Accept": "application/json", "Accept-Language": "en"})
+    assert resp.status_code == 405 and "POST" in resp.headers["Allow"]
+    assert resp.get_json()["error"] == {"status": 405, "code": "method_not_allowed",
+                                        "message": "That method is not allowed here"}
 
 
 def test_hostile_urls_are_4xx_not_500(client, make, login):
@@ -179,6 +183,17 @@ def test_csrf_message_is_in_english_for_english_users(csrf_app):
     page = resp.get_data(as_text=True)
     assert html_lang(page) == "en"
     assert "The form expired or was not sent from this site" in page
+
+
+def test_csrf_failure_answers_json_clients_in_the_one_error_shape(csrf_app):
+    c = csrf_app.test_client()
+    resp = c.post("/account/register", data=dict(REGISTER, csrf_token="forged"),
+                  headers={"Accept": "application/json", "Accept-Language": "en"})
+    assert resp.status_code == 400 and resp.is_json
+    error = resp.get_json()["error"]
+    assert error["code"] == "csrf_failed" and error["status"] == 400
+    assert "The form expired or was not sent from this site" in error["message"]
+    assert users() == 0
 
 
 def test_token_from_the_form_is_accepted(csrf_app):

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, render_templ
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -19,7 +18,7 @@ from wtforms.validators import Length, Optional
 from techmarket.accounts.models import User
 from techmarket.accounts.services import actor_for
 from techmarket.admin.views import staff_only
-from techmarket.core.forms import strip, submit
+from techmarket.core.forms import SafeForm, strip, submit
 from techmarket.core.jobs import queue
 from techmarket.core.pagination import Page, clamp, paginate
 from techmarket.core.progress import JobRun
@@ -34,7 +33,7 @@ FORMAT = "<any(csv, xlsx):fmt>"
 MIME = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
 
 
-class UploadForm(FlaskForm):
+class UploadForm(SafeForm):
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired(_l("Choose a file."))],
                      description=_l("At most %(n)d MB, with the template's headers in Chinese or English.",
                                     n=MAX_IMPORT_BYTES // (1024 * 1024)))

@@ -31,7 +31,8 @@ from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import utcnow
 from techmarket.core.errors import Conflict
-from techmarket.core.forms import strip, submit
+from techmarket.core.forms import SafeForm, strip, submit
+from techmarket.core.inputs import parse_int
 from techmarket.core.pagination import Page, clamp, paginate
 from techmarket.core.roles import Role
 from techmarket.extensions import db
@@ -77,7 +78,7 @@ def _reason_for_return(form: FlaskForm, field: Field) -> None:
         raise ValidationError(_l("Give the reason for returning."))
 
 
-class BulkForm(FlaskForm):
+class BulkForm(SafeForm):
     selected = SelectMultipleField(_l("Listings"), choices=[], validate_choice=False)
     action = SelectField(_l("Decision"), choices=[SelectChoice("approve", _l("Approve")),
                                                   SelectChoice("return", _l("Return"))])
@@ -89,7 +90,7 @@ class BulkForm(FlaskForm):
             raise ValidationError(_l("Tick at least one listing."))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(SafeForm):
     decision = RadioField(_l("Decision"), choices=[SelectChoice("approve", _l("Approve and publish")),
                                                    SelectChoice("return", _l("Return to the owners with a reason"))],
                           validators=[DataRequired(message=_l("Choose approve or return."))])
@@ -99,7 +100,7 @@ class DecisionForm(FlaskForm):
     revision = HiddenField()
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(SafeForm):
     reason = TextAreaField(_l("Reason for the takedown (sent to the owners)"), filters=[strip],
                            validators=[DataRequired(message=_l("Give the reason for the takedown.")),
                                        Length(max=2000)])
@@ -122,9 +123,10 @@ class Seen:
     def parse(cls, raw: str) -> Seen:
         listing_id, _sep, rest = raw.partition(":")
         version, _sep, revision = rest.partition(":")
-        if not (listing_id.isdigit() and version.isdigit()) or len(revision) > 40:
+        number, seen_version = parse_int(listing_id, lo=1), parse_int(version, lo=0)
+        if number is None or seen_version is None or len(revision) > 40:
             abort(400)
-        return cls(int(listing_id), int(version), revision)
+        return cls(number, seen_version, revision)
 
 
 def revision_token(rev: Revision) -> str:
@@ -234,9 +236,10 @@ def _flash_summary(approve: bool, done: list[str], skipped: list[str]) -> None:
 
 
 def _version(raw: str | None) -> int:
-    if not raw or not raw.isdigit():
+    version = parse_int(raw, lo=0)
+    if version is None:
         abort(400)
-    return int(raw)
+    return version
 
 
 @bp.route("/<int:listing_id>", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from techmarket.accounts.forms import UserActiveForm, UserRolesForm
 from techmarket.accounts.models import User
 from techmarket.core.audit import AuditEntry
 from techmarket.core.forms import submit
+from techmarket.core.inputs import parse_int
 from techmarket.core.mail import read_outbox
 from techmarket.core.pagination import Page, clamp, paginate
 from techmarket.core.roles import Role
@@ -73,9 +74,8 @@ def organisation(org_id: int) -> tuple[str, int] | Response:
     if request.method == "GET":
         form.version.data = str(org.version)
     if form.validate_on_submit():
-        try:
-            expected = int(form.version.data or 0)
-        except ValueError:
+        expected = parse_int(form.version.data or "0", lo=0)
+        if expected is None:
             abort(400)
         done = submit(form, orgs.decide, db.session, accounts.actor_for(current_user), org,
                       verify=form.decision.data == "verify", reason=form.reason.data or "",

@@ -5,7 +5,7 @@ repeat), ``amount_min``/``amount_max`` (yuan; ``120万`` is understood), ``poste
 (YYYY-MM-DD), ``sort`` (relevance|newest|amount_asc|amount_desc), ``page``, ``per_page`` (1-100).
 
 A value that cannot be used (``page=abc``, ``sort=price``, ``amount_min=lots``) is answered 400 with
-``{"error": {..., "code": "invalid_parameter"}, "fields": {name: {...}}}`` naming each such parameter.
+``{"error": {..., "code": "invalid_parameter", "fields": {name: {...}}}}`` naming each such parameter.
 Unknown facet values are left out and listed in ``ignored``; a page after the last one is an empty page;
 a query over 200 characters is cut (``truncated``: true). Highlights are HTML with the matches in ``<mark>``
 and everything else escaped. Confidential demands are found only by their public parts, as on the site.
@@ -20,14 +20,12 @@ from flask import Blueprint, Response, current_app, request, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from techmarket.api.views import domain_error
-from techmarket.core.errors import DomainError, ValidationFailed
+from techmarket.core.errors import ValidationFailed
 from techmarket.extensions import csrf, db
 from techmarket.listings import searching
 
 bp = Blueprint("api_search", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
-bp.register_error_handler(DomainError, domain_error)
 
 HINTS = {
     "page": _l("A whole number from 1."),

@@ -2,7 +2,8 @@
 
 ``POST /api/v1/policy/NAME`` takes the calculator's input as a JSON object and answers the breakdown the
 command line prints (``techmarket policy calc NAME``), computed over the stored rule sets. Bad input is 400
-with ``fields``: ``{path: {code, en, zh}}``. CSRF-exempt (no cookies are needed), lightly rate-limited.
+in the site's one error shape, ``{"error": {"status", "code", "message", "fields": {path: {code, message, en,
+zh}}}}`` (``web/errors.py``). CSRF-exempt (no cookies are needed), lightly rate-limited.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 from flask import Blueprint, Response, request
 from flask_babel import lazy_gettext as _l
 
-from techmarket.core.errors import DomainError, NotFound, ValidationFailed
+from techmarket.core.errors import DomainError, NotFound
+from techmarket.core.inputs import InvalidJson, load_json
 from techmarket.extensions import csrf, db, limiter
 from techmarket.policy import CALCULATORS
 from techmarket.rulesets import services
@@ -22,50 +24,23 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 limiter.limit("120 per minute")(bp)
 
-MAX_BODY = 1024 * 1024
-
 
 class UnsupportedMediaType(DomainError):
     status = 415
-
-
-class InvalidJson(ValidationFailed):
-    code = "invalid_json"
+    code = "unsupported_media_type"
 
 
 def _json(data: Any, status: int = 200) -> Response:
     return Response(json.dumps(data, ensure_ascii=False), status=status, mimetype="application/json")
 
 
-_CODES = {400: "invalid_input", 403: "forbidden", 404: "not_found", 409: "conflict", 415: "unsupported_media_type"}
-
-
-@bp.errorhandler(DomainError)
-def domain_error(exc: DomainError) -> Response:
-    db.session.rollback()
-    body: dict[str, Any] = {"error": {"status": exc.status, "code": getattr(exc, "code", None) or
-                                      _CODES.get(exc.status, "error"), "message": str(exc.message)}}
-    if isinstance(exc, ValidationFailed) and exc.field_errors:
-        body["fields"] = {path: dict(err) if isinstance(err, dict) else {"code": "invalid", "en": str(err),
-                                                                        "zh": str(err)}
-                          for path, err in exc.field_errors.items()}
-    return _json(body, exc.status)
-
-
 def _body() -> Any:
-    """The JSON body: none at all is 400, another media type 415, malformed JSON 400."""
+    """The JSON body: none at all is 400, another media type 415, malformed, too large or too deep JSON 400."""
     if not request.content_length and not request.get_data(cache=True):
         raise InvalidJson(_l("Send the input as a JSON object (Content-Type: application/json)."))
     if not request.is_json:
         raise UnsupportedMediaType(_l("Send the input as JSON (Content-Type: application/json)."))
-    if (request.content_length or 0) > MAX_BODY:
-        raise ValidationFailed(_l("The input is too large."))
-    raw = request.get_data(cache=False)
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise InvalidJson(_l("The body is not valid JSON: %(detail)s", detail=str(exc))) from exc
-
+    return load_json(request.get_data(cache=False))
 
 
 @bp.get("/policy")

@@ -21,6 +21,7 @@ from techmarket.contracts.models import Contract, ContractParty
 from techmarket.contracts.services import STAFF
 from techmarket.core.actor import Actor
 from techmarket.core.errors import PermissionDenied
+from techmarket.core.inputs import parse_int
 from techmarket.listings.constants import MAX_AMOUNT
 from techmarket.listings.data import parse_amount
 from techmarket.orgs.models import Division
@@ -277,10 +278,10 @@ def parse_year(raw: str | None, today: dt.date) -> tuple[int, Any]:
     """The statistics year from the address (this year when absent) and a message when it was not usable."""
     if raw is None or not raw.strip():
         return today.year, None
-    text = raw.strip()
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= today.year:
+    year = parse_int(raw, lo=FIRST_YEAR, hi=today.year)
+    if year is None:
         return today.year, _l("Choose a year from %(first)d to %(last)d.", first=FIRST_YEAR, last=today.year)
-    return int(text), None
+    return year, None
 
 
 def month_days(year: int, month: int) -> tuple[dt.date, dt.date]:

@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -27,7 +26,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optiona
 from techmarket.contracts import catalogue as cat
 from techmarket.contracts.data import ContractData, InstalmentData, IPData, NonTechData, PartyData
 from techmarket.contracts.models import Contract
-from techmarket.core.forms import strip
+from techmarket.core.forms import SafeForm, strip
 from techmarket.listings.forms import AmountField, CheckboxListField
 
 IP_ROWS, NON_TECH_ROWS, INSTALMENT_ROWS = 4, 4, 8
@@ -88,7 +87,7 @@ class InstalmentRowForm(Form):
         return not (self.due_on.data or getattr(self.amount, "raw", "") or self.description.data)
 
 
-class ContractForm(FlaskForm):
+class ContractForm(SafeForm):
     seller_org_id = SelectField(_l("Seller (your organisation)"), coerce=int, choices=[], validate_choice=False)
     title = StringField(_l("Contract name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     type_key = SelectField(_l("Contract type"), choices=[], validate_choice=False,
@@ -214,18 +213,18 @@ class ContractForm(FlaskForm):
             entry.form.amount.process_data(inst.amount)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(SafeForm):
     version = HiddenField()
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(SafeForm):
     kind = SelectField(_l("Kind of document"), choices=_choices({k: v for k, v in cat.DOCUMENT_KINDS.items()
                                                                   if k != "receipt"}), validate_choice=False)
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))],
                      description=_l("PDF, PNG, JPEG or Office files."))
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(SafeForm):
     instalment_id = SelectField(_l("Instalment"), coerce=int, choices=[], validate_choice=False)
     paid_on = DateField(_l("Transferred on"), validators=[Optional()])
     amount = AmountField(_l("Amount (yuan)"))
@@ -234,7 +233,7 @@ class PaymentForm(FlaskForm):
                      id="receipt-file")  # the document form on the same page has its own "file"
 
 
-class PaymentDecisionForm(FlaskForm):
+class PaymentDecisionForm(SafeForm):
     version = HiddenField()
     note = StringField(_l("Note (required when not confirming)"), filters=[strip], validators=[Length(max=2000)])
 
@@ -246,7 +245,7 @@ DECISIONS = {
 }
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(SafeForm):
     version = HiddenField()
     # No outcome is chosen for the registrar: the first option is a placeholder that must be replaced.
     decision = SelectField(_l("Decision"), choices=[
@@ -263,7 +262,7 @@ class DecisionForm(FlaskForm):
     note = TextAreaField(_l("Explanation of the refusal"), filters=[strip], validators=[Length(max=2000)])
 
 
-class AmendForm(FlaskForm):
+class AmendForm(SafeForm):
     version = HiddenField()
     action = SelectField(_l("Record"), choices=[SelectChoice("amend", _l("An amendment")),
                                                 SelectChoice("rescind", _l("The rescission"))],

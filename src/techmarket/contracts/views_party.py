@@ -26,6 +26,7 @@ from techmarket.contracts.models import Contract
 from techmarket.contracts.payments import outstanding
 from techmarket.core.clock import local_today
 from techmarket.core.forms import submit
+from techmarket.core.inputs import parse_int
 from techmarket.core.pagination import paginate
 from techmarket.core.roles import Role
 from techmarket.extensions import db
@@ -137,10 +138,11 @@ def contract_page(contract: Contract, *, decision_form: DecisionForm | None = No
 def act(contract_id: int, action: str) -> Response:
     contract = visible_contract(contract_id)
     form = ActionForm()
-    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+    version = parse_int(form.version.data, lo=0)
+    if not form.validate_on_submit() or version is None:
         abort(400)
     step = {"submit": registration.submit, "withdraw": registration.withdraw, "reopen": registration.reopen}[action]
-    submit(form, step, db.session, actor(), contract, expected_version=int(form.version.data or 0))
+    submit(form, step, db.session, actor(), contract, expected_version=version)
     return back_to_contract(form, contract_id, str(SELLER_DONE[action]))
 
 

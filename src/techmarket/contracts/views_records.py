@@ -24,6 +24,7 @@ from techmarket.contracts.forms import (
 )
 from techmarket.contracts.views_party import contract_page
 from techmarket.core.forms import submit
+from techmarket.core.inputs import parse_int
 from techmarket.extensions import db
 
 
@@ -32,10 +33,10 @@ def _max_bytes() -> int:
 
 
 def _version(form: FlaskForm) -> int:
-    raw = form.version.data or ""
-    if not raw.isdigit():
+    version = parse_int(form.version.data, lo=0)
+    if version is None:
         abort(400)
-    return int(raw)
+    return version
 
 
 @bp.route("/<int:contract_id>/documents", methods=["POST"])

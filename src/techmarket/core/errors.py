@@ -14,6 +14,8 @@ class DomainError(Exception):
     """A rule was broken; ``message`` is shown to the user; ``status`` is the HTTP status."""
 
     status = 400
+    #: The machine-readable ``error.code`` of the JSON error answer.
+    code = "bad_request"
 
     def __init__(self, message: Any, *, field_errors: Mapping[str, Any] | None = None) -> None:
         super().__init__(str(message))
@@ -23,17 +25,21 @@ class DomainError(Exception):
 
 class ValidationFailed(DomainError):
     status = 400
+    code = "validation_failed"
 
 
 class PermissionDenied(DomainError):
     status = 403
+    code = "forbidden"
 
 
 class NotFound(DomainError):
     status = 404
+    code = "not_found"
 
 
 class Conflict(DomainError):
     """The object changed under the user (a concurrent decision) or a uniqueness rule was hit."""
 
     status = 409
+    code = "conflict"

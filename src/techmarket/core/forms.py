@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import Field, FieldList, FormField
 from wtforms.validators import StopValidation
 
 from techmarket.core.errors import ValidationFailed
+from techmarket.core.inputs import CONTROL_MESSAGE, RANGE_MESSAGE, has_control, in_int_range, strip_control
 from techmarket.extensions import db
 
 T = TypeVar("T")
@@ -37,6 +39,53 @@ def submit(form: FlaskForm, service: Callable[..., T], *args: Any, **kwargs: Any
         if not placed or not exc.field_errors:
             form.form_errors.append(str(exc.message))
         return None
+
+
+class SafeForm(FlaskForm):
+    """The base of every form: the input boundary of ``core/inputs.py`` for each field.
+
+    A field whose text holds NUL or another control character, or whose whole number does not fit the
+    database, is refused with a message beside it; its other validators see the value without those
+    characters (or no number), so nothing unsafe reaches a query, and the page shows the rest of what the
+    user typed."""
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        refused = [(field, message) for field in _leaves(self) if (message := _make_safe(field)) is not None]
+        ok = super().validate(extra_validators)
+        for field, message in refused:
+            field.errors = [str(message)]
+        return ok and not refused
+
+
+def _leaves(form: Any) -> Iterator[Field]:
+    for field in form:
+        if isinstance(field, FormField):
+            yield from _leaves(field.form)
+        elif isinstance(field, FieldList):
+            for entry in field.entries:
+                yield from (_leaves(entry.form) if isinstance(entry, FormField) else [entry])
+        else:
+            yield field
+
+
+def _make_safe(field: Field) -> Any:
+    """The message refusing ``field``'s input (and its data made safe), or ``None`` when it is fine."""
+    raw = [item for item in (field.raw_data or []) if item is not None]
+    texts = [getattr(item, "filename", item) for item in raw]
+    if any(isinstance(text, str) and has_control(text) for text in texts):
+        data = field.data
+        if isinstance(data, str):
+            field.data = strip_control(data)
+        elif isinstance(data, list):
+            field.data = [strip_control(d) if isinstance(d, str) else d for d in data]
+        elif data is not None and not isinstance(data, int | float):
+            field.data = None
+        return CONTROL_MESSAGE
+    values = field.data if isinstance(field.data, list) else [field.data]
+    if any(isinstance(v, int) and not isinstance(v, bool) and not in_int_range(v) for v in values):
+        field.data = None
+        return RANGE_MESSAGE
+    return None
 
 
 class Strip:

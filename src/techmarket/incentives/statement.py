@@ -28,6 +28,7 @@ from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today
 from techmarket.core.errors import NotFound, PermissionDenied, ValidationFailed
+from techmarket.core.inputs import parse_int
 from techmarket.core.roles import Role
 from techmarket.incentives.models import Statement
 from techmarket.orgs.constants import OrgType, RegionKind
@@ -102,7 +103,7 @@ def tax_year(raw: Any, *, today: dt.date | None = None) -> int:
     """A tax year from 2000 to the current year, or a :class:`ValidationFailed` on ``tax_year``."""
     last = (today or local_today()).year
     text = str(raw).strip() if raw is not None else ""
-    year = int(text) if text.isdigit() and len(text) == 4 else None
+    year = parse_int(text, lo=1000, hi=9999)
     if year is None or not MIN_TAX_YEAR <= year <= last:
         msg = _l("Enter a tax year from %(a)d to %(b)d.", a=MIN_TAX_YEAR, b=last)
         raise ValidationFailed(msg, field_errors={"tax_year": msg})

@@ -10,7 +10,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -19,8 +18,9 @@ from techmarket.accounts.models import User
 from techmarket.contracts.blueprint import actor, paging
 from techmarket.contracts.services import member_org_ids
 from techmarket.core.clock import local_today
-from techmarket.core.forms import strip, submit
+from techmarket.core.forms import SafeForm, strip, submit
 from techmarket.core.i18n import is_chinese
+from techmarket.core.inputs import parse_int
 from techmarket.core.pagination import paginate
 from techmarket.extensions import db
 from techmarket.incentives import disbursements as payouts
@@ -43,13 +43,13 @@ COST_LABELS = {
 }
 
 
-class StartForm(FlaskForm):
+class StartForm(SafeForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])
     tax_year = StringField(_l("Tax year"), filters=[strip], validators=[DataRequired()],
                            render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
-class ComputeForm(FlaskForm):
+class ComputeForm(SafeForm):
     cit_rate = StringField(_l("CIT rate"), filters=[strip], render_kw={"inputmode": "decimal", "autocomplete": "off"},
                            description=_l("Optional: your enterprise's rate, e.g. 0.15 for a high-tech enterprise; "
                                           "blank takes the rule set's default rate."))
@@ -57,12 +57,12 @@ class ComputeForm(FlaskForm):
                         description=_l("Optional, e.g. “for the 2026 tax filing”."))
 
 
-class DisbursementForm(FlaskForm):
+class DisbursementForm(SafeForm):
     statement_id = IntegerField(_l("Statement number"), validators=[DataRequired()])
     notice_on = DateField(_l("Date the transfer notice arrived"), validators=[DataRequired()])
 
 
-class PaidForm(FlaskForm):
+class PaidForm(SafeForm):
     paid_on = DateField(_l("Date the funds were passed on"), validators=[DataRequired()])
     version = HiddenField()
 
@@ -173,7 +173,7 @@ def download(statement_id: int, fmt: str) -> Response:
 def everything() -> str:
     org = (request.args.get("org") or "").strip()[:100]
     raw_year = (request.args.get("year") or "").strip()
-    year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None
+    year = parse_int(raw_year, lo=1000, hi=9999)
     page = paginate(db.session, statement.everything(actor(), org or None, year), *paging())
     return render_template("incentives/all.html", page=page, org=org, year=year, **_display())
 
@@ -207,7 +207,7 @@ def paid(disbursement_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("Enter the date the funds were passed on."), "danger")
         return redirect(url_for("statements.disbursements"))
-    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    version = parse_int(form.version.data, lo=0)
     payouts.mark_paid(db.session, actor(), row, form.paid_on.data, expected_version=version)
     db.session.commit()
     flash(_("The disbursement was marked as paid on %(day)s.", day=form.paid_on.data.isoformat()), "success")

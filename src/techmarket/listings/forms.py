@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -27,7 +26,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from techmarket.core.forms import strip
+from techmarket.core.forms import SafeForm, strip
+from techmarket.core.inputs import parse_int
 from techmarket.listings.constants import (
     CONFIDENTIALITY,
     FIELDS,
@@ -93,7 +93,7 @@ class IPItemForm(Form):
         return not (self.ip_type.data or self.number.data or self.title.data)
 
 
-class ListingForm(FlaskForm):
+class ListingForm(SafeForm):
     """The fields both kinds share. Field names are those of :class:`ListingData`."""
 
     kind = Kind.ACHIEVEMENT
@@ -186,7 +186,7 @@ class AchievementForm(ListingForm):
         self.__dict__["_filled_rows"] = [i for i, _form in rows]
         items = [IPItemData(ip_type=f.ip_type.data or "", number=f.number.data or "",
                             status=f.status.data or "granted", title=f.title.data or "") for _i, f in rows]
-        trl = int(self.trl.data) if (self.trl.data or "").isdigit() else None
+        trl = parse_int(self.trl.data, lo=0)
         return ListingData(
             **self.common_data(), team=self.team.data or "", maturity=self.maturity.data or "", trl=trl,
             advantages=self.advantages.data or "", expected_benefit=self.expected_benefit.data or "",
@@ -238,27 +238,27 @@ def default_valid_until(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=365)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(SafeForm):
     """A workflow step; ``version`` is the listing's version the user saw (first writer wins)."""
 
     version = HiddenField()
     reason = StringField(_l("Reason (optional)"), filters=[strip], validators=[Length(max=2000)])
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(SafeForm):
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))],
                      description=_l("PDF, PNG, JPEG or Office (docx, xlsx, pptx); the content is checked, "
                                     "not only the name."))
 
 
-class AskForm(FlaskForm):
+class AskForm(SafeForm):
     org_id = SelectField(_l("Ask as"), coerce=int, choices=[], validate_choice=False)
     body = TextAreaField(_l("Your question"), filters=[strip], validators=[DataRequired(), Length(max=5000)])
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(SafeForm):
     body = TextAreaField(_l("Reply"), filters=[strip], validators=[DataRequired(), Length(max=5000)])
 
 
-class PostForm(FlaskForm):
+class PostForm(SafeForm):
     """A bare POST with CSRF protection (bookmark toggle, delete)."""

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from techmarket.core.clock import local_today
 from techmarket.core.forms import submit
+from techmarket.core.inputs import parse_int
 from techmarket.core.pagination import paginate
 from techmarket.extensions import db
 from techmarket.listings import attachments, queries, services, workflow
@@ -128,10 +129,11 @@ def act(listing_id: int, action: str) -> Response:
         abort(404)
     listing = get_listing(listing_id)
     form = ActionForm()
-    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+    version = parse_int(form.version.data, lo=0)
+    if not form.validate_on_submit() or version is None:
         abort(400)
     services.transition(db.session, actor(), listing, action, reason=form.reason.data or "",
-                        expected_version=int(form.version.data or 0))
+                        expected_version=version)
     db.session.commit()
     flash(str(ACTION_DONE.get(action, _("Done."))), "success")
     return redirect(url_for("listings.detail", listing_id=listing.id))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from techmarket.core.forms import strip
+from techmarket.core.forms import SafeForm, strip
 from techmarket.orgs.constants import (
     LISTING_BOARDS,
     MEMBER_ROLE_LABELS,
@@ -29,7 +28,7 @@ from techmarket.orgs.constants import (
 from techmarket.orgs.services import OrgData
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(SafeForm):
     name = StringField(_l("Registered name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     org_type = SelectField(_l("Type"), choices=[SelectChoice(k.value, v) for k, v in ORG_TYPE_LABELS.items()])
     region_kind = RadioField(_l("Registered in"),
@@ -74,13 +73,13 @@ class OrganisationForm(FlaskForm):
         )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(SafeForm):
     email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=[SelectChoice(k.value, v) for k, v in MEMBER_ROLE_LABELS.items()],
                        default="member")
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(SafeForm):
     decision = RadioField(_l("Decision"), choices=[SelectChoice("verify", _l("Verify")),
                                                    SelectChoice("return", _l("Return"))],
                           validators=[DataRequired()])
@@ -90,9 +89,9 @@ class DecisionForm(FlaskForm):
     version = HiddenField()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(SafeForm):
     """A button with only the CSRF token."""
 
 
-class MemberRoleForm(FlaskForm):
+class MemberRoleForm(SafeForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(k.value, v) for k, v in MEMBER_ROLE_LABELS.items()])

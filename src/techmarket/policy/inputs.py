@@ -7,6 +7,7 @@ as ``tax_year`` or ``contracts[1].kind``, each with a code and an English and a 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ MAX_YEAR = 2100
 MAX_TEXT = 500
 MAX_ITEMS = 1000
 
+_WHOLE = re.compile(r"[+-]?[0-9]{1,15}")
 _TRUE = {"true", "1", "yes", "y", "on", "是"}
 _FALSE = {"false", "0", "no", "n", "off", "否", ""}
 
@@ -146,7 +148,7 @@ def _parse_int(spec: FieldSpec, raw: Any, path: str, errors: ErrorBag) -> Any:
         value = raw
     elif isinstance(raw, float) and raw.is_integer():
         value = int(raw)
-    elif isinstance(raw, str) and raw.strip().lstrip("+-").isdigit() and len(raw.strip()) < 16:
+    elif isinstance(raw, str) and _WHOLE.fullmatch(raw.strip()):  # not str.isdigit(): it takes "²"
         value = int(raw.strip())
     else:
         return _type_error(spec, path, errors)

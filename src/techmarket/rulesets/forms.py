@@ -27,7 +27,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from techmarket.core.forms import strip
+from techmarket.core.forms import SafeForm, strip
 from techmarket.policy import Calculator, FieldSpec
 from techmarket.policy.money import jsonable
 
@@ -98,7 +98,7 @@ def calculator_form(calculator: Calculator, zh: bool, **kwargs: Any) -> FlaskFor
                                          max_entries=n)
         else:
             attrs[spec.name] = _field(spec, zh, in_row=False)
-    form_class = type("CalculatorForm", (FlaskForm,), attrs)
+    form_class = type("CalculatorForm", (SafeForm,), attrs)
     return form_class(**kwargs)
 
 
@@ -167,7 +167,7 @@ def row_open(form: Form) -> bool:
         f.errors for f in form._fields.values())
 
 
-class SaveForm(FlaskForm):
+class SaveForm(SafeForm):
     """Save a result: the inputs travel back and the calculator runs again, so what is stored is always what
     the calculator computes."""
 
@@ -177,7 +177,7 @@ class SaveForm(FlaskForm):
     inputs = HiddenField()
 
 
-class RuleSetForm(FlaskForm):
+class RuleSetForm(SafeForm):
     params = TextAreaField(_l("Parameters (JSON)"), validators=[DataRequired()],
                            description=_l("Keep the keys and the kinds of values of the previous version; write "
                                           "decimals as strings, e.g. \"0.25\"."),

@@ -20,6 +20,7 @@ from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today
 from techmarket.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from techmarket.core.inputs import InvalidJson, load_json
 from techmarket.core.roles import Role
 from techmarket.orgs.models import Membership, Organisation
 from techmarket.orgs.services import membership
@@ -246,9 +247,9 @@ def _conform(old: Any, new: Any, path: str, problems: list[Any]) -> Any:
 def _parse_params(raw: str | Mapping[str, Any], previous: Mapping[str, Any], errors: dict[str, Any]) -> Any:
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw, parse_float=str)
-        except ValueError as exc:
-            errors["params"] = _l("This is not valid JSON: %(detail)s", detail=str(exc))
+            raw = load_json(raw, field="params", parse_float=str)
+        except InvalidJson as exc:
+            errors["params"] = exc.message
             return None
     if not isinstance(raw, Mapping):
         errors["params"] = _l("The parameters must be a JSON object, like the previous version.")

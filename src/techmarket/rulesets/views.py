@@ -18,6 +18,7 @@ from techmarket.core.clock import local_today
 from techmarket.core.errors import ValidationFailed
 from techmarket.core.forms import submit
 from techmarket.core.i18n import is_chinese
+from techmarket.core.inputs import load_json, parse_int
 from techmarket.core.pagination import clamp, paginate
 from techmarket.core.roles import Role
 from techmarket.extensions import db
@@ -132,10 +133,7 @@ def save(name: str) -> str | Response:
     save_form = _save_form()
     if save_form is None:
         abort(403)
-    try:
-        data = json.loads(save_form.inputs.data or "")
-    except ValueError:
-        abort(400)
+    data = load_json(save_form.inputs.data or "", field="inputs")
     result = services.calculate(db.session, name, data)
     if save_form.validate_on_submit():
         org = db.session.get(Organisation, save_form.organisation_id.data) or abort(404)
@@ -251,7 +249,7 @@ def rule_edit(name: str) -> str | Response:
         form.example.data = latest.example
         form.base_version.data = str(latest.version)
     if form.validate_on_submit():
-        base = int(form.base_version.data) if (form.base_version.data or "").isdigit() else None
+        base = parse_int(form.base_version.data, lo=0)
         row = submit(form, services.new_version, db.session, actor_for(current_user), name, form.params.data,
                      form.effective_from.data, form.source.data or "", form.note.data or "",
                      example=bool(form.example.data), base_version=base)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter, Map
 
-MAX_ID = 2**31 - 1
+from techmarket.core.inputs import INT_MAX
+
+MAX_ID = INT_MAX
 
 
 class BoundedInt(IntegerConverter):
