@@ -163,7 +163,9 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
     sqlite: dict[str, Any] = {"indexing": index_database(app, opts.index_workers)}
     out["database_sqlite"] = sqlite
     with app.app_context():
-        service = app.extensions["techmarket.search"]
+        from techmarket.core.components import component
+        from techmarket.search.service import SearchService
+        service = component(SearchService, app)
         sqlite["backend_query"] = query_backend(DatabaseBackend(db.session).search, opts.rounds)
         sqlite["service_query"] = query_backend(lambda q: service.search(db.session, q), opts.rounds)
         db.session.remove()

@@ -26,6 +26,7 @@ from techmarket.contracts import listeners as contract_listeners
 from techmarket.contracts.messages import MESSAGES as CONTRACT_MESSAGES
 from techmarket.core import events
 from techmarket.core.cli import audit_cli, jobs_cli
+from techmarket.core.components import provide
 from techmarket.core.db import configure_engine
 from techmarket.core.i18n import select_locale, select_timezone
 from techmarket.core.jobs import make_queue
@@ -43,7 +44,7 @@ from techmarket.policy.ruleset import RuleBook
 from techmarket.rulesets.services import rulebook as stored_rulebook
 from techmarket.search import sync as search_sync
 from techmarket.search.cli import search_cli
-from techmarket.search.service import make_search_service
+from techmarket.search.service import SearchService, make_search_service
 from techmarket.web.errors import register_error_handlers
 from techmarket.web.inputs import register_input_checks
 from techmarket.web.ratelimits import confine_rate_limit_checks
@@ -111,7 +112,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     contract_listeners.register()
     incentive_listeners.register()
     register_listings()
-    app.extensions["techmarket.search"] = make_search_service(app)
+    provide(app, SearchService, make_search_service(app))
     notifications.register_messages(LISTING_MESSAGES)
     notifications.register_messages(CONTRACT_MESSAGES)
     with app.app_context():

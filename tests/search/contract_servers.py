@@ -22,6 +22,7 @@ import pytest
 from elastic_transport import HttpHeaders, Urllib3HttpNode
 from flask import Flask
 
+from techmarket.core.components import provide
 from techmarket.search.elastic import ElasticsearchBackend, backend_from_config
 from techmarket.search.service import SearchService
 
@@ -89,7 +90,7 @@ def use_elasticsearch(app: Flask, backend: ElasticsearchBackend) -> SearchServic
         f"{n.scheme}://{n.host}:{n.port}" for n in backend.client.transport.node_pool.all()),
         ELASTICSEARCH_INDEX_PREFIX=backend.prefix, ELASTICSEARCH_REFRESH="true")
     service = SearchService(app, es_backend=backend)
-    app.extensions["techmarket.search"] = service
+    provide(app, SearchService, service)
     return service
 
 

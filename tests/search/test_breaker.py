@@ -13,12 +13,14 @@ from flask import Flask
 from sqlalchemy import select
 
 from techmarket.app import create_app
+from techmarket.core.components import component
 from techmarket.extensions import db
 from techmarket.search import outbox
 from techmarket.search.documents import SearchQuery, SearchResult
 from techmarket.search.elastic import ElasticsearchBackend
 from techmarket.search.models import SearchOutbox
 from techmarket.search.query import parse
+from techmarket.search.service import SearchService
 from techmarket.search.tokenizer import TOKENIZER
 from tests.conftest import _overrides
 from tests.core.test_services_redis import redis_url  # noqa: F401
@@ -65,7 +67,7 @@ def _timed_search(app: Flask, text: str = "储能") -> tuple[SearchResult, float
     TOKENIZER.index_text(text)  # jieba loads its dictionary on first use: not part of what is timed
     with app.app_context():
         started = time.monotonic()
-        result = app.extensions["techmarket.search"].search(db.session, SearchQuery(terms=parse(text).terms))
+        result = component(SearchService, app).search(db.session, SearchQuery(terms=parse(text).terms))
         elapsed = time.monotonic() - started
         db.session.remove()
     return result, elapsed
@@ -119,7 +121,7 @@ def es(app: Flask, es_url: str) -> ElasticsearchBackend:  # noqa: F811
 
 
 def _search(app: Flask, text: str) -> SearchResult:
-    return app.extensions["techmarket.search"].search(db.session, SearchQuery(terms=parse(text).terms))
+    return component(SearchService, app).search(db.session, SearchQuery(terms=parse(text).terms))
 
 
 def _waiting() -> list[int]:
@@ -129,7 +131,7 @@ def _waiting() -> list[int]:
 
 def _outage(app: Flask, es: ElasticsearchBackend, publish):
     """Elasticsearch goes down, a listing is published (its change waits), then the server is back."""
-    service = app.extensions["techmarket.search"]
+    service = component(SearchService, app)
     service.breaker.cooldown = 600
     before = publish("储能电池热管理系统")
     service.es = make_backend(closed_port_url())
@@ -141,7 +143,7 @@ def _outage(app: Flask, es: ElasticsearchBackend, publish):
 
 def _cool_down_over(app: Flask) -> None:
     """As if the breaker's cool-down had run out (without sleeping through it)."""
-    state = app.extensions["techmarket.search"].state
+    state = component(SearchService, app).state
     state.set("breaker", {**state.get("breaker"), "until": time.time() - 1})
 
 
@@ -190,7 +192,7 @@ def test_drain_every_keeps_draining_on_a_schedule(app, es, publish, runner, monk
 
 
 def test_a_drain_does_not_wait_for_a_hung_server_while_the_breaker_is_open(app, es, publish, hung_url):
-    service = app.extensions["techmarket.search"]
+    service = component(SearchService, app)
     service.es = make_backend(hung_url, timeout=TIMEOUT, write_timeout=TIMEOUT)
     service.es.client = service.es.client.options(request_timeout=TIMEOUT)
     started = time.monotonic()
@@ -224,7 +226,7 @@ def test_a_lost_index_is_noticed_answered_from_the_database_and_rebuilt(app, es,
 def test_the_page_and_the_api_say_the_index_is_incomplete(app, es, publish, client):
     publish("稀土永磁材料")
     publish("稀土抛光粉")
-    service = app.extensions["techmarket.search"]
+    service = component(SearchService, app)
     service.index_check.claim_rebuild("listing")  # a rebuild is under way elsewhere: this one waits for it
     es.client.indices.delete(index="tm-listing-v1")
     service.index_check.forget("listing")
@@ -251,7 +253,7 @@ def test_status_fails_fast_when_the_server_hangs_and_when_the_index_lost_documen
     assert lost.exit_code == 1 and "DIFFERS" in lost.output and "missing 1" in lost.output
     hung = make_backend(hung_url)
     hung.client = hung.client.options(request_timeout=TIMEOUT)
-    app.extensions["techmarket.search"].es = hung
+    component(SearchService, app).es = hung
     started = time.monotonic()
     down = runner.invoke(args=["search", "status"])
     assert down.exit_code == 1 and "UNAVAILABLE" in down.output

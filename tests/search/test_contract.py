@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from techmarket.core.components import component
 from techmarket.extensions import db
 from techmarket.search.database import DatabaseBackend
 from techmarket.search.documents import Document, SearchQuery, SearchResult
@@ -74,7 +75,7 @@ def harness(app: Flask, engine: str, request: pytest.FixtureRequest) -> Harness:
             DatabaseBackend(db.session).delete("listing", ids)
             db.session.commit()
 
-        service = app.extensions["techmarket.search"]
+        service = component(SearchService, app)
         return Harness("database", write, remove, lambda: DatabaseBackend(db.session), service)
     server = request.getfixturevalue("es_server")
     clone = server.clone()

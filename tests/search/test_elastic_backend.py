@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from techmarket.app import create_app
+from techmarket.core.components import component
 from techmarket.extensions import db
 from techmarket.search import indexing, registry
 from techmarket.search.backend import SearchUnavailable
@@ -20,6 +21,7 @@ from techmarket.search.documents import Document, SearchQuery
 from techmarket.search.elastic import ElasticsearchBackend
 from techmarket.search.es_dsl import build_query
 from techmarket.search.query import parse
+from techmarket.search.service import SearchService
 from techmarket.search.tokenizer import TOKENIZER
 from tests.conftest import _overrides
 from tests.search.contract_servers import (  # noqa: F401
@@ -187,7 +189,7 @@ def test_5xx_is_unavailable(failing_url):
 def test_service_falls_back_to_the_database_on_5xx(app, failing_url, publish):
     use_elasticsearch(app, make_backend(failing_url))
     a = publish("风光储一体化储能")
-    result = app.extensions["techmarket.search"].search(db.session, SearchQuery(terms=parse("储能").terms))
+    result = component(SearchService, app).search(db.session, SearchQuery(terms=parse("储能").terms))
     assert result.degraded and result.backend == "database"
     assert [h.object_id for h in result.hits] == [a.id]
 
@@ -197,7 +199,7 @@ def test_create_app_builds_the_backend_from_settings_and_starts_with_the_server_
     app = create_app({**_overrides(url, tmp_path), "SEARCH_BACKEND": "elasticsearch",
                       "ELASTICSEARCH_URL": closed_port_url(), "ELASTICSEARCH_INDEX_PREFIX": "market",
                       "ELASTICSEARCH_TIMEOUT": 2})
-    service = app.extensions["techmarket.search"]
+    service = component(SearchService, app)
     assert service.uses_elasticsearch and isinstance(service.es, ElasticsearchBackend)
     assert service.es.alias("listing") == "market-listing" and service.es.timeout == 2.0
     assert service.es.refresh is False
@@ -207,4 +209,4 @@ def test_create_app_builds_the_backend_from_settings_and_starts_with_the_server_
         db.session.remove()
         db.engine.dispose()
     plain = create_app(_overrides(url, tmp_path))
-    assert plain.extensions["techmarket.search"].es is None
+    assert component(SearchService, plain).es is None

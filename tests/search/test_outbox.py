@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from techmarket.core.clock import utcnow
+from techmarket.core.components import component
 from techmarket.extensions import db
 from techmarket.listings import services
 from techmarket.search import outbox
@@ -17,6 +18,7 @@ from techmarket.search.documents import SearchQuery
 from techmarket.search.elastic import ElasticsearchBackend
 from techmarket.search.models import SearchOutbox
 from techmarket.search.query import parse
+from techmarket.search.service import SearchService
 from tests.search.conftest import OPERATOR
 from tests.search.contract_servers import (  # noqa: F401
     closed_port_url,
@@ -40,7 +42,7 @@ def _rows() -> list[SearchOutbox]:
 
 
 def _search(app: Flask, text: str):
-    return app.extensions["techmarket.search"].search(db.session, SearchQuery(terms=parse(text).terms))
+    return component(SearchService, app).search(db.session, SearchQuery(terms=parse(text).terms))
 
 
 def test_changes_reach_elasticsearch_after_commit(app, es, publish):

@@ -10,8 +10,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from techmarket.core.components import component, provide
 from techmarket.core.roles import Role
 from techmarket.listings.constants import Kind
+from techmarket.search.service import SearchService
 from tests.accounts.support import isolate_requests
 from tests.search.contract_servers import closed_port_url, make_backend, use_elasticsearch
 
@@ -129,12 +131,12 @@ def test_or_fallback_is_marked(client, market) -> None:
 
 
 def test_database_answers_when_elasticsearch_is_down(client, app, market) -> None:
-    database = app.extensions["techmarket.search"]
+    database = component(SearchService, app)
     use_elasticsearch(app, make_backend(closed_port_url()))
     page = _page(client, "/search?q=储能")
     assert _hits(page) == ["全钒液流电池储能系统"]
     assert 'data-testid="notice-degraded"' in page
-    app.extensions["techmarket.search"] = database
+    provide(app, SearchService, database)
     assert 'data-testid="notice-degraded"' not in _page(client, "/search?q=储能")
 
 

@@ -20,9 +20,11 @@ from flask import Blueprint, Response, current_app, request, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from techmarket.core.components import component
 from techmarket.core.errors import ValidationFailed
 from techmarket.extensions import csrf, db
 from techmarket.listings import searching
+from techmarket.search.service import SearchService
 
 bp = Blueprint("api_search", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -52,7 +54,7 @@ def search() -> Response:
             field_errors={n: {"code": "invalid", "value": params.problems[n], "en": _hint(n, "en"),
                               "zh": _hint(n, "zh_Hans_CN")}
                           for n in names})
-    outcome = searching.search(db.session, current_app.extensions["techmarket.search"], params, load=False)
+    outcome = searching.search(db.session, component(SearchService), params, load=False)
     hits = searching.brief_hits(db.session, outcome.result, params)
     labels = searching.facet_labels(db.session)
     q = params.query

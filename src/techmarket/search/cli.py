@@ -9,11 +9,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from techmarket.core.components import component
 from techmarket.extensions import db
 from techmarket.search import indexing, outbox, registry
 from techmarket.search.backend import SearchUnavailable
 from techmarket.search.elastic import ElasticsearchBackend
 from techmarket.search.registry import IndexedType
+from techmarket.search.service import SearchService
 
 SHOW_IDS = 20
 
@@ -34,7 +36,7 @@ def _types(name: str | None) -> list[IndexedType]:
 
 
 def _es() -> ElasticsearchBackend | None:
-    service = current_app.extensions["techmarket.search"]
+    service = component(SearchService)
     return service.es if service.uses_elasticsearch else None
 
 
@@ -85,7 +87,7 @@ def status(type_name: str | None) -> None:
     session.rollback()
     breaker_open = False
     if _es() is not None:
-        tripped = current_app.extensions["techmarket.search"].breaker.status()
+        tripped = component(SearchService).breaker.status()
         breaker_open = tripped is not None
         click.echo("circuit breaker: closed (searches go to Elasticsearch)" if tripped is None else
                    f"circuit breaker: OPEN, searches answer from the database ({tripped.failures} failure(s), "

@@ -32,6 +32,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from techmarket.core.clock import utcnow
+from techmarket.core.components import component
 from techmarket.extensions import db
 from techmarket.search import registry
 from techmarket.search.backend import SearchUnavailable
@@ -39,6 +40,7 @@ from techmarket.search.elastic import ElasticsearchBackend
 from techmarket.search.es_bulk import DocumentsRejected
 from techmarket.search.indexing import clock_us
 from techmarket.search.models import SearchOutbox
+from techmarket.search.service import SearchService
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +79,7 @@ class DrainReport:
 def drain(*, batch_size: int | None = None, due_only: bool = True, max_batches: int | None = None) -> DrainReport:
     """The job. Opens its own session (inline, it runs inside another session's ``after_commit``) and
     commits once per batch. Never raises for a failed write: the rows record the failure instead."""
-    service = current_app.extensions["techmarket.search"]
+    service = component(SearchService)
     report = DrainReport()
     es: ElasticsearchBackend | None = service.es if service.uses_elasticsearch else None
     if es is None:

@@ -14,9 +14,11 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from techmarket.core import events
+from techmarket.core.components import component, has_component
 from techmarket.search import registry
 from techmarket.search.database import DatabaseBackend
 from techmarket.search.models import SearchOutbox
+from techmarket.search.service import SearchService
 
 _PENDING = "techmarket.search_pending"
 _OUTBOX_WRITTEN = "techmarket.search_outbox_written"
@@ -40,7 +42,7 @@ def _apply(session: Session) -> None:
     pending: dict[tuple[str, int], bool] = session.info.pop(_PENDING, {})
     if not pending or not has_app_context():
         return
-    service = current_app.extensions.get("techmarket.search")
+    service = component(SearchService) if has_component(SearchService) else None
     if service is None:
         return
     apply_changes(session, pending, outbox=service.uses_elasticsearch)

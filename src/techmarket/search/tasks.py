@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
+from techmarket.core.components import component
 from techmarket.extensions import db
 from techmarket.search import indexing, registry
+from techmarket.search.service import SearchService
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +18,7 @@ def rebuild_elasticsearch(doc_type: str) -> None:
     """Rebuild one type's Elasticsearch index from the database (new index, atomic alias swap), as
     ``techmarket search reindex --target elasticsearch`` does; enqueued when search finds the index short.
     A failure leaves the rebuild lease in place, so it is asked for again when the lease expires."""
-    service = current_app.extensions["techmarket.search"]
+    service = component(SearchService)
     if not service.uses_elasticsearch:
         return
     indexed = registry.get(doc_type)

@@ -15,6 +15,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from techmarket.accounts.services import actor_for
+from techmarket.core.components import component
 from techmarket.core.pagination import Page
 from techmarket.extensions import db
 from techmarket.listings import searching, visibility
@@ -40,7 +41,7 @@ def _labels() -> dict[str, Any]:
 
 
 def _service() -> SearchService:
-    return current_app.extensions["techmarket.search"]
+    return component(SearchService)
 
 
 @bp.route("")
