@@ -30,7 +30,11 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_STARTTLS": False,
     "RATELIMIT_STORAGE_URI": "memory://",
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
-    "JOBS_BACKEND": "inline",  # inline | rq
+    "JOBS_BACKEND": "local",  # local (job table in the database) | rq (Redis); inline: tests only
+    "JOBS_LEASE_SECONDS": 60,  # a local job whose worker shows no heartbeat this long is marked failed
+    "JOBS_POLL_SECONDS": 1,  # how often an idle local worker looks for jobs
+    "JOBS_STALE_SECONDS": 120,  # a running import without progress this long lost its worker
+    "VIEW_COUNT_FLUSH_SECONDS": 10,  # listing views are counted in memory and written at most this often
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "SEARCH_BACKEND": "database",  # database | elasticsearch
     "ELASTICSEARCH_URL": "http://127.0.0.1:9200",
@@ -114,13 +118,16 @@ def _validate(cfg: dict) -> None:
         raise ConfigError(f"TECHMARKET_SECURE_COOKIES must be auto, 1 or 0, not {cfg['SECURE_COOKIES']!r}")
     for key, allowed in (
         ("MAIL_BACKEND", {"outbox", "smtp"}),
-        ("JOBS_BACKEND", {"inline", "rq"}),
+        ("JOBS_BACKEND", {"local", "rq", "inline"}),
         ("SEARCH_BACKEND", {"database", "elasticsearch"}),
         ("ELASTICSEARCH_REFRESH", {"false", "wait_for", "true"}),
         ("PAYMENTS_BACKEND", {"offline", "stripe"}),
     ):
         if cfg[key] not in allowed:
             raise ConfigError(f"TECHMARKET_{key} must be one of {sorted(allowed)}, not {cfg[key]!r}")
+    if cfg["JOBS_BACKEND"] == "inline" and mode != "testing":
+        raise ConfigError("TECHMARKET_JOBS_BACKEND=inline runs jobs inside the web request and is for the test "
+                          "suite only; use local (the default) or rq.")
     try:
         sample = str(cfg["REGISTRATION_NUMBER_PATTERN"]).format(year=2026, prefecture="1501", division="150102", seq=1)
     except (KeyError, IndexError, ValueError) as exc:

@@ -19,6 +19,7 @@ from techmarket.contracts.models import (
     StatementFlag,
 )
 from techmarket.core.audit import AuditEntry, AuditHead
+from techmarket.core.local_jobs import QueuedJob
 from techmarket.core.progress import JobRun
 from techmarket.listings.models import (
     Attachment,
@@ -66,6 +67,7 @@ __all__ = [
     "NonTechItem",
     "Notification",
     "Organisation",
+    "QueuedJob",
     "Payment",
     "Revision",
     "RuleSetVersion",
