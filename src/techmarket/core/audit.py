@@ -99,18 +99,24 @@ def record(
     session: Session, actor: Actor, object_type: str, object_id: object, action: str,
     before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append an entry in the caller's transaction (it commits or rolls back with the change)."""
+    """Append an entry in the caller's transaction (it commits or rolls back with the change).
+
+    One ``UPDATE ... RETURNING`` advances the head and reads the previous hash under the lock it takes; the
+    entry is added to the session (inserted at its next flush) and the head's hash set with one more UPDATE.
+    """
     head_id = 1
-    advanced = session.execute(
+    row = session.execute(
         update(AuditHead).where(AuditHead.id == head_id).values(seq=AuditHead.seq + 1)
-    ).rowcount
-    if not advanced:
+        .returning(AuditHead.seq, AuditHead.hash).execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
         session.add(AuditHead(id=head_id, seq=1, hash=GENESIS))
         session.flush()
-    head = session.execute(select(AuditHead).where(AuditHead.id == head_id)).scalar_one()
-    session.refresh(head)
+        seq, prev_hash = 1, GENESIS
+    else:
+        seq, prev_hash = int(row[0]), str(row[1])
     fields = {
-        "seq": head.seq,
+        "seq": seq,
         "at": utcnow(),
         "actor_id": actor.user_id,
         "actor_label": actor.label,
@@ -119,13 +125,13 @@ def record(
         "action": action,
         "before": _jsonable(before) if before is not None else None,
         "after": _jsonable(after) if after is not None else None,
-        "prev_hash": head.hash,
+        "prev_hash": prev_hash,
     }
     digest = entry_hash(**fields)
     entry = AuditEntry(**fields, hash=digest)
     session.add(entry)
-    head.hash = digest
-    session.flush()
+    session.execute(update(AuditHead).where(AuditHead.id == head_id).values(hash=digest)
+                    .execution_options(synchronize_session=False))
     return entry
 
 

@@ -6,7 +6,8 @@ Re-importing the same file creates nothing new: each row has an import key (orga
 organisation + kind + normalised title) kept on the listing, and a row whose key exists is "unchanged".
 
 The service flushes and never commits: ``progress(done, total)`` is called after every batch of rows and at
-the end, and the caller (the background job, the CLI) commits there.
+the end, and the caller (the background job, the CLI) commits there, with the run's counts: an interrupted
+run resumes after the last committed batch.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import utcnow
+from techmarket.core.db import begin_write
 from techmarket.core.errors import DomainError, ValidationFailed
 from techmarket.core.i18n import is_chinese
 from techmarket.listings import services, workflow
@@ -347,15 +349,27 @@ def _submit(session: Session, actor: Actor, listing: Listing) -> None:
 
 
 def import_rows(session: Session, actor: Actor, rows: Sheet, default_org_code: str = "",
-                progress: Progress | None = None) -> ImportReport:
-    """Import the sheet's rows for ``actor`` (an operator); see the module's docstring."""
+                progress: Progress | None = None, *, start: int = 0,
+                report: ImportReport | None = None) -> ImportReport:
+    """Import the sheet's rows for ``actor`` (an operator); see the module's docstring.
+
+    ``start`` skips the rows saved by an earlier, interrupted run, whose report (its counts and lines so far)
+    is continued when given as ``report``. Each batch of rows is one write transaction (on SQLite it takes the
+    write lock first, so other writers wait for it instead of failing it); ``progress`` commits it.
+    """
     importer = _Importer(session, actor, rows, "".join(default_org_code.split()).upper())
-    for header in rows.ignored_headers:
-        importer.report.lines.append(ReportLine(1, header, "skipped", str(_l("Unknown column, ignored."))))
-    for n in rows.example_rows:
-        importer.report.lines.append(ReportLine(n, "", "skipped", str(_l("The template's example row, skipped."))))
-    total = len(rows.rows)
-    for i, (n, cells) in enumerate(rows.rows, start=1):
+    if report is not None:
+        importer.report = report
+    else:
+        for header in rows.ignored_headers:
+            importer.report.lines.append(ReportLine(1, header, "skipped", str(_l("Unknown column, ignored."))))
+        for n in rows.example_rows:
+            importer.report.lines.append(ReportLine(n, "", "skipped",
+                                                    str(_l("The template's example row, skipped."))))
+    importer.report.total = total = len(rows.rows)
+    for i, (n, cells) in enumerate(rows.rows[start:], start=start + 1):
+        if (i - 1) % BATCH == 0 or i == start + 1:
+            begin_write(session)
         importer.row(n, cells)
         if progress is not None and i % BATCH == 0 and i < total:
             progress(i, total)
