@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from techmarket.core.clock import utcnow
 from techmarket.core.db import Base
 
+
 class JobRun(Base):
     __tablename__ = "job_run"
 

@@ -40,6 +40,7 @@ from techmarket.listings.columns import BY_KEY, EXAMPLE, PROBLEM, ParsedRow, col
 from techmarket.listings.constants import Status
 from techmarket.listings.data import validate
 from techmarket.listings.models import Listing
+from techmarket.listings.workbook_limits import WorkbookRefused, check_workbook
 from techmarket.orgs.models import Division, Organisation
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,14 @@ def _cell_text(value: Any) -> str:
     return text[1:] if text.startswith(_FORMULA_GUARD) else text
 
 
+def check_xlsx(content: bytes) -> None:
+    """ImportFileError for a workbook bomb (too large unpacked, too many rows, cells or texts)."""
+    try:
+        check_workbook(content)
+    except WorkbookRefused as exc:
+        raise ImportFileError(exc.message) from exc
+
+
 def _raw_rows(fmt: str, content: bytes) -> list[tuple[int, list[str]]]:
     if fmt == "csv":
         text = decode_csv(content)
@@ -126,6 +135,7 @@ def _raw_rows(fmt: str, content: bytes) -> list[tuple[int, list[str]]]:
                     if n <= MAX_ROWS + 50]
         except csv.Error as exc:
             raise ImportFileError(_l("The CSV file is malformed: %(error)s", error=str(exc))) from exc
+    check_xlsx(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
@@ -360,7 +370,7 @@ def import_rows(session: Session, actor: Actor, rows: Sheet, default_org_code: s
     importer = _Importer(session, actor, rows, "".join(default_org_code.split()).upper())
     if report is not None:
         importer.report = report
-    else:
+    if start == 0:
         for header in rows.ignored_headers:
             importer.report.lines.append(ReportLine(1, header, "skipped", str(_l("Unknown column, ignored."))))
         for n in rows.example_rows:
