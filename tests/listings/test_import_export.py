@@ -15,8 +15,8 @@ from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 
 from techmarket.accounts.services import actor_for
-from techmarket.core.actor import Actor
 from techmarket.core import jobs
+from techmarket.core.actor import Actor
 from techmarket.core.audit import AuditEntry
 from techmarket.core.clock import local_today
 from techmarket.core.errors import Conflict

@@ -300,7 +300,7 @@ def test_a_concurrent_writer_waits_for_the_import_batch_instead_of_failing_its_r
                     other_session.execute(update(Listing).where(Listing.id == seller_id)
                                           .values(view_count=Listing.view_count + 1))
                     other_session.commit()
-            except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            except BaseException as exc:
                 errors.append(exc)
 
         writer = threading.Thread(target=write)
