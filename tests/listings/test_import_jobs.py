@@ -107,6 +107,7 @@ def test_a_worker_dying_mid_import_leaves_a_failed_run_that_resumes_where_it_sto
         app: Flask, local_queue: jobs.LocalQueue, operator_client: FlaskClient, org: Organisation,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importing, "BATCH", 5)
+    monkeypatch.setattr(importing, "BATCH_SECONDS", 3600)
     real = import_tasks._Batches.__call__
 
     def die_after_the_first_batch(self: Any, done: int, total: int) -> None:
@@ -168,6 +169,7 @@ def test_an_import_queues_one_search_drain_per_batch_not_per_row(app: Flask, org
     service.backend_name = "elasticsearch"  # outbox rows are written; the drains are only recorded
     app.extensions["techmarket.search"] = service
     monkeypatch.setattr(importing, "BATCH", 5)
+    monkeypatch.setattr(importing, "BATCH_SECONDS", 3600)
     sheet = importing.read_sheet("x.csv", rows_file(org, 12))
     with force_locale("en"):
         report = importing.import_rows(db.session, OPERATOR, sheet, progress=lambda d, t: db.session.commit())

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import time
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -49,6 +50,7 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
 BATCH = 200
+BATCH_SECONDS = 1.0  # a batch also ends after this long, so it never holds SQLite's write lock for long
 FORMATS = ("csv", "xlsx")
 _FORMULA_GUARD = ("'=", "'+", "'-", "'@")
 
@@ -377,12 +379,17 @@ def import_rows(session: Session, actor: Actor, rows: Sheet, default_org_code: s
             importer.report.lines.append(ReportLine(n, "", "skipped",
                                                     str(_l("The template's example row, skipped."))))
     importer.report.total = total = len(rows.rows)
+    began = time.monotonic()
+    in_batch = 0
     for i, (n, cells) in enumerate(rows.rows[start:], start=start + 1):
-        if (i - 1) % BATCH == 0 or i == start + 1:
+        if in_batch == 0:
             begin_write(session)
+            began = time.monotonic()
         importer.row(n, cells)
-        if progress is not None and i % BATCH == 0 and i < total:
-            progress(i, total)
+        in_batch += 1
+        if progress is not None and i < total and (in_batch >= BATCH or time.monotonic() - began >= BATCH_SECONDS):
+            progress(i, total)  # the caller commits: other writers get their turn at least every BATCH_SECONDS
+            in_batch = 0
     if progress is not None:
         progress(total, total)
     return importer.report

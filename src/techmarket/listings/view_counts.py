@@ -31,6 +31,7 @@ class ViewCounter:
         self.counts: Counter[int] = Counter()
         self.lock = threading.Lock()
         self.last = time.monotonic()
+        self.flushing = False
 
     def add(self, listing_id: int) -> None:
         with self.lock:
@@ -42,6 +43,21 @@ class ViewCounter:
 
     def due(self) -> bool:
         return bool(self.counts) and time.monotonic() - self.last >= self.interval
+
+    def flush_in_background(self) -> None:
+        with self.lock:
+            if self.flushing:
+                return
+            self.flushing = True
+            self.last = time.monotonic()
+
+        def run() -> None:
+            try:
+                self.flush()
+            finally:
+                self.flushing = False
+
+        threading.Thread(target=run, name="view-counts", daemon=True).start()
 
     def flush(self) -> int:
         """Write the buffered counts in one transaction; on failure keep them for the next flush."""
@@ -76,8 +92,9 @@ def counter(app: Flask | None = None) -> ViewCounter:
 
 
 def count_view(listing_id: int) -> None:
-    """Count one view of a published listing; write the buffered counts when they are due."""
+    """Count one view of a published listing; when the buffered counts are due, write them in a thread of
+    their own, so the page never waits for the database's write lock (an import may hold it)."""
     views = counter()
     views.add(listing_id)
     if views.due():
-        views.flush()
+        views.flush_in_background()
