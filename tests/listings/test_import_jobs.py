@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from techmarket.config import ConfigError, load_config
 from techmarket.core import jobs, local_jobs
+from techmarket.core.audit import AuditEntry, verify_chain
 from techmarket.core.clock import utcnow
 from techmarket.core.errors import Conflict
 from techmarket.core.progress import JobRun
@@ -201,6 +202,11 @@ def test_a_row_rolled_back_in_a_batch_keeps_the_others_in_the_search_outbox(
                                        progress=lambda d, t: db.session.commit())
     assert (report.created, report.failed) == (3, 1)
     assert set(db.session.scalars(select(SearchOutbox.object_id))) >= set(report.created_ids)
+    # The audit entries are appended per batch; the rolled-back row's are dropped and the chain holds.
+    entries = list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
+    assert [(e.object_id, e.action) for e in entries] == [
+        (str(i), action) for i in report.created_ids for action in ("create", "submit")]
+    assert verify_chain(db.session) == (6, None)
 
 
 # --- workbook bombs ------------------------------------------------------------------------------------------

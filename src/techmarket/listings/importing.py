@@ -250,6 +250,7 @@ class _Importer:
         self.divisions: dict[str, str | None] = {}
         self.known: dict[int, set[str]] = {}
         self.seen: dict[str, int] = {}
+        self.audit_entries: list[dict[str, Any]] = []
         self.header_of = {k: h for h, k in reversed(list(zip(sheet.headers, sheet.keys, strict=True))) if k}
 
     def column_name(self, key: str) -> str:
@@ -327,19 +328,24 @@ class _Importer:
         if key in self.known_keys(org.id):
             self.unchanged(n, _l("Unchanged (already imported)."))
             return
+        entries = self.audit_entries
+        mark = len(entries)
         try:
             with self.session.begin_nested():
                 listing = services.create(self.session, self.actor, org, parsed.kind, parsed.data, import_key=key)
                 if org.is_verified:
                     _submit(self.session, self.actor, listing)
         except DomainError as exc:
+            del entries[mark:]  # the row's audit entries go with its savepoint
             detail = {k if k in BY_KEY else "": v for k, v in exc.field_errors.items()} or {"": exc.message}
             self.fail(n, cells, detail)
             return
         except IntegrityError:
+            del entries[mark:]
             self.unchanged(n, _l("Unchanged: imported at the same time by another import."))
             return
         except SQLAlchemyError:
+            del entries[mark:]
             log.exception("import row %d could not be saved", n)
             self.fail(n, cells, {"": _l("The row could not be saved (database error); nothing of it was kept.")})
             return
@@ -354,8 +360,7 @@ def _submit(session: Session, actor: Actor, listing: Listing) -> None:
         return
     before = services.snapshot(listing)
     listing.status = Status.SUBMITTED.value
-    listing.submitted_at = utcnow()
-    session.flush()
+    listing.submitted_at = utcnow()  # flushed when the row's savepoint is released
     audit.record(session, actor, "listing", listing.id, "submit", before,
                  services.snapshot(listing) | {"via": "import"})
 
@@ -381,15 +386,19 @@ def import_rows(session: Session, actor: Actor, rows: Sheet, default_org_code: s
     importer.report.total = total = len(rows.rows)
     began = time.monotonic()
     in_batch = 0
-    for i, (n, cells) in enumerate(rows.rows[start:], start=start + 1):
-        if in_batch == 0:
-            begin_write(session)
-            began = time.monotonic()
-        importer.row(n, cells)
-        in_batch += 1
-        if progress is not None and i < total and (in_batch >= BATCH or time.monotonic() - began >= BATCH_SECONDS):
-            progress(i, total)  # the caller commits: other writers get their turn at least every BATCH_SECONDS
-            in_batch = 0
+    with audit.deferred(session) as importer.audit_entries:  # one audit append per batch, not two per row
+        for i, (n, cells) in enumerate(rows.rows[start:], start=start + 1):
+            if in_batch == 0:
+                begin_write(session)
+                began = time.monotonic()
+            importer.row(n, cells)
+            in_batch += 1
+            if progress is not None and i < total and (in_batch >= BATCH
+                                                       or time.monotonic() - began >= BATCH_SECONDS):
+                audit.write_deferred(session)
+                progress(i, total)  # the caller commits: other writers get a turn at least every BATCH_SECONDS
+                in_batch = 0
+        audit.write_deferred(session)
     if progress is not None:
         progress(total, total)
     return importer.report
