@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, Numeric, String, event
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -88,3 +89,8 @@ def begin_write(session: Session) -> None:
     dbapi = connection.connection.dbapi_connection
     if dbapi is not None and not dbapi.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_locked(exc: BaseException) -> bool:
+    """SQLite's "database is locked" (another writer held the lock past the busy timeout): worth a retry."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)

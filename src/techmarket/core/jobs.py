@@ -17,6 +17,7 @@ import importlib
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -26,6 +27,7 @@ from rq import Queue, SimpleWorker
 from sqlalchemy.orm import Session
 
 from techmarket.core import local_jobs, progress
+from techmarket.core.db import is_locked
 from techmarket.extensions import db
 
 log = logging.getLogger(__name__)
@@ -129,13 +131,24 @@ def queue() -> JobQueue:
 # --- working the queue ------------------------------------------------------------------------------------
 
 
+LOCKED_RETRIES = 3
+
+
 def _run_local(app: Flask) -> Callable[[local_jobs.QueuedJob], None]:
     def run(job: local_jobs.QueuedJob) -> None:
-        with app.app_context():
-            try:
-                resolve(job.func_path)(**(job.kwargs or {}))
-            finally:
-                db.session.remove()
+        for attempt in range(1, LOCKED_RETRIES + 1):
+            with app.app_context():
+                try:
+                    resolve(job.func_path)(**(job.kwargs or {}))
+                    return
+                except Exception as exc:
+                    # SQLite busy past its timeout: the unit of work rolled back whole; run it again.
+                    if not is_locked(exc) or attempt == LOCKED_RETRIES:
+                        raise
+                    log.warning("job %s: database is locked, attempt %d of %d", job.id, attempt, LOCKED_RETRIES)
+                finally:
+                    db.session.remove()
+            time.sleep(attempt)
 
     return run
 
