@@ -253,6 +253,17 @@ class _Importer:
         self.audit_entries: list[dict[str, Any]] = []
         self.header_of = {k: h for h, k in reversed(list(zip(sheet.headers, sheet.keys, strict=True))) if k}
 
+    def state(self) -> tuple[Any, ...]:
+        """What a batch changes in the importer, to put back when the batch is rolled back."""
+        r = self.report
+        return (r.created, r.unchanged, r.failed, len(r.lines), len(r.bad_rows), len(r.created_ids),
+                dict(self.seen), {k: set(v) for k, v in self.known.items()})
+
+    def restore(self, state: tuple[Any, ...]) -> None:
+        r = self.report
+        r.created, r.unchanged, r.failed, lines, bad, created, self.seen, self.known = state
+        del r.lines[lines:], r.bad_rows[bad:], r.created_ids[created:], self.audit_entries[:]
+
     def column_name(self, key: str) -> str:
         if key in self.header_of:
             return self.header_of[key]
@@ -313,7 +324,9 @@ class _Importer:
         self.report.unchanged += 1
         self.report.lines.append(ReportLine(n, "", "unchanged", str(message)))
 
-    def row(self, n: int, cells: list[str]) -> None:
+    def row(self, n: int, cells: list[str], safe: bool = True) -> None:
+        """Import one row. ``safe``: in a savepoint of its own, a failure recorded on the row. Otherwise a
+        failure propagates and the caller redoes the whole batch safely (see :func:`import_rows`)."""
         values = {k: v for k, v in zip(self.sheet.keys, cells, strict=True) if k and k != PROBLEM.key}
         parsed = parse_row(values, self.default_org_code, self.zh)
         org, errors = self.check(parsed)
@@ -327,6 +340,14 @@ class _Importer:
         self.seen[key] = n
         if key in self.known_keys(org.id):
             self.unchanged(n, _l("Unchanged (already imported)."))
+            return
+        if not safe:
+            listing = services.create(self.session, self.actor, org, parsed.kind, parsed.data, import_key=key)
+            if org.is_verified:
+                _submit(self.session, self.actor, listing)
+            self.known_keys(org.id).add(key)
+            self.report.created += 1
+            self.report.created_ids.append(listing.id)
             return
         entries = self.audit_entries
         mark = len(entries)
@@ -384,21 +405,37 @@ def import_rows(session: Session, actor: Actor, rows: Sheet, default_org_code: s
             importer.report.lines.append(ReportLine(n, "", "skipped",
                                                     str(_l("The template's example row, skipped."))))
     importer.report.total = total = len(rows.rows)
-    began = time.monotonic()
-    in_batch = 0
+    # With a caller that commits each batch, a batch first runs without a savepoint per row; if a row fails
+    # half-way the batch is rolled back and redone with one savepoint per row, so a bad row still leaves
+    # nothing behind. Without one (the caller commits once at the end) every row has its savepoint.
+    fast = progress is not None
+    i = start
     with audit.deferred(session) as importer.audit_entries:  # one audit append per batch, not two per row
-        for i, (n, cells) in enumerate(rows.rows[start:], start=start + 1):
-            if in_batch == 0:
+        while i < total:
+            begin_write(session)
+            state = importer.state()
+            began, j = time.monotonic(), i
+            try:
+                while j < total:
+                    importer.row(*rows.rows[j], safe=not fast)
+                    j += 1
+                    if j - i >= BATCH or time.monotonic() - began >= BATCH_SECONDS:
+                        break
+                if fast:
+                    session.flush()
+            except (DomainError, SQLAlchemyError):
+                if not fast:
+                    raise
+                session.rollback()
+                importer.restore(state)
                 begin_write(session)
-                began = time.monotonic()
-            importer.row(n, cells)
-            in_batch += 1
-            if progress is not None and i < total and (in_batch >= BATCH
-                                                       or time.monotonic() - began >= BATCH_SECONDS):
-                audit.write_deferred(session)
+                j = min(j + 1, total)
+                for n, cells in rows.rows[i:j]:
+                    importer.row(n, cells)
+            i = j
+            audit.write_deferred(session)
+            if progress is not None and i < total:
                 progress(i, total)  # the caller commits: other writers get a turn at least every BATCH_SECONDS
-                in_batch = 0
-        audit.write_deferred(session)
     if progress is not None:
         progress(total, total)
     return importer.report
