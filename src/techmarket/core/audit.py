@@ -125,7 +125,7 @@ def record(
         seq, prev_hash = 1, GENESIS
     else:
         seq, prev_hash = int(row[0]), str(row[1])
-    fields = {
+    fields: dict[str, Any] = {
         "seq": seq,
         "at": utcnow(),
         "actor_id": actor.user_id,
@@ -181,7 +181,7 @@ def write_deferred(session: Session) -> int:
         last_seq, prev_hash = int(row[0]), str(row[1])
     rows = []
     for seq, fields in enumerate(buffer, start=last_seq - k + 1):
-        entry = {**fields, "seq": seq, "prev_hash": prev_hash}
+        entry: dict[str, Any] = {**fields, "seq": seq, "prev_hash": prev_hash}
         prev_hash = entry_hash(**entry)
         rows.append({**entry, "hash": prev_hash})
     session.execute(insert(AuditEntry), rows)

@@ -49,5 +49,5 @@ def worker(burst: bool) -> None:
 @with_appcontext
 def list_jobs() -> None:
     """The local job table: queued, running and failed jobs."""
-    for job in pending(db.session):
+    for job in pending(db.session()):
         click.echo(f"{job.id}\t{job.status}\t{job.func_path}\t{job.created_at:%Y-%m-%d %H:%M:%S}\t{job.error or ''}")

@@ -209,7 +209,7 @@ def work(app: Flask, burst: bool = False, stop: threading.Event | None = None) -
 
 def _reap_runs() -> int:
     try:
-        n = progress.reap(db.session, int(current_app.config["JOBS_STALE_SECONDS"]))
+        n = progress.reap(db.session(), int(current_app.config["JOBS_STALE_SECONDS"]))
         db.session.commit()
         return n
     except Exception:
