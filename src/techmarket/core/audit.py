@@ -108,12 +108,12 @@ def record(
     """
     buffer: list[dict[str, Any]] | None = session.info.get(_DEFERRED)
     if buffer is not None:
-        fields = {"at": utcnow(), "actor_id": actor.user_id, "actor_label": actor.label,
+        pending: dict[str, Any] = {"at": utcnow(), "actor_id": actor.user_id, "actor_label": actor.label,
                   "object_type": object_type, "object_id": str(object_id), "action": action,
                   "before": _jsonable(before) if before is not None else None,
                   "after": _jsonable(after) if after is not None else None}
-        buffer.append(fields)
-        return AuditEntry(**fields)
+        buffer.append(pending)
+        return AuditEntry(**pending)
     head_id = 1
     row = session.execute(
         update(AuditHead).where(AuditHead.id == head_id).values(seq=AuditHead.seq + 1)
