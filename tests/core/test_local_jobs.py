@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -15,6 +16,9 @@ from techmarket.core import jobs, local_jobs, mail
 from techmarket.core.clock import utcnow
 from techmarket.core.db import begin_write
 from techmarket.extensions import db
+from techmarket.listings import importing
+from techmarket.search.service import SearchService
+from tests.listings.test_import_export import OPERATOR, achievement, csv_file, table
 
 
 @pytest.fixture()
@@ -90,3 +94,17 @@ def test_enqueue_inside_a_sqlite_write_transaction_joins_it(app: Flask, queue: j
     queue.enqueue("techmarket.core.mail.deliver", to="a@example.cn", subject="s", body="b")
     db.session.commit()
     assert len(_jobs()) == 1
+
+
+def test_a_commit_that_changes_the_index_queues_one_outbox_drain(app: Flask, queue: jobs.LocalQueue,
+                                                                 make: Any) -> None:
+    service = SearchService(app, es_backend=object())
+    service.backend_name = "elasticsearch"  # the outbox is written and a drain queued after the commit
+    app.extensions["techmarket.search"] = service
+    org = make.org(status="verified")
+    assert _jobs() == []  # an organisation is not indexed: nothing queued
+    rows = table([achievement(org.credit_code or "", title=f"排队同步的成果 {i}") for i in range(3)])
+    with force_locale("en"):
+        importing.import_rows(db.session, OPERATOR, importing.read_sheet("x.csv", csv_file(rows)),
+                              progress=lambda d, t: db.session.commit())
+    assert [j.func_path for j in _jobs()] == ["techmarket.search.outbox.drain"]  # queued in an after_commit
