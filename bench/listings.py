@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/listings.py                        # 100,000 listings, 5,000-row import
     .venv/bin/python bench/listings.py --listings 20000 --requests 30 --import-rows 1000
+    .venv/bin/python bench/listings.py --listings 20000 --no-browse --workers 2   # only the import figures
 
 1. A fresh SQLite database in a temporary folder, migrated with ``techmarket db upgrade``.
 2. ``--listings`` realistic listings (both kinds, every 盟市, most published, the rest in other states) with
@@ -15,8 +16,9 @@
    server settings and start/stop code as bench/http.py, from bench/_server.py), one request at a time.
 4. ``EXPLAIN QUERY PLAN`` and the direct time of each filter set's two statements (the page and its count).
 5. Import throughput: a generated ``--import-rows`` CSV through ``importing.read_sheet`` and
-   ``importing.import_rows`` (savepoint per row, audit entries, search sync, a commit every 200 rows), into the
-   same database; then the same file again (every row "unchanged").
+   ``importing.import_rows`` (the listing services, two audit entries per row appended per batch, search sync,
+   a commit every 200 rows or second), into the same database; then the same file again (every row
+   "unchanged").
 6. An import under load: a ``--load-import-rows`` CSV queued as the web does (a JobRun and a row in the local
    job table) and run by a ``techmarket jobs worker`` process, while ``--load-clients`` threads request listing
    detail and browse pages from gunicorn on 127.0.0.1 in a bounded loop (each detail view counts a view). Prints
