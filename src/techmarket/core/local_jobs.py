@@ -63,6 +63,10 @@ def worker_name() -> str:
 def expire_leases(session: Session, now: dt.datetime | None = None) -> int:
     """Mark running jobs whose lease ran out as failed (their worker died); commits; returns how many."""
     now = now or utcnow()
+    expired = select(QueuedJob.id).where(QueuedJob.status == RUNNING, QueuedJob.locked_until < now).limit(1)
+    if session.scalar(expired) is None:  # the usual case: read only, no write lock taken every poll
+        session.commit()
+        return 0
     result = session.execute(update(QueuedJob).where(QueuedJob.status == RUNNING, QueuedJob.locked_until < now)
                              .values(status=FAILED, error=WORKER_DIED, locked_by=None)
                              .execution_options(synchronize_session=False))
