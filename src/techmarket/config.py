@@ -125,9 +125,6 @@ def _validate(cfg: dict) -> None:
     ):
         if cfg[key] not in allowed:
             raise ConfigError(f"TECHMARKET_{key} must be one of {sorted(allowed)}, not {cfg[key]!r}")
-    if cfg["JOBS_BACKEND"] == "inline" and mode != "testing":
-        raise ConfigError("TECHMARKET_JOBS_BACKEND=inline runs jobs inside the web request and is for the test "
-                          "suite only; use local (the default) or rq.")
     try:
         sample = str(cfg["REGISTRATION_NUMBER_PATTERN"]).format(year=2026, prefecture="1501", division="150102", seq=1)
     except (KeyError, IndexError, ValueError) as exc:
