@@ -40,8 +40,11 @@ demo: migrate
 		$(BIN)/techmarket demo load && touch $(TECHMARKET_INSTANCE_PATH)/.demo-loaded; \
 	fi
 
+# The web server and the background worker (imports, mail, search sync) together; Ctrl-C stops both.
 run: demo
 	@echo "techmarket: http://$(HOST):$(PORT)/  (mail outbox: $(TECHMARKET_INSTANCE_PATH)/outbox)"
+	@$(BIN)/techmarket jobs worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
 lint: install-test

@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/listings.py                        # 100,000 listings, 5,000-row import
     .venv/bin/python bench/listings.py --listings 20000 --requests 30 --import-rows 1000
+    .venv/bin/python bench/listings.py --listings 20000 --no-browse --workers 2   # only the import figures
 
 1. A fresh SQLite database in a temporary folder, migrated with ``techmarket db upgrade``.
 2. ``--listings`` realistic listings (both kinds, every 盟市, most published, the rest in other states) with
@@ -15,8 +16,13 @@
    server settings and start/stop code as bench/http.py, from bench/_server.py), one request at a time.
 4. ``EXPLAIN QUERY PLAN`` and the direct time of each filter set's two statements (the page and its count).
 5. Import throughput: a generated ``--import-rows`` CSV through ``importing.read_sheet`` and
-   ``importing.import_rows`` (savepoint per row, audit entries, search sync, a commit every 200 rows), into the
-   same database; then the same file again (every row "unchanged").
+   ``importing.import_rows`` (the listing services, two audit entries per row appended per batch, search sync,
+   a commit every 200 rows or second), into the same database; then the same file again (every row
+   "unchanged").
+6. An import under load: a ``--load-import-rows`` CSV queued as the web does (a JobRun and a row in the local
+   job table) and run by a ``techmarket jobs worker`` process, while ``--load-clients`` threads request listing
+   detail and browse pages from gunicorn on 127.0.0.1 in a bounded loop (each detail view counts a view). Prints
+   the import's rows/s and failed rows (goal 0) and the pages' latency and non-200 answers.
 
 Exit status 0 when measured, 1 when it could not measure. Only 127.0.0.1 is ever contacted.
 """
@@ -36,7 +42,9 @@ import math  # noqa: E402
 import platform  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import tempfile  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
@@ -44,16 +52,22 @@ from urllib.parse import urlencode  # noqa: E402
 
 from flask import Flask  # noqa: E402
 from flask_babel import force_locale  # noqa: E402
-from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy import event, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
+from techmarket.accounts import services as accounts  # noqa: E402
+from techmarket.accounts.services import actor_for  # noqa: E402
 from techmarket.app import create_app  # noqa: E402
 from techmarket.core.actor import Actor  # noqa: E402
+from techmarket.core.jobs import LocalQueue  # noqa: E402
 from techmarket.core.pagination import clamp  # noqa: E402
+from techmarket.core.progress import JobRun  # noqa: E402
+from techmarket.core.roles import Role  # noqa: E402
 from techmarket.extensions import db  # noqa: E402
-from techmarket.listings import importing  # noqa: E402
-from techmarket.listings.constants import Kind  # noqa: E402
+from techmarket.listings import import_tasks, importing  # noqa: E402
+from techmarket.listings.constants import Kind, Status  # noqa: E402
+from techmarket.listings.models import Listing  # noqa: E402
 from techmarket.listings.queries import COUNT_CAP, BrowseFilters, browse_count, browse_ids  # noqa: E402
 
 sys.path.append(_HERE)
@@ -216,6 +230,104 @@ def measure_import(app: Flask, rows: int, codes: list[str], prefix: str = "BENCH
     return out
 
 
+def _page_load(port: int, urls: list[str], stop: threading.Event, max_requests: int,
+               times: list[float], statuses: dict[int, int]) -> None:
+    """One client: keep-alive GETs over ``urls`` in turn until ``stop`` or ``max_requests``."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    headers = {"Accept-Language": "zh-CN,zh;q=0.9", "Connection": "keep-alive"}
+    try:
+        for i in range(max_requests):
+            if stop.is_set():
+                return
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", urls[i % len(urls)], headers=headers)
+                resp = conn.getresponse()
+                resp.read()
+                status = resp.status
+            except (OSError, http.client.HTTPException):
+                status = 0
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=60)
+            times.append(time.perf_counter() - t0)
+            statuses[status] = statuses.get(status, 0) + 1
+    finally:
+        conn.close()
+
+
+def measure_import_under_load(app: Flask, opts: argparse.Namespace, env: dict[str, str], tmp: Path,
+                              codes: list[str]) -> dict[str, Any]:
+    """Section 6 of the module's docstring."""
+    with app.app_context():
+        ids = list(db.session.scalars(select(Listing.id).where(Listing.status == Status.PUBLISHED.value)
+                                      .order_by(Listing.id).limit(200)))
+        db.session.remove()
+    urls = [f"/listings/{i}" for i in ids] + [url_of(path, args) for _, path, args in SCENARIOS]
+    data = import_csv(opts.load_import_rows, codes[40:60] or codes, prefix="LOAD")
+    server = start_server("import-load", "wsgi:app", PROJECT, env, opts, tmp)
+    worker_log = (tmp / "worker.log").open("wb")
+    worker = subprocess.Popen([str(opts.bin / "techmarket"), "jobs", "worker"], cwd=PROJECT, env=env,
+                              stdout=worker_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                              start_new_session=True)
+    stop = threading.Event()
+    times: list[float] = []
+    statuses: dict[int, int] = {}
+    try:
+        wait_ready(server)
+        clients = [threading.Thread(target=_page_load, args=(server.port, urls[k::opts.load_clients] or urls, stop,
+                                                             opts.load_max_requests, times, statuses))
+                   for k in range(opts.load_clients)]
+        for c in clients:
+            c.start()
+        time.sleep(1.0)  # the pages are under load before the import starts
+        with app.app_context(), app.test_request_context():
+            app.extensions["techmarket.jobs"] = LocalQueue(app)
+            user = accounts.register(db.session, email="bench-operator@example.cn", password=os.urandom(12).hex(),
+                                     name="bench operator", language="zh_Hans_CN", role=Role.RESEARCHER)
+            accounts.set_roles(db.session, Actor.system("bench"), user, {Role.OPERATOR})
+            db.session.flush()
+            actor = actor_for(user)
+            run = import_tasks.start_import(db.session, actor, "load.csv", data, "", "zh_Hans_CN", str(tmp))
+            db.session.commit()
+            t0 = time.perf_counter()
+            import_tasks.enqueue(run, len(data))
+            run_id = run.id
+            deadline = t0 + opts.load_timeout
+            while True:
+                db.session.rollback()
+                state = db.session.get(JobRun, run_id)
+                assert state is not None
+                db.session.refresh(state)
+                if state.finished or time.perf_counter() > deadline or worker.poll() is not None:
+                    break
+                time.sleep(0.25)
+            elapsed = time.perf_counter() - t0
+            counts = dict(state.result or {})
+            result = {"status": state.status, "message": state.message, "rows": opts.load_import_rows,
+                      "done": state.done, "seconds": round(elapsed, 2),
+                      "rows_per_second": round(state.done / elapsed, 1) if elapsed else 0.0,
+                      "created": counts.get("created", 0), "unchanged": counts.get("unchanged", 0),
+                      "failed_rows": counts.get("failed", 0)}
+            db.session.remove()
+        stop.set()
+        for c in clients:
+            c.join(timeout=120)
+    finally:
+        stop.set()
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        worker_log.close()
+        server.stop()
+    return {"import": result,
+            "pages": {**summary(times), "max_ms": round(max(times) * 1000, 2) if times else 0.0,
+                      "statuses": {str(k): v for k, v in sorted(statuses.items())},
+                      "clients": opts.load_clients, "urls": len(urls)},
+            "worker_log_tail": (tmp / "worker.log").read_text(errors="replace").splitlines()[-5:]}
+
+
 def sqlite_begin_recipe(app: Flask) -> None:
     """SQLAlchemy's documented pysqlite recipe: emit BEGIN ourselves, so a SAVEPOINT never opens (and its
     RELEASE never commits) a transaction of its own. Without it, on Python < 3.12, each import row's savepoint
@@ -277,6 +389,12 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
                 with db.engine.begin() as conn:
                     conn.exec_driver_sql("ANALYZE")
                 db.session.remove()
+        if opts.no_browse:
+            imported = measure_import(app, opts.import_rows, codes[:20])
+            return {"import": imported, "import_under_load": measure_import_under_load(app, opts, env, tmp, codes),
+                    "data": data, "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                              "load_average_1m": {"start": load_start,
+                                                                  "end": round(os.getloadavg()[0], 2)}}}
         client = measure_client(app, opts.requests, opts.warmup)
         server = start_server("browse", "wsgi:app", PROJECT, env, opts, tmp)
         wait_ready(server)
@@ -299,7 +417,9 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
         if opts.sqlite_begin:
             sqlite_begin_recipe(app)
             imported["with_sqlite_begin_recipe"] = measure_import(app, opts.import_rows, codes[20:40], "BEGIN")
+        under_load = measure_import_under_load(app, opts, env, tmp, codes)
         return {
+            "import_under_load": under_load,
             "browse": {
                 "test_client": client,
                 "http_gunicorn": over_http,
@@ -344,6 +464,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--sqlite-begin", action="store_true",
                    help="then import a second file with SQLAlchemy's BEGIN recipe for pysqlite savepoints")
     p.add_argument("--keep-tmp", action="store_true", help="keep the temporary folder (database, logs)")
+    p.add_argument("--load-import-rows", type=int, default=3000,
+                   help="rows of the import run by the worker while pages are under load (default 3000)")
+    p.add_argument("--load-clients", type=int, default=4, help="concurrent page clients during it (default 4)")
+    p.add_argument("--load-max-requests", type=int, default=20000,
+                   help="at most this many page requests per client (default 20000)")
+    p.add_argument("--load-timeout", type=float, default=900, help="give up on the import after this (s)")
+    p.add_argument("--no-browse", action="store_true",
+                   help="only the import figures (sections 5 and 6), not the browse latency and plans")
     opts = p.parse_args(argv)
     if min(opts.listings, opts.requests, opts.import_rows, opts.workers, opts.threads) < 1 or opts.warmup < 0:
         p.error("counts must be at least 1")

@@ -47,6 +47,8 @@ def _overrides(url: str, instance: Path) -> dict:
         "HOME_CACHE_SECONDS": 0,
         # Real scrypt at a small cost: production strength would make every sign-in in the suite slow.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        # Jobs at once, in the caller (tests of the real runners set "local" or "rq" and drain the queue).
+        "JOBS_BACKEND": "inline",
     }
 
 

@@ -40,7 +40,11 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LOCKOUT_SECONDS": 60,
     "LOGIN_LOCKOUT_MAX_SECONDS": 3600,
     "LOGIN_DAYS": 30,  # the longest a sign-in (session or remember-me cookie) lasts; at most 30
-    "JOBS_BACKEND": "inline",  # inline | rq
+    "JOBS_BACKEND": "local",  # local (job table in the database) | rq (Redis); inline: tests only
+    "JOBS_LEASE_SECONDS": 60,  # a local job whose worker shows no heartbeat this long is marked failed
+    "JOBS_POLL_SECONDS": 1,  # how often an idle local worker looks for jobs
+    "JOBS_STALE_SECONDS": 120,  # a running import without progress this long lost its worker
+    "VIEW_COUNT_FLUSH_SECONDS": 10,  # listing views are counted in memory and written at most this often
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "SEARCH_BACKEND": "database",  # database | elasticsearch
     "ELASTICSEARCH_URL": "http://127.0.0.1:9200",
@@ -170,7 +174,7 @@ def _validate(cfg: dict) -> None:
         raise ConfigError(f"TECHMARKET_SECURE_COOKIES must be auto, 1 or 0, not {cfg['SECURE_COOKIES']!r}")
     for key, allowed in (
         ("MAIL_BACKEND", {"outbox", "smtp"}),
-        ("JOBS_BACKEND", {"inline", "rq"}),
+        ("JOBS_BACKEND", {"local", "rq", "inline"}),
         ("SEARCH_BACKEND", {"database", "elasticsearch"}),
         ("SEARCH_SHARED_STATE", {"auto", "redis", "file", "memory"}),
         ("ELASTICSEARCH_REFRESH", {"false", "wait_for", "true"}),

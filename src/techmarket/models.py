@@ -16,6 +16,7 @@ from techmarket.contracts.models import (
     Payment,
 )
 from techmarket.core.audit import AuditEntry, AuditHead
+from techmarket.core.local_jobs import QueuedJob
 from techmarket.core.progress import JobRun
 from techmarket.incentives.models import Disbursement, Statement, StatementFlag
 from techmarket.listings.models import (
@@ -66,6 +67,7 @@ __all__ = [
     "Notification",
     "Organisation",
     "Payment",
+    "QueuedJob",
     "Revision",
     "RuleSetVersion",
     "SavedCalculation",

@@ -21,6 +21,9 @@
         show("done", data.done);
         show("total", data.total);
         show("percent", data.percent);
+        ["created", "unchanged", "failed"].forEach(function (name) {
+          if (data[name] !== undefined) { show(name, data[name]); }
+        });
         if (data.finished) { window.location.reload(); return; }
         delay = 1000;
         window.setTimeout(tick, delay);

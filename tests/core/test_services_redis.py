@@ -6,11 +6,15 @@ import os
 
 import pytest
 from redis import Redis
+from rq.job import Job
 
 from techmarket.app import create_app
 from techmarket.core import jobs
 from techmarket.core.jobs import RQQueue
+from techmarket.core.roles import Role
+from techmarket.listings import import_tasks
 from tests.conftest import REQUIRE, _overrides
+from tests.listings.test_import_export import achievement, csv_file, table, upload
 
 _BASE = os.environ.get("TECHMARKET_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Parallel test workers (pytest-xdist: gw0, gw1, ...) each get their own Redis database number.
@@ -62,3 +66,31 @@ def test_login_rate_limit_shared_through_redis(app, make, redis_url, tmp_path):
     codes = [c.post("/account/login", data={"email": user.email, "password": "wrong-password-1"}).status_code
              for c in (first, second, first, second)]
     assert codes == [400, 400, 400, 429]  # a failed sign-in answers 400, the fourth attempt is refused
+
+
+def test_rq_import_jobs_get_a_timeout_sized_to_the_file(app, redis_url, tmp_path):
+    queue = RQQueue(redis_url)
+    job_id = queue.enqueue(import_tasks.JOB, job_timeout=import_tasks.job_timeout(6_000_000), run_id=1)
+    job = Job.fetch(job_id, connection=Redis.from_url(redis_url))
+    assert job.timeout >= 6_000  # RQ's default of 180 s killed a 12,000-row import
+    mail = Job.fetch(queue.enqueue("techmarket.core.mail.deliver", to="a@example.cn", subject="s", body="b"),
+                     connection=Redis.from_url(redis_url))
+    assert mail.timeout == jobs.DEFAULT_TIMEOUT
+
+
+def test_rq_import_runs_in_the_worker_with_live_progress(app, make, redis_url, tmp_path):
+    operator = make.user(Role.OPERATOR, language="en")
+    org = make.org(status="verified")
+    rq_app = create_app({**_overrides(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path),
+                         "JOBS_BACKEND": "rq", "REDIS_URL": redis_url})
+    client = rq_app.test_client()
+    assert client.post("/account/login", data={"email": operator.email, "password": "Sekret-pass-42"}
+                       ).status_code == 302
+    rows = table([achievement(org.credit_code or "", title=f"队列导入 {i}") for i in range(5)])
+    resp = upload(client, csv_file(rows), "rq.csv")
+    assert resp.status_code == 302
+    run_id = int(resp.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert client.get(f"/admin/imports/{run_id}.json").get_json()["status"] == "queued"
+    jobs.work(rq_app, burst=True)
+    state = client.get(f"/admin/imports/{run_id}.json").get_json()
+    assert (state["status"], state["created"], state["done"]) == ("done", 5, 5)

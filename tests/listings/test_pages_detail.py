@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from techmarket.core.roles import Role
 from techmarket.extensions import db
+from techmarket.listings import view_counts
 from techmarket.listings.constants import Kind
 from techmarket.listings.models import Bookmark, Listing
 from tests.factories import Factories
@@ -107,6 +111,7 @@ def test_views_are_counted_for_visitors_but_not_for_owners(app: Flask, client: F
     listing = make_listing(org)
     client.get(f"/listings/{listing.id}")
     client.get(f"/listings/{listing.id}")
+    assert view_counts.counter(app).flush() == 2  # views are buffered in memory and written in batches
     owner = client_for(app, org.memberships[0].user)
     page = html(owner.get(f"/listings/{listing.id}"))
     assert 'data-testid="view-count">2<' in page
@@ -143,3 +148,32 @@ def test_bookmark_needs_a_public_listing(app: Flask, make: Factories) -> None:
 
 def test_unknown_listing_is_404(client: FlaskClient) -> None:
     assert client.get("/listings/999999").status_code == 404
+
+
+def test_anonymous_views_take_no_write_lock_per_view_and_are_written_in_batches(
+        app: Flask, client: FlaskClient, make: Factories) -> None:
+    listing = make_listing(make.org(status="verified"))
+    writes: list[str] = []
+
+    def spy(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE")):
+            writes.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", spy)
+    try:
+        for _ in range(20):
+            assert client.get(f"/listings/{listing.id}").status_code == 200
+        assert writes == []  # before: one UPDATE ... view_count (and the write lock) per page view
+        views = view_counts.counter(app)
+        assert views.pending(listing.id) == 20
+        views.last -= app.config["VIEW_COUNT_FLUSH_SECONDS"]  # the flush interval has passed
+        client.get(f"/listings/{listing.id}")  # writes them in a thread of its own: the page does not wait
+        deadline = time.monotonic() + 30
+        while views.pending(listing.id) or views.flushing:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", spy)
+    assert len([w for w in writes if "view_count" in w]) == 1
+    db.session.expire_all()
+    assert db.session.get(Listing, listing.id).view_count == 21

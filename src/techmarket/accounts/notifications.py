@@ -118,8 +118,9 @@ def _send(pending: list[tuple]) -> None:
                       link=url_for(endpoint, _external=True, **args) if endpoint else None)
 
 
-def _drop_after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+def _drop_after_rollback(session: Session, previous_transaction: Any) -> None:
+    if not getattr(previous_transaction, "nested", False):  # a savepoint's undo keeps the unit of work's mail
+        session.info.pop(_PENDING, None)
 
 
 def install() -> None:

@@ -5,7 +5,18 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,8 +29,8 @@ from wtforms.validators import Length, Optional
 from techmarket.accounts.models import User
 from techmarket.accounts.services import actor_for
 from techmarket.admin.views import staff_only
+from techmarket.core import progress
 from techmarket.core.forms import SafeForm, strip, submit
-from techmarket.core.jobs import queue
 from techmarket.core.pagination import Page, clamp, paginate
 from techmarket.core.progress import JobRun
 from techmarket.core.roles import Role
@@ -50,6 +61,9 @@ def _run(run_id: int) -> JobRun:
     run = db.session.get(JobRun, run_id)
     if run is None or run.kind != import_tasks.KIND:
         abort(404)
+    if run.status == "running" and progress.reap(db.session, int(current_app.config["JOBS_STALE_SECONDS"]),
+                                                 run_id=run.id):
+        db.session.commit()  # its worker died: say so (and offer to resume) instead of "running" forever
     return run
 
 
@@ -69,7 +83,7 @@ def index() -> Response | tuple[str, int]:
                      current_app.instance_path)
         if job is not None:
             db.session.commit()
-            queue().enqueue(import_tasks.JOB, run_id=job.id)
+            import_tasks.enqueue(job, upload.tell())  # the request only queues; a worker runs the import
             return redirect(url_for("admin_imports.run", run_id=job.id))
     page = paginate(db.session, import_tasks.runs(), *_paging())
     ids = {r.created_by_id for r in page.items if r.created_by_id}
@@ -89,7 +103,20 @@ def run(run_id: int) -> str:
         lines = Page(items=report.lines[start:start + per_page], page=number, per_page=per_page,
                      total=len(report.lines))
     return render_template("admin/imports/run.html", run=job, report=report, lines=lines,
-                           outcome_label=exporting.outcome_label)
+                           outcome_label=exporting.outcome_label, resume_form=SafeForm())
+
+
+@bp.route("/<int:run_id>/resume", methods=["POST"])
+@staff_only(Role.OPERATOR)
+def resume(run_id: int) -> Response:
+    job = _run(run_id)
+    if SafeForm().validate_on_submit():
+        import_tasks.resume(db.session, actor_for(current_user), job, current_app.instance_path)
+        db.session.commit()
+        path = import_tasks.folder(current_app.instance_path) / job.params["file"]
+        import_tasks.enqueue(job, path.stat().st_size)
+        flash(_l("The import was queued again; it goes on after the rows already saved."), "success")
+    return redirect(url_for("admin_imports.run", run_id=job.id))
 
 
 @bp.route("/<int:run_id>.json")
@@ -99,7 +126,7 @@ def run_json(run_id: int) -> Response:
     result = job.result or {}
     return jsonify(status=job.status, finished=job.finished, percent=job.percent, done=job.done, total=job.total,
                    created=result.get("created", 0), unchanged=result.get("unchanged", 0),
-                   failed=result.get("failed", 0), message=job.message)
+                   failed=result.get("failed", 0), message=job.message, resumable=job.resumable)
 
 
 @bp.route(f"/<int:run_id>/report.{FORMAT}")

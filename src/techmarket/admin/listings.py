@@ -193,7 +193,7 @@ def queue() -> tuple[str, int] | Response:
         seen = Seen(item.id, item.version, revision_token(rev) if rev else "")
         rows.append(QueueRow(item, rev, since, max(now - since, dt.timedelta()), seen))
     return render_template("admin/listings/queue.html", page=page, rows=rows, form=form, filters=filters,
-                           kinds=KIND_LABELS, fields=FIELDS, regions=queries.prefectures(db.session()),
+                           kinds=KIND_LABELS, fields=FIELDS, regions=queries.prefectures(db.session),
                            sorts=QUEUE_SORTS), 400 if form.errors else 200
 
 

@@ -21,13 +21,14 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import JSON, ForeignKey, Integer, String, event, select, update
+from sqlalchemy import JSON, ForeignKey, Integer, String, event, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from techmarket.core.actor import Actor
@@ -120,18 +121,33 @@ def record(
     session: Session, actor: Actor, object_type: str, object_id: object, action: str,
     before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append an entry in the caller's transaction (it commits or rolls back with the change)."""
+    """Append an entry in the caller's transaction (it commits or rolls back with the change).
+
+    One ``UPDATE ... RETURNING`` advances the head and reads the previous hash under the lock it takes; the
+    entry is added to the session (inserted at its next flush) and the head's hash set with one more UPDATE.
+    Inside :func:`deferred` the entry is kept in order and appended with the others by :func:`write_deferred`.
+    """
+    buffer: list[dict[str, Any]] | None = session.info.get(_DEFERRED)
+    if buffer is not None:
+        pending: dict[str, Any] = {"at": utcnow(), "actor_id": actor.user_id, "actor_label": actor.label,
+                  "object_type": object_type, "object_id": str(object_id), "action": action,
+                  "before": _jsonable(before) if before is not None else None,
+                  "after": _jsonable(after) if after is not None else None}
+        buffer.append(pending)
+        return AuditEntry(**pending)
     head_id = 1
-    advanced = session.execute(
+    row = session.execute(
         update(AuditHead).where(AuditHead.id == head_id).values(seq=AuditHead.seq + 1)
-    ).rowcount
-    if not advanced:
+        .returning(AuditHead.seq, AuditHead.hash).execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
         session.add(AuditHead(id=head_id, seq=1, hash=GENESIS))
         session.flush()
-    head = session.execute(select(AuditHead).where(AuditHead.id == head_id)).scalar_one()
-    session.refresh(head)
-    fields = {
-        "seq": head.seq,
+        seq, prev_hash = 1, GENESIS
+    else:
+        seq, prev_hash = int(row[0]), str(row[1])
+    fields: dict[str, Any] = {
+        "seq": seq,
         "at": utcnow(),
         "actor_id": actor.user_id,
         "actor_label": actor.label,
@@ -140,14 +156,61 @@ def record(
         "action": action,
         "before": _jsonable(before) if before is not None else None,
         "after": _jsonable(after) if after is not None else None,
-        "prev_hash": head.hash,
+        "prev_hash": prev_hash,
     }
     digest = entry_hash(**fields, key=audit_key())
     entry = AuditEntry(**fields, hash=digest, hash_version=KEYED)
     session.add(entry)
-    head.hash = digest
-    session.flush()
+    session.execute(update(AuditHead).where(AuditHead.id == head_id).values(hash=digest)
+                    .execution_options(synchronize_session=False))
     return entry
+
+
+_DEFERRED = "techmarket.audit_deferred"
+
+
+@contextmanager
+def deferred(session: Session) -> Iterator[list[dict[str, Any]]]:
+    """Bulk work (an import) keeps its entries in order and appends them in one go per batch with
+    :func:`write_deferred`: one head update for the batch instead of two statements and a flush per entry.
+    The caller drops the entries of work it rolls back (truncate the yielded list) and writes the rest before
+    it commits; entries still buffered when the block ends are written then."""
+    buffer: list[dict[str, Any]] = []
+    session.info[_DEFERRED] = buffer
+    try:
+        yield buffer
+        write_deferred(session)
+    finally:
+        session.info.pop(_DEFERRED, None)
+
+
+def write_deferred(session: Session) -> int:
+    """Append the buffered entries to the chain (see :func:`deferred`); returns how many."""
+    buffer: list[dict[str, Any]] | None = session.info.get(_DEFERRED)
+    if not buffer:
+        return 0
+    k = len(buffer)
+    row = session.execute(
+        update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + k)
+        .returning(AuditHead.seq, AuditHead.hash).execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        session.add(AuditHead(id=1, seq=k, hash=GENESIS))
+        session.flush()
+        last_seq, prev_hash = k, GENESIS
+    else:
+        last_seq, prev_hash = int(row[0]), str(row[1])
+    rows = []
+    key = audit_key()
+    for seq, fields in enumerate(buffer, start=last_seq - k + 1):
+        entry: dict[str, Any] = {**fields, "seq": seq, "prev_hash": prev_hash}
+        prev_hash = entry_hash(**entry, key=key)
+        rows.append({**entry, "hash": prev_hash, "hash_version": KEYED})
+    session.execute(insert(AuditEntry), rows)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=prev_hash)
+                    .execution_options(synchronize_session=False))
+    buffer.clear()
+    return k
 
 
 @dataclass(frozen=True)

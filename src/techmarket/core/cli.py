@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from techmarket.core import audit_checkpoints, jobs
 from techmarket.core.audit import verify_chain
+from techmarket.core.local_jobs import pending
 from techmarket.extensions import db
 
 
@@ -18,7 +19,7 @@ def audit_cli() -> None:
 
 def _verified() -> bool:
     """Check the chain under the audit key and against the signed checkpoints; report; True when intact."""
-    session = db.session()  # the request's Session itself (typed), not the scoped proxy
+    session = db.session  # the request's Session itself (typed), not the scoped proxy
     checked, problem = verify_chain(session)
     if problem is not None:
         click.echo(f"audit log BROKEN at entry id={problem.entry_id} seq={problem.seq}: {problem.reason} "
@@ -33,7 +34,7 @@ def _verified() -> bool:
 
 
 def _checkpoint() -> None:
-    point = audit_checkpoints.write(db.session())
+    point = audit_checkpoints.write(db.session)
     click.echo(f"checkpoint written: seq {point.seq} at {point.at}")
 
 
@@ -68,5 +69,15 @@ def jobs_cli() -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
 def worker(burst: bool) -> None:
-    """Run an RQ worker (TECHMARKET_JOBS_BACKEND=rq)."""
+    """Run the background jobs: the job table (local, the default) or the Redis queue (rq).
+
+    `make run` starts one next to the web server; SIGTERM lets the running job finish first (local)."""
     jobs.work(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
+
+
+@jobs_cli.command("list")
+@with_appcontext
+def list_jobs() -> None:
+    """The local job table: queued, running and failed jobs."""
+    for job in pending(db.session):
+        click.echo(f"{job.id}\t{job.status}\t{job.func_path}\t{job.created_at:%Y-%m-%d %H:%M:%S}\t{job.error or ''}")

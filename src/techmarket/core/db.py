@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, Numeric, String, event
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -61,7 +62,8 @@ def configure_engine(engine: Engine) -> None:
 
     The driver's own transaction handling stays on: it begins a transaction at the first write, so reading
     holds no snapshot that a later write would have to upgrade (which SQLite refuses at once under load).
-    A SAVEPOINT outside a write therefore commits on release: bulk import relies on that per row.
+    A SAVEPOINT outside a write would therefore be a transaction (and a durable commit) of its own: work that
+    reads inside savepoints (bulk import) calls :func:`begin_write` first.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -77,3 +79,22 @@ def configure_engine(engine: Engine) -> None:
         cur.execute("PRAGMA mmap_size=268435456")
         cur.execute("PRAGMA cache_size=-16384")
         cur.close()
+
+
+def begin_write(session: Session) -> None:
+    """On SQLite, take the database's write lock now, as the transaction's first statement (``BEGIN
+    IMMEDIATE``, which waits up to the busy timeout for another writer instead of failing), unless this
+    session's connection already holds it. Savepoints inside are then real nested savepoints, and no read
+    in the transaction can be invalidated by another connection's commit ("database is locked"). A no-op on
+    other databases (row locks, MVCC). The caller commits as usual."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    connection = session.connection()
+    dbapi = connection.connection.dbapi_connection
+    if dbapi is not None and not dbapi.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_locked(exc: BaseException) -> bool:
+    """SQLite's "database is locked" (another writer held the lock past the busy timeout): worth a retry."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)

@@ -54,11 +54,13 @@ class DomainEvent:
 TransactionListener = Callable[[Session, DomainEvent], None]
 CommitListener = Callable[[DomainEvent], None]
 CommitHook = Callable[[Session], None]
+RollbackHook = Callable[[Session, Any], None]
+"""``hook(session, previous_transaction)``: ``previous_transaction.nested`` tells a savepoint from the whole."""
 
 _in_transaction: dict[str, list[TransactionListener]] = defaultdict(list)
 _after_commit: dict[str, list[CommitListener]] = defaultdict(list)
 _commit_hooks: list[CommitHook] = []
-_rollback_hooks: list[CommitHook] = []
+_rollback_hooks: list[RollbackHook] = []
 
 
 def on(name: str, listener: Callable[..., None], *, after_commit: bool = False) -> None:
@@ -72,8 +74,8 @@ def on(name: str, listener: Callable[..., None], *, after_commit: bool = False) 
         table[name].append(listener)
 
 
-def on_commit(hook: CommitHook, *, on_rollback: CommitHook | None = None) -> None:
-    """Run ``hook(session)`` after every commit (and ``on_rollback`` after a rollback)."""
+def on_commit(hook: CommitHook, *, on_rollback: RollbackHook | None = None) -> None:
+    """Run ``hook(session)`` after every commit (and ``on_rollback`` after a rollback or a savepoint's)."""
     if hook not in _commit_hooks:
         _commit_hooks.append(hook)
     if on_rollback is not None and on_rollback not in _rollback_hooks:
@@ -90,16 +92,27 @@ def publish(session: Session, event: DomainEvent) -> DomainEvent:
     for listener in _matching(_in_transaction, event.name):
         listener(session, event)
     if _matching(_after_commit, event.name):
-        session.info.setdefault(_PENDING, []).append(
-            DomainEvent(event.name, event.object_type, event.object_id, event.actor, dict(event.data)))
+        kept = DomainEvent(event.name, event.object_type, event.object_id, event.actor, dict(event.data))
+        session.info.setdefault(_PENDING, []).append((session.get_transaction(), session.get_nested_transaction(),
+                                                      kept))
     return event
 
 
+def _inside(transaction: Any, ancestor: Any) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
+
+
 def _after_commit_dispatch(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the unit of work is not durable yet
     for hook in list(_commit_hooks):
         hook(session)
-    pending: list[DomainEvent] = session.info.pop(_PENDING, [])
-    for event in pending:
+    pending: list[tuple[Any, Any, DomainEvent]] = session.info.pop(_PENDING, [])
+    for _outer, _nested, event in pending:
         for listener in _matching(_after_commit, event.name):
             try:
                 listener(event)
@@ -109,9 +122,14 @@ def _after_commit_dispatch(session: Session) -> None:
 
 
 def _after_rollback(session: Session, previous_transaction: Any) -> None:
-    session.info.pop(_PENDING, None)
+    """A rollback forgets the events raised in what it undid: everything, or what a savepoint covered."""
+    if getattr(previous_transaction, "nested", False):
+        kept = [(o, n, e) for o, n, e in session.info.get(_PENDING, []) if not _inside(n, previous_transaction)]
+        session.info[_PENDING] = kept
+    else:
+        session.info.pop(_PENDING, None)
     for hook in list(_rollback_hooks):
-        hook(session)
+        hook(session, previous_transaction)
 
 
 def install(session_class: type[Session]) -> None:

@@ -1,7 +1,9 @@
 """Progress of long jobs (imports, reindexing, reports), so pages can show a progress bar.
 
-A job records its progress in its own short transactions, so a page polling the run sees it move while
-the job's work commits batch by batch.
+A job records its progress in the same transaction as each batch of its work, so a page polling the run
+sees it move, and the counts saved are exactly the rows saved. Each such update is also the run's heartbeat:
+a ``running`` run without one for ``JOBS_STALE_SECONDS`` lost its worker, and :func:`reap` marks it failed
+with that reason (a resumable run can then be resumed from where it stopped).
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from techmarket.core.clock import utcnow
@@ -30,16 +34,23 @@ class JobRun(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]
+    heartbeat_at: Mapped[dt.datetime | None]
 
     @property
     def percent(self) -> int:
         if self.status == "done":
             return 100
-        return int(self.done * 100 / self.total) if self.total else 0
+        return min(int(self.done * 100 / self.total), 100) if self.total else 0
 
     @property
     def finished(self) -> bool:
         return self.status in {"done", "failed"}
+
+    @property
+    def resumable(self) -> bool:
+        """Failed, of a kind that can go on from where it stopped, and not for a reason that would recur."""
+        return (self.status == "failed" and bool((self.params or {}).get("resumable"))
+                and not (self.result or {}).get("final"))
 
 
 def create(session: Session, kind: str, params: dict[str, Any], user_id: int | None) -> JobRun:
@@ -50,12 +61,11 @@ def create(session: Session, kind: str, params: dict[str, Any], user_id: int | N
 
 
 def update(session: Session, run: JobRun, *, status: str | None = None, total: int | None = None,
-           done: int | None = None, message: str | None = None, result: dict[str, Any] | None = None) -> None:
-    """Set fields and flush; the caller commits (a job commits after each batch)."""
+               done: int | None = None, message: str | None = None, result: dict[str, Any] | None = None) -> None:
+    """Set fields, beat the heart and flush; the caller commits (a job commits with each batch)."""
     if status is not None:
         run.status = status
-        if status in {"done", "failed"}:
-            run.finished_at = utcnow()
+        run.finished_at = utcnow() if status in {"done", "failed"} else None
     if total is not None:
         run.total = total
     if done is not None:
@@ -64,4 +74,26 @@ def update(session: Session, run: JobRun, *, status: str | None = None, total: i
         run.message = message[:5000]
     if result is not None:
         run.result = result
+    run.heartbeat_at = utcnow()
     session.flush()
+
+
+def reap(session: Session, stale_seconds: int, run_id: int | None = None) -> int:
+    """Mark running runs without a heartbeat for ``stale_seconds`` as failed, with
+    the reason, and resumable. Flushes; the caller commits. Returns how many."""
+    now = utcnow()
+    stmt = (sa_update(JobRun).where(JobRun.status == "running",
+                                    JobRun.heartbeat_at < now - dt.timedelta(seconds=stale_seconds))
+            .values(status="failed", finished_at=now, message=str(_l(
+                "The worker running this job stopped (it gave no sign of life for %(n)d seconds): it was killed, "
+                "restarted or timed out. The rows saved so far are kept; resume to do the rest.",
+                n=stale_seconds))))
+    if run_id is not None:
+        stmt = stmt.where(JobRun.id == run_id)
+    result = session.execute(stmt.execution_options(synchronize_session="fetch"))
+    n = int(getattr(result, "rowcount", 0) or 0)
+    if n:
+        for run in [o for o in session.identity_map.values() if isinstance(o, JobRun)]:
+            session.expire(run)
+    return n
+

@@ -43,10 +43,11 @@ def is_bookmarked(session: Session, user_id: int | None, listing_id: int) -> boo
                                                     Bookmark.listing_id == listing_id)) is not None
 
 
-def record_view(session: Session, listing_id: int) -> None:
-    """Count a view with one UPDATE (no read-modify-write race, no version bump)."""
+def record_view(session: Session, listing_id: int, n: int = 1) -> None:
+    """Count ``n`` views with one UPDATE (no read-modify-write race, no version bump). Pages count views
+    through :mod:`techmarket.listings.view_counts`, which buffers them and calls this in batches."""
     session.execute(update(Listing).where(Listing.id == listing_id)
-                    .values(view_count=Listing.view_count + 1).execution_options(synchronize_session=False))
+                    .values(view_count=Listing.view_count + n).execution_options(synchronize_session=False))
 
 
 def verified_orgs_of(session: Session, user_id: int | None) -> list[Organisation]:

@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from techmarket.core.forms import submit
 from techmarket.core.urls import safe_local_path
 from techmarket.extensions import db
-from techmarket.listings import attachments, engagement, markdown, queries, services, workflow
+from techmarket.listings import attachments, engagement, markdown, queries, services, view_counts, workflow
 from techmarket.listings.blueprint import Viewer, actor, bp, paging, visible_listing
 from techmarket.listings.constants import Kind, Status
 from techmarket.listings.forms import ActionForm, AskForm, PostForm
@@ -88,8 +88,7 @@ def _chips(kind: Kind, args: MultiDict[str, str]) -> list[dict[str, Any]]:
 def detail(listing_id: int) -> str:
     listing, viewer = visible_listing(listing_id)
     if listing.status == Status.PUBLISHED and not viewer.member:
-        engagement.record_view(db.session, listing.id)
-        db.session.commit()
+        view_counts.count_view(listing.id)  # buffered: a page view takes no write lock
     return detail_page(listing, viewer)
 
 

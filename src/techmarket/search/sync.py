@@ -37,6 +37,8 @@ def _collect(session: Session, flush_context: Any) -> None:
 
 
 def _apply(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint's release: the outermost commit applies everything (one drain per commit)
     if session.new or session.dirty or session.deleted:
         session.flush()  # changes that only the commit itself would flush are collected too
     pending: dict[tuple[str, int], bool] = session.info.pop(_PENDING, {})
@@ -58,8 +60,13 @@ def apply_changes(session: Session, pending: dict[tuple[str, int], bool], *, out
     for name, items in by_type.items():
         indexed = registry.get(name)
         docs, gone = [], []
-        for oid, alive in items:
-            obj = session.get(indexed.model, oid) if alive else None
+        model: Any = indexed.model
+        alive_ids = [oid for oid, alive in items if alive]
+        # One query for the batch (an import commits hundreds at once), not one load per object.
+        objects = {o.id: o for o in session.scalars(select(model).where(model.id.in_(alive_ids)))} \
+            if alive_ids else {}
+        for oid, _alive in items:
+            obj = objects.get(oid)
             if obj is not None and indexed.is_public(obj):
                 docs.append(indexed.to_document(obj))
             else:
@@ -71,11 +78,15 @@ def apply_changes(session: Session, pending: dict[tuple[str, int], bool], *, out
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
     if session.info.pop(_OUTBOX_WRITTEN, False) and has_app_context():
         current_app.extensions["techmarket.jobs"].enqueue("techmarket.search.outbox.drain")
 
 
-def _after_rollback(session: Session) -> None:
+def _after_rollback(session: Session, previous_transaction: Any) -> None:
+    if getattr(previous_transaction, "nested", False):
+        return  # keep what earlier savepoints collected; objects gone with this one are applied as deletions
     session.info.pop(_PENDING, None)
     session.info.pop(_OUTBOX_WRITTEN, None)
 
