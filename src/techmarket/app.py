@@ -35,6 +35,7 @@ from techmarket.orgs.cli import orgs_cli
 from techmarket.policy.cli import make_group as make_policy_group
 from techmarket.policy.ruleset import RuleBook
 from techmarket.rulesets.services import rulebook as stored_rulebook
+from techmarket.search import suggest as search_suggest
 from techmarket.search import sync as search_sync
 from techmarket.search.cli import search_cli
 from techmarket.search.elastic import backend_from_config
@@ -99,6 +100,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     search_sync.install(SASession)
     register_listings()
     app.extensions["techmarket.search"] = SearchService(app, es_backend=backend_from_config(app.config))
+    if cfg["ENV"] != "testing":  # jieba's dictionary takes seconds: load it now, not in a visitor's first search
+        search_suggest.preload()
     notifications.register_messages(LISTING_MESSAGES)
     notifications.register_messages(CONTRACT_MESSAGES)
     with app.app_context():

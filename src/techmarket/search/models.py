@@ -60,13 +60,12 @@ FTS_TABLE = "search_fts"
 GRAM_COLUMN = "tokens_gram"
 TOKEN_COLUMNS = ("tokens_title", "tokens_body", GRAM_COLUMN)  # the FTS5 columns, in order (bm25 weights)
 
-_COLS = ", ".join(TOKEN_COLUMNS)
-_INSERT_NEW = (f"INSERT INTO search_fts(rowid, {_COLS}) "
-               f"VALUES (new.id, {', '.join('new.' + c for c in TOKEN_COLUMNS)});")
-_DELETE_OLD = (f"INSERT INTO search_fts(search_fts, rowid, {_COLS}) "
-               f"VALUES ('delete', old.id, {', '.join('old.' + c for c in TOKEN_COLUMNS)});")
+_INSERT_NEW = ("INSERT INTO search_fts(rowid, tokens_title, tokens_body, tokens_gram) "
+               "VALUES (new.id, new.tokens_title, new.tokens_body, new.tokens_gram);")
+_DELETE_OLD = ("INSERT INTO search_fts(search_fts, rowid, tokens_title, tokens_body, tokens_gram) "
+               "VALUES ('delete', old.id, old.tokens_title, old.tokens_body, old.tokens_gram);")
 SQLITE_FTS_DDL = [
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5({_COLS}, "
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(tokens_title, tokens_body, tokens_gram, "
     "content='search_document', content_rowid='id', tokenize='unicode61')",
     f"CREATE TRIGGER IF NOT EXISTS search_document_ai AFTER INSERT ON search_document BEGIN {_INSERT_NEW} END",
     f"CREATE TRIGGER IF NOT EXISTS search_document_ad AFTER DELETE ON search_document BEGIN {_DELETE_OLD} END",

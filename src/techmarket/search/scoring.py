@@ -18,7 +18,7 @@ from techmarket.search.documents import Term
 
 K1 = 1.2
 B = 0.75
-WEIGHTS = (4.0, 1.0, 1.0)  # title, body, grams (the FTS5 column order of models.TOKEN_COLUMNS)
+WEIGHTS = (4.0, 1.0, 0.5)  # title, body, grams (the FTS5 column order of models.TOKEN_COLUMNS)
 GRAM = 2  # the index of the gram column
 
 
