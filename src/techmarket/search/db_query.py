@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, exists, func, literal_column
 from techmarket.search.documents import SearchQuery, Term
 from techmarket.search.models import GRAM_COLUMN, SearchDocument, SearchTag
 
-_SIMPLE = literal_column("'simple'::regconfig")
+_SIMPLE: Any = literal_column("'simple'::regconfig")
 
 
 def filter_conditions(q: SearchQuery, doc: Any = SearchDocument) -> list[ColumnElement[bool]]:
@@ -80,8 +80,9 @@ def fts5_expression(terms: list[Term], match_any: bool) -> str:
 def pg_tsquery(terms: list[Term], match_any: bool) -> Any:
     """The same query as a PostgreSQL tsquery, each token passed as a bound literal; the bigrams are
     restricted to the gram column's weight (D)."""
-    groups = []
+    groups: list[Any] = []
     for term in terms:
+        alts: list[Any]
         if term.phrase:
             alts = [func.phraseto_tsquery(_SIMPLE, " ".join(term.phrase))]
         else:  # an alternative of several words (rare earth) is a phrase
@@ -89,11 +90,11 @@ def pg_tsquery(terms: list[Term], match_any: bool) -> Any:
                     for a in sorted(term.alternatives)]
         if term.grams:
             alts.append(func.to_tsquery(_SIMPLE, " <-> ".join(_pg_lexeme(g) + ":D" for g in term.grams)))
-        group = alts[0]
+        group: Any = alts[0]
         for alt in alts[1:]:
             group = group.op("||")(alt)
         groups.append(group)
-    combined = groups[0]
+    combined: Any = groups[0]
     for g in groups[1:]:
         combined = combined.op("||" if match_any else "&&")(g)
     return combined

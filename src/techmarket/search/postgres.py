@@ -27,7 +27,7 @@ _OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 def search(session: Session, q: SearchQuery) -> SearchResult:
     conditions = filter_conditions(q)
-    vector = literal_column(PG_VECTOR)
+    vector: Any = literal_column(PG_VECTOR)
     if q.terms:
         conditions.append(vector.op("@@")(pg_tsquery(q.terms, q.match_any)))
     matched = select(D.id).where(*conditions)
@@ -77,7 +77,7 @@ def _rank(rows: list[Any], phrases: list[scoring.Phrase], idfs: list[float]) -> 
 def _idfs(session: Session, q: SearchQuery, phrases: list[scoring.Phrase]) -> list[float]:
     """Each phrase's idf over the documents of the type: the number of documents, and how many hold the
     phrase (each counted on the GIN index), in one statement."""
-    vector = literal_column(PG_VECTOR)
+    vector: Any = literal_column(PG_VECTOR)
     counts = [select(func.count()).where(D.doc_type == q.doc_type, vector.op("@@")(_tsquery(p))).scalar_subquery()
               for p in phrases]
     everything = select(func.count()).where(D.doc_type == q.doc_type).scalar_subquery()
