@@ -71,8 +71,8 @@ def fts5_expression(terms: list[Term], match_any: bool) -> str:
     for term in terms:
         options = [_fts_quote(" ".join(term.phrase))] if term.phrase else [
             _fts_quote(a) for a in sorted(term.alternatives)]
-        if term.grams:
-            options.append(f"{GRAM_COLUMN} : " + _fts_quote(" ".join(term.grams)))
+        if term.gram_phrase:
+            options.append(f"{GRAM_COLUMN} : " + _fts_quote(" ".join(term.gram_phrase)))
         parts.append("(" + " OR ".join(options) + ")")
     return (" OR " if match_any else " AND ").join(parts)
 
@@ -88,8 +88,8 @@ def pg_tsquery(terms: list[Term], match_any: bool) -> Any:
         else:  # an alternative of several words (rare earth) is a phrase
             alts = [func.phraseto_tsquery(_SIMPLE, a) if " " in a else func.to_tsquery(_SIMPLE, _pg_lexeme(a))
                     for a in sorted(term.alternatives)]
-        if term.grams:
-            alts.append(func.to_tsquery(_SIMPLE, " <-> ".join(_pg_lexeme(g) + ":D" for g in term.grams)))
+        if term.gram_phrase:
+            alts.append(func.to_tsquery(_SIMPLE, " <-> ".join(_pg_lexeme(g) + ":D" for g in term.gram_phrase)))
         group: Any = alts[0]
         for alt in alts[1:]:
             group = group.op("||")(alt)

@@ -43,6 +43,14 @@ class Term:
     text: str = ""
     grams: tuple[str, ...] = ()
 
+    @property
+    def gram_phrase(self) -> tuple[str, ...]:
+        """The bigrams the database backends query in the gram column: none when the term's word is its one
+        bigram (储能), which the word's own query, on every column, finds there already."""
+        if len(self.grams) == 1 and self.grams[0] in self.alternatives and not self.phrase:
+            return ()
+        return self.grams
+
 
 @dataclass
 class SearchQuery:

@@ -16,7 +16,7 @@ from techmarket.search.tokenizer import TOKENIZER
 
 # Lucene scores each field apart (bm25 per field, summed), where FTS5 weighs the columns' frequencies inside
 # one bm25: so the boosts are not the database's column weights but tuned on the relevance set of
-# tests/search/test_relevance.py (title 4 ranked it 0.336 nDCG@10; these 0.361, SQLite 0.363).
+# tests/search/test_relevance.py (title 4 ranked it 0.336 nDCG@10; these 0.361, SQLite 0.370).
 TITLE_BOOST, BODY_BOOST, GRAM_BOOST = 1.5, 1.0, 1.5
 FACET_SIZE = 100
 ANALYZER = "tm_whitespace"

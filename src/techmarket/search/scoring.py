@@ -36,8 +36,8 @@ def phrases(terms: Sequence[Term]) -> list[Phrase]:
             out.append(Phrase(tuple(term.phrase)))
         else:
             out += [Phrase(tuple(a.split())) for a in sorted(term.alternatives)]
-        if term.grams:
-            out.append(Phrase(tuple(term.grams), GRAM))
+        if term.gram_phrase:
+            out.append(Phrase(tuple(term.gram_phrase), GRAM))
     return out
 
 
