@@ -11,7 +11,26 @@ Create Date: 2026-11-29
 from alembic import op
 import sqlalchemy as sa
 import techmarket.core.db
-from techmarket.search.models import PG_INDEX_DDL, PG_INDEX_DROP, SQLITE_FTS_DDL, SQLITE_FTS_DROP
+
+# The full-text structures as this revision made them (two token columns); later revisions change them.
+_INSERT_NEW = ("INSERT INTO search_fts(rowid, tokens_title, tokens_body) "
+               "VALUES (new.id, new.tokens_title, new.tokens_body);")
+_DELETE_OLD = ("INSERT INTO search_fts(search_fts, rowid, tokens_title, tokens_body) "
+               "VALUES ('delete', old.id, old.tokens_title, old.tokens_body);")
+SQLITE_FTS_DDL = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(tokens_title, tokens_body, "
+    "content='search_document', content_rowid='id', tokenize='unicode61')",
+    f"CREATE TRIGGER IF NOT EXISTS search_document_ai AFTER INSERT ON search_document BEGIN {_INSERT_NEW} END",
+    f"CREATE TRIGGER IF NOT EXISTS search_document_ad AFTER DELETE ON search_document BEGIN {_DELETE_OLD} END",
+    f"CREATE TRIGGER IF NOT EXISTS search_document_au AFTER UPDATE ON search_document BEGIN "
+    f"{_DELETE_OLD} {_INSERT_NEW} END",
+]
+SQLITE_FTS_DROP = ["DROP TRIGGER IF EXISTS search_document_au", "DROP TRIGGER IF EXISTS search_document_ad",
+                   "DROP TRIGGER IF EXISTS search_document_ai", "DROP TABLE IF EXISTS search_fts"]
+PG_VECTOR = ("(setweight(to_tsvector('simple'::regconfig, tokens_title), 'A') || "
+             "setweight(to_tsvector('simple'::regconfig, tokens_body), 'B'))")
+PG_INDEX_DDL = [f"CREATE INDEX IF NOT EXISTS ix_search_document_tsv ON search_document USING gin ({PG_VECTOR})"]
+PG_INDEX_DROP = ["DROP INDEX IF EXISTS ix_search_document_tsv"]
 
 
 # revision identifiers, used by Alembic.

@@ -42,6 +42,7 @@ from techmarket.orgs.cli import orgs_cli
 from techmarket.policy.cli import make_group as make_policy_group
 from techmarket.policy.ruleset import RuleBook
 from techmarket.rulesets.services import rulebook as stored_rulebook
+from techmarket.search import suggest as search_suggest
 from techmarket.search import sync as search_sync
 from techmarket.search.cli import search_cli
 from techmarket.search.service import SearchService, make_search_service
@@ -113,6 +114,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     incentive_listeners.register()
     register_listings()
     provide(app, SearchService, make_search_service(app))
+    if cfg["ENV"] != "testing":  # jieba's dictionary takes seconds: load it now, not in a visitor's first search
+        search_suggest.preload()
     notifications.register_messages(LISTING_MESSAGES)
     notifications.register_messages(CONTRACT_MESSAGES)
     with app.app_context():

@@ -14,6 +14,8 @@ from techmarket.extensions import db
 from techmarket.listings import services
 from techmarket.listings.constants import Kind
 from techmarket.listings.data import ListingData
+from tests.search.contract_harness import corpus, engine, harness  # noqa: F401 - the contract's fixtures
+from tests.search.contract_servers import es_server  # noqa: F401 - one osmem-server per session
 
 OPERATOR = Actor(user_id=None, label="test operator", roles=frozenset({Role.OPERATOR}))
 

@@ -62,10 +62,10 @@ def test_reindex_with_worker_processes_writes_the_same_index(app, runner, publis
 def test_the_pool_keeps_the_order_of_documents() -> None:
     from techmarket.search.documents import Document
 
-    docs = [Document(doc_type="listing", object_id=i, title=f"储能电站{i}", body="大规模储能电站" * (i % 3 + 1))
-            for i in range(11)]
+    docs = [Document(doc_type="listing", object_id=i, title=f"储能电站{i}", body="大规模储能电站" * (i % 3 + 1),
+                     lead=f"摘要{i}") for i in range(11)]
     with token_pool.TokenPool(2) as pool:
         pending = [pool.submit(docs[:7]), pool.submit(docs[7:])]
         tokens = [pair for wait in pending for pair in wait()]
-    assert tokens == token_pool.tokenise([(d.title, d.body) for d in docs])
+    assert tokens == token_pool.tokenise([(d.title, d.body, d.lead) for d in docs])
     assert token_pool.workers_for(10) == 1 and token_pool.workers_for(10, 3) == 3

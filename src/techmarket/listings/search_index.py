@@ -32,7 +32,7 @@ def to_document(listing: Listing | ListingRecord) -> Document:
     if listing.maturity:
         tags["maturity"] = (listing.maturity,)
     return Document(doc_type="listing", object_id=listing.id, title=listing.title,
-                    body="\n".join(p for p in parts if p), tags=tags,
+                    body="\n".join(p for p in parts if p), lead="\n".join(parts[:2]), tags=tags,
                     amount_min=listing.amount_min, amount_max=listing.amount_max,
                     published_at=listing.published_at)
 

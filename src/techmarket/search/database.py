@@ -1,5 +1,5 @@
-"""The database backend: SQLite FTS5 (bm25, :mod:`techmarket.search.fts`) or PostgreSQL full-text (ts_rank_cd),
-same behaviour.
+"""The database backend: SQLite FTS5 (bm25, :mod:`techmarket.search.fts`) or PostgreSQL full-text (the same bm25,
+:mod:`techmarket.search.postgres`), same behaviour.
 
 Index writes happen in the caller's transaction, so the index commits (or rolls back) with the change.
 """
@@ -7,16 +7,13 @@ Index writes happen in the caller's transaction, so the index commits (or rolls 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from sqlalchemy import delete, func, insert, literal_column, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from techmarket.search import fts
-from techmarket.search.db_query import filter_conditions, order_by, pg_tsquery, sorted_facets
-from techmarket.search.documents import Document, Hit, SearchQuery, SearchResult
-from techmarket.search.models import PG_VECTOR, SearchDocument, SearchTag
-from techmarket.search.tokenizer import TOKENIZER
+from techmarket.search import fts, postgres, token_pool
+from techmarket.search.documents import Document, SearchQuery, SearchResult
+from techmarket.search.models import SearchDocument, SearchTag
 
 
 class DatabaseBackend:
@@ -27,10 +24,10 @@ class DatabaseBackend:
         self.dialect = session.get_bind().dialect.name
 
     # -- writing -------------------------------------------------------------------------------------
-    def index(self, docs: Sequence[Document], *, tokens: Sequence[tuple[str, str]] | None = None,
+    def index(self, docs: Sequence[Document], *, tokens: Sequence[tuple[str, str, str]] | None = None,
               replace: bool = True) -> None:
         """Replace these documents: one executemany for the documents, one select of their new ids, one
-        executemany for their facet tags. ``tokens`` are the (title, body) index tokens when the caller cut
+        executemany for their facet tags. ``tokens`` are the (title, body, grams) index tokens when the caller cut
         them already (:mod:`techmarket.search.token_pool`); ``replace=False`` skips deleting earlier versions
         (a rebuild that emptied the index first)."""
         if not docs:
@@ -38,10 +35,10 @@ class DatabaseBackend:
         if replace:
             self.delete_many([(d.doc_type, d.object_id) for d in docs])
         if tokens is None:
-            tokens = [(TOKENIZER.index_text(d.title), TOKENIZER.index_text(d.body)) for d in docs]
+            tokens = [token_pool.index_tokens(d.title, d.body, d.lead) for d in docs]
         rows = [{"doc_type": d.doc_type, "object_id": d.object_id, "title": d.title[:300], "tokens_title": tt,
-                 "tokens_body": tb, "amount_min": d.amount_min, "amount_max": d.amount_max,
-                 "published_at": d.published_at} for d, (tt, tb) in zip(docs, tokens, strict=True)]
+                 "tokens_body": tb, "tokens_gram": tg, "amount_min": d.amount_min, "amount_max": d.amount_max,
+                 "published_at": d.published_at} for d, (tt, tb, tg) in zip(docs, tokens, strict=True)]
         self.session.execute(insert(SearchDocument.__table__), rows)
         ids: dict[tuple[str, int], int] = {}
         by_type: dict[str, list[int]] = {}
@@ -85,33 +82,5 @@ class DatabaseBackend:
     def search(self, query: SearchQuery) -> SearchResult:
         if self.dialect == "sqlite":
             return fts.search(self.session, query)
-        return self._search_postgresql(query)
+        return postgres.search(self.session, query)
 
-    def _search_postgresql(self, query: SearchQuery) -> SearchResult:
-        """tsvector ``@@`` tsquery over the GIN index, ranked by ts_rank_cd (title weighted A, body B)."""
-        conditions = filter_conditions(query)
-        score: Any = literal_column("0.0")
-        if query.terms:
-            tsq = pg_tsquery(query.terms, query.match_any)
-            vector = literal_column(PG_VECTOR)
-            conditions.append(vector.op("@@")(tsq))
-            score = func.ts_rank_cd(vector, tsq)
-        matched = select(SearchDocument.id, SearchDocument.object_id).where(*conditions)
-        total = self.session.scalar(select(func.count()).select_from(matched.subquery())) or 0
-        page = matched.add_columns(score.label("score")).order_by(*order_by(query, score))
-        rows = self.session.execute(page.limit(query.per_page).offset((query.page - 1) * query.per_page)).all()
-        facets = self._facets(matched) if query.with_facets and total else {}
-        hits = [Hit(object_id=r.object_id, score=round(float(r.score or 0.0), 4)) for r in rows]
-        return SearchResult(hits=hits, total=total, facets=facets, match_any=query.match_any, backend=self.name)
-
-    def _facets(self, matched: Any) -> dict[str, dict[str, int]]:
-        ids = matched.with_only_columns(SearchDocument.id).subquery()
-        rows = self.session.execute(
-            select(SearchTag.facet, SearchTag.value, func.count())
-            .where(SearchTag.document_id.in_(select(ids.c.id)))
-            .group_by(SearchTag.facet, SearchTag.value)
-        ).all()
-        out: dict[str, dict[str, int]] = {}
-        for facet, value, n in rows:
-            out.setdefault(facet, {})[value] = n
-        return sorted_facets(out)

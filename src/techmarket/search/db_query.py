@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, func, literal_column
 
 from techmarket.search.documents import SearchQuery, Term
-from techmarket.search.models import SearchDocument, SearchTag
+from techmarket.search.models import GRAM_COLUMN, SearchDocument, SearchTag
 
-_SIMPLE = literal_column("'simple'::regconfig")
+_SIMPLE: Any = literal_column("'simple'::regconfig")
 
 
 def filter_conditions(q: SearchQuery, doc: Any = SearchDocument) -> list[ColumnElement[bool]]:
@@ -65,29 +65,36 @@ def _fts_quote(token: str) -> str:
 
 
 def fts5_expression(terms: list[Term], match_any: bool) -> str:
-    """An FTS5 query built only from quoted tokens, so user text can never be FTS syntax."""
+    """An FTS5 query built only from quoted tokens, so user text can never be FTS syntax. A term is the OR of
+    its alternatives (or its phrase) and of its bigrams as a phrase of the gram column."""
     parts = []
     for term in terms:
-        if term.phrase:
-            parts.append(_fts_quote(" ".join(term.phrase)))
-        else:
-            parts.append("(" + " OR ".join(_fts_quote(a) for a in sorted(term.alternatives)) + ")")
+        options = [_fts_quote(" ".join(term.phrase))] if term.phrase else [
+            _fts_quote(a) for a in sorted(term.alternatives)]
+        if term.gram_phrase:
+            options.append(f"{GRAM_COLUMN} : " + _fts_quote(" ".join(term.gram_phrase)))
+        parts.append("(" + " OR ".join(options) + ")")
     return (" OR " if match_any else " AND ").join(parts)
 
 
 def pg_tsquery(terms: list[Term], match_any: bool) -> Any:
-    """The same query as a PostgreSQL tsquery, each token passed as a bound literal."""
-    groups = []
+    """The same query as a PostgreSQL tsquery, each token passed as a bound literal; the bigrams are
+    restricted to the gram column's weight (D)."""
+    groups: list[Any] = []
     for term in terms:
+        alts: list[Any]
         if term.phrase:
-            groups.append(func.phraseto_tsquery(_SIMPLE, " ".join(term.phrase)))
-            continue
-        alts = [func.to_tsquery(_SIMPLE, _pg_lexeme(a)) for a in sorted(term.alternatives)]
-        group = alts[0]
+            alts = [func.phraseto_tsquery(_SIMPLE, " ".join(term.phrase))]
+        else:  # an alternative of several words (rare earth) is a phrase
+            alts = [func.phraseto_tsquery(_SIMPLE, a) if " " in a else func.to_tsquery(_SIMPLE, _pg_lexeme(a))
+                    for a in sorted(term.alternatives)]
+        if term.gram_phrase:
+            alts.append(func.to_tsquery(_SIMPLE, " <-> ".join(_pg_lexeme(g) + ":D" for g in term.gram_phrase)))
+        group: Any = alts[0]
         for alt in alts[1:]:
             group = group.op("||")(alt)
         groups.append(group)
-    combined = groups[0]
+    combined: Any = groups[0]
     for g in groups[1:]:
         combined = combined.op("||" if match_any else "&&")(g)
     return combined

@@ -13,7 +13,9 @@ MAX_QUERY_CHARS = 200
 
 @dataclass(frozen=True)
 class Document:
-    """One searchable thing. ``doc_id`` is ``"<type>:<id>"``; ``tags`` hold facet values."""
+    """One searchable thing. ``doc_id`` is ``"<type>:<id>"``; ``tags`` hold facet values. ``lead``: the short
+    texts (summary, keywords; the body holds them too) whose every piece of two or more Chinese characters
+    finds the document, like any piece of its title (indexed as character bigrams)."""
 
     doc_type: str
     object_id: int
@@ -23,6 +25,7 @@ class Document:
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
     published_at: dt.datetime | None = None
+    lead: str = ""
 
     @property
     def doc_id(self) -> str:
@@ -31,11 +34,22 @@ class Document:
 
 @dataclass(frozen=True)
 class Term:
-    """One query term: alternatives (a word and its synonyms), or a phrase's tokens in order."""
+    """One query term: alternatives (a word and its synonyms; one of several words is a phrase), or a
+    phrase's tokens in order; and, for Chinese, ``grams``: the word's character bigrams, which find it as
+    consecutive bigrams of the title and lead when it is hidden inside a longer word."""
 
     alternatives: frozenset[str]
     phrase: tuple[str, ...] = ()
     text: str = ""
+    grams: tuple[str, ...] = ()
+
+    @property
+    def gram_phrase(self) -> tuple[str, ...]:
+        """The bigrams the database backends query in the gram column: none when the term's word is its one
+        bigram (储能), which the word's own query, on every column, finds there already."""
+        if len(self.grams) == 1 and self.grams[0] in self.alternatives and not self.phrase:
+            return ()
+        return self.grams
 
 
 @dataclass

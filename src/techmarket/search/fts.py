@@ -34,11 +34,11 @@ from sqlalchemy.orm import Session
 from techmarket.search.db_query import filter_conditions, fts5_expression, has_filters, order_by, sorted_facets
 from techmarket.search.documents import SORTS, Hit, SearchQuery, SearchResult
 from techmarket.search.models import FTS_TABLE, SearchDocument, SearchTag
+from techmarket.search.scoring import WEIGHTS
 
 RANK_WINDOW = 1_000
 FACET_EXACT_LIMIT = 1_000
 FACET_SAMPLE = 1_000
-TITLE_WEIGHT = 4.0  # bm25 weight of the title column against the body's 1.0
 _NO_ROWID = 2**63 - 1
 # The facet sample: rowids whose (rowid * _MIX) mod _MOD falls under a cut. _MOD is prime and _MIX near its
 # golden section, so consecutive rowids scatter evenly (a plain every-k-th rowid would alias with any
@@ -47,7 +47,7 @@ _MOD, _MIX = 1_000_003, 618_034
 _PAIR, _SEP = "\x1f", "\x1e"  # facet US value, pairs joined by RS
 
 _FTS = table(FTS_TABLE, column("rowid"))
-_BM25 = f"-bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0)"
+_BM25 = f"-bm25({FTS_TABLE}, {', '.join(str(w) for w in WEIGHTS)})"  # title, body, grams
 D = SearchDocument
 
 # Fixed SQL built once from the constants above (no user text: the query travels as :q). How many match,

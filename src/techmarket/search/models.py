@@ -26,6 +26,8 @@ class SearchDocument(Base):
     title: Mapped[str] = mapped_column(String(300))
     tokens_title: Mapped[str] = mapped_column(Text)
     tokens_body: Mapped[str] = mapped_column(Text)
+    # Character bigrams of the title and lead (:meth:`Tokenizer.grams`): filled by ``techmarket search reindex``.
+    tokens_gram: Mapped[str] = mapped_column(Text, default="", server_default="")
     amount_min: Mapped[Decimal | None]
     amount_max: Mapped[Decimal | None]
     published_at: Mapped[dt.datetime | None]
@@ -55,13 +57,15 @@ class SearchOutbox(Base):
 
 
 FTS_TABLE = "search_fts"
+GRAM_COLUMN = "tokens_gram"
+TOKEN_COLUMNS = ("tokens_title", "tokens_body", GRAM_COLUMN)  # the FTS5 columns, in order (bm25 weights)
 
-_INSERT_NEW = ("INSERT INTO search_fts(rowid, tokens_title, tokens_body) "
-               "VALUES (new.id, new.tokens_title, new.tokens_body);")
-_DELETE_OLD = ("INSERT INTO search_fts(search_fts, rowid, tokens_title, tokens_body) "
-               "VALUES ('delete', old.id, old.tokens_title, old.tokens_body);")
+_INSERT_NEW = ("INSERT INTO search_fts(rowid, tokens_title, tokens_body, tokens_gram) "
+               "VALUES (new.id, new.tokens_title, new.tokens_body, new.tokens_gram);")
+_DELETE_OLD = ("INSERT INTO search_fts(search_fts, rowid, tokens_title, tokens_body, tokens_gram) "
+               "VALUES ('delete', old.id, old.tokens_title, old.tokens_body, old.tokens_gram);")
 SQLITE_FTS_DDL = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(tokens_title, tokens_body, "
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(tokens_title, tokens_body, tokens_gram, "
     "content='search_document', content_rowid='id', tokenize='unicode61')",
     f"CREATE TRIGGER IF NOT EXISTS search_document_ai AFTER INSERT ON search_document BEGIN {_INSERT_NEW} END",
     f"CREATE TRIGGER IF NOT EXISTS search_document_ad AFTER DELETE ON search_document BEGIN {_DELETE_OLD} END",
@@ -72,6 +76,7 @@ SQLITE_FTS_DROP = ["DROP TRIGGER IF EXISTS search_document_au", "DROP TRIGGER IF
                    "DROP TRIGGER IF EXISTS search_document_ai", "DROP TABLE IF EXISTS search_fts"]
 
 PG_VECTOR = ("(setweight(to_tsvector('simple'::regconfig, tokens_title), 'A') || "
-             "setweight(to_tsvector('simple'::regconfig, tokens_body), 'B'))")
+             "setweight(to_tsvector('simple'::regconfig, tokens_body), 'B') || "
+             "setweight(to_tsvector('simple'::regconfig, tokens_gram), 'D'))")
 PG_INDEX_DDL = [f"CREATE INDEX IF NOT EXISTS ix_search_document_tsv ON search_document USING gin ({PG_VECTOR})"]
 PG_INDEX_DROP = ["DROP INDEX IF EXISTS ix_search_document_tsv"]

@@ -61,6 +61,14 @@ def titles(session: Session, needle: str, *, doc_type: str | None = None, limit:
     return out
 
 
+def preload() -> None:
+    """Load the tokenizer (jieba and the domain dictionary, seconds) and the suggestion vocabulary before the
+    first request: the app factory calls it, so gunicorn (``preload_app``) loads them once in the master and
+    every worker starts with them."""
+    TOKENIZER.load()
+    _vocabulary()
+
+
 @cache
 def _vocabulary() -> tuple[str, ...]:
     """Dictionary terms and synonyms as written in the shipped files (PEM电解槽, PEMFC), one per folded form."""
@@ -68,12 +76,13 @@ def _vocabulary() -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for term in TOKENIZER.terms:
         seen.setdefault(normalise(term), term)
-    text = files("techmarket.search").joinpath("data/synonyms.txt").read_text("utf-8")
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            for term in (t.strip() for t in line.split("=")):
-                if term:
-                    seen.setdefault(normalise(term), term)
+    for name in ("synonyms", "english"):
+        text = files("techmarket.search").joinpath(f"data/{name}.txt").read_text("utf-8")
+        for line in text.splitlines():
+            if line.strip() and not line.startswith("#"):
+                for term in (t.strip() for t in line.split("=")):
+                    if term:
+                        seen.setdefault(normalise(term), term)
     return tuple(seen.values())
 
 

@@ -18,7 +18,7 @@ from multiprocessing.pool import AsyncResult, Pool
 from techmarket.search.documents import Document
 from techmarket.search.tokenizer import TOKENIZER
 
-Tokens = list[tuple[str, str]]  # (title tokens, body tokens) per document, space-joined
+Tokens = list[tuple[str, str, str]]  # (title tokens, body tokens, bigrams) per document, space-joined
 MIN_DOCS_FOR_WORKERS = 5_000  # below this, starting the workers (about a second) costs more than it saves
 SLICES_PER_WORKER = 2
 
@@ -31,13 +31,19 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def tokenise(texts: Sequence[tuple[str, str]]) -> Tokens:
-    """The index tokens of (title, body) pairs: what :class:`DatabaseBackend` stores."""
-    return [(TOKENIZER.index_text(title), TOKENIZER.index_text(body)) for title, body in texts]
+def tokenise(texts: Sequence[tuple[str, str, str]]) -> Tokens:
+    """The index tokens of (title, body, lead) texts: what :class:`DatabaseBackend` stores."""
+    return [index_tokens(*text) for text in texts]
 
 
-def _texts(docs: Sequence[Document]) -> list[tuple[str, str]]:
-    return [(d.title, d.body) for d in docs]
+def index_tokens(title: str, body: str, lead: str) -> tuple[str, str, str]:
+    """What the database index stores of a document: the words of its title and body, the bigrams of its
+    title and lead."""
+    return TOKENIZER.index_text(title), TOKENIZER.index_text(body), TOKENIZER.grams(title, lead)
+
+
+def _texts(docs: Sequence[Document]) -> list[tuple[str, str, str]]:
+    return [(d.title, d.body, d.lead) for d in docs]
 
 
 Pending = Callable[[], Tokens]
@@ -87,7 +93,7 @@ class TokenPool:
             self.terminate()
 
 
-def _joined(own: Sequence[tuple[str, str]], parts: list[AsyncResult[Tokens]]) -> Pending:
+def _joined(own: Sequence[tuple[str, str, str]], parts: list[AsyncResult[Tokens]]) -> Pending:
     def wait() -> Tokens:
         mine = tokenise(own)
         return mine + [pair for part in parts for pair in part.get()]

@@ -12,6 +12,11 @@ of two and three characters inside it), plus the domain terms jieba's segmentati
   that the words around it stay consecutive for phrases.
 
 So a query for a domain term finds every text that contains it, whatever the words around it.
+
+Beside the words, :meth:`Tokenizer.grams` gives the overlapping character bigrams of the Chinese runs of a
+short text (title, summary, keywords), which backends keep in a column of their own: a piece of Chinese that
+jieba keeps inside a longer word (光催化 in 光催化剂) is still found as the phrase of its bigrams
+(:meth:`Tokenizer.query_words`). English names of the domain terms (data/english.txt) expand to the terms.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ _LATIN = re.compile(r"[a-z0-9]+")
 _NESTED_MIN = 4
 _SPANNING_MIN = 3
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
+_NAME_WORD = re.compile(r"[a-z0-9]+")
 
 
 def normalise(text: str) -> str:
@@ -50,6 +56,9 @@ class Tokenizer:
         self._jieba: jieba.Tokenizer | None = None
         self.synonyms: dict[str, frozenset[str]] = {}
         self.terms: list[str] = []
+        self.english: dict[str, str] = {}  # an English name as index tokens (rare earth) -> its Chinese term
+        self._names = re.compile("(?!)")  # any English name as typed, longest first
+        self._name_of: dict[str, str] = {}  # regex group -> English name
         self._nested: frozenset[str] = frozenset()
         self._nested_max = 0
         self._by_first: dict[str, tuple[str, ...]] = {}  # Chinese domain terms by first character, longest first
@@ -79,8 +88,67 @@ class Tokenizer:
                         by_first.setdefault(term[0], []).append(term)
                 self._by_first = {c: tuple(sorted(ts, key=len, reverse=True)) for c, ts in by_first.items()}
                 self._first = re.compile("[" + "".join(sorted(by_first)) + "]")
+                self._load_english()
                 self._jieba = tk
         return self._jieba
+
+    def _load_english(self) -> None:
+        """English names join their term's synonym group (so 稀土 also finds English text about rare earth);
+        they stay out of jieba and of the nested and spanning terms."""
+        patterns: dict[str, str] = {}
+        for zh, names in _english_names():
+            group = self.synonyms.get(zh, frozenset({zh}))
+            tokens = []
+            for name in names:
+                words = _NAME_WORD.findall(name)
+                indexed = " ".join(w for w in words if w not in _STOP)
+                if indexed:
+                    tokens.append(indexed)
+                    self.english.setdefault(indexed, zh)
+                    patterns[indexed] = r"[\s\-]+".join(_plural(w) for w in words)
+            group = group | frozenset(tokens)
+            for term in group:
+                self.synonyms[term] = self.synonyms.get(term, frozenset()) | group
+        ordered = sorted(patterns.items(), key=lambda kv: len(kv[0]), reverse=True)
+        self._name_of = {f"n{i}": name for i, (name, _) in enumerate(ordered)}
+        self._names = re.compile("|".join(rf"(?P<n{i}>\b{pat}\b)" for i, (_, pat) in enumerate(ordered))
+                                 or "(?!)")
+
+    def english_names(self, text: str) -> list[tuple[tuple[int, int], str]]:
+        """The English names of domain terms in normalised ``text``: (span, name as index tokens), longest
+        name first at each place ("rare earth permanent magnet" before "rare earth")."""
+        self.load()
+        return [(m.span(), self._name_of[m.lastgroup or ""]) for m in self._names.finditer(text)]
+
+    def grams(self, *texts: str) -> str:
+        """The overlapping character bigrams of every run of Chinese characters of ``texts``, space-joined."""
+        return " ".join(g for text in texts for run in _HAN.findall(normalise(text)) for g in bigrams(run))
+
+    def query_words(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Query words (precise cut, as :meth:`words`), each with the bigrams that find it inside longer
+        words when it is Chinese (empty otherwise).
+
+        A run of Chinese characters that jieba cuts into a single character and other words (光 + 催化剂 in
+        光催化剂制备技术, 制 in 化剂制) would leave the character unfindable: each such character is joined to
+        the word before it (or after it) into one piece found by its bigrams, so any two or more characters
+        of a title are found whatever jieba makes of them."""
+        tk = self.load()
+        out: list[tuple[str, tuple[str, ...]]] = []
+        run: list[str] = []
+        for tok in [*tk.cut(normalise(text)), " "]:
+            if _HAN.fullmatch(tok):
+                run.append(tok)
+                continue
+            out += _run_pieces(run)
+            run = []
+            tok = self._accepted(tok)
+            if tok:
+                out.append((tok, ()))
+        unique: dict[str, tuple[str, ...]] = {}
+        for word, grams in out:
+            if len(word) <= MAX_TOKEN_LEN or grams:
+                unique.setdefault(word, grams)
+        return list(unique.items())
 
     def tokens(self, text: str) -> list[str]:
         """Index tokens of ``text``: its words and their sub-words in order, without punctuation or stop
@@ -178,6 +246,51 @@ class Tokenizer:
 
     def index_text(self, *parts: str) -> str:
         return " ".join(tok for part in parts for tok in self.tokens(part))
+
+
+def bigrams(run: str) -> tuple[str, ...]:
+    """Overlapping two-character pieces of a run of Chinese characters (none for a single character)."""
+    return tuple(run[i:i + 2] for i in range(len(run) - 1))
+
+
+def _run_pieces(words: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """The query words of one run of Chinese characters, cut into ``words`` by jieba (see
+    :meth:`Tokenizer.query_words`)."""
+    if not any(len(w) == 1 and w not in _STOP for w in words):
+        return [(w, bigrams(w)) for w in words if w not in _STOP]
+    pieces: list[str] = []
+    pending = ""
+    for w in words:
+        if len(w) > 1:
+            pieces.append(pending + w)
+            pending = ""
+        elif pieces and not pending:
+            pieces[-1] += w
+        else:
+            pending += w
+    if pending:
+        if pieces:
+            pieces[-1] += pending
+        else:
+            pieces.append(pending)
+    return [(p, bigrams(p)) for p in pieces if p not in _STOP]
+
+
+def _plural(word: str) -> str:
+    """A pattern for an English word and its plural (battery, batteries; glass, glasses)."""
+    if word.endswith("y") and len(word) > 2:
+        return re.escape(word[:-1]) + "(?:y|ies)"
+    return re.escape(word) + "(?:e?s)?"
+
+
+def _english_names() -> list[tuple[str, list[str]]]:
+    text = files("techmarket.search").joinpath("data/english.txt").read_text("utf-8")
+    out = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            zh, *names = (normalise(t.strip()) for t in line.split("="))
+            out.append((zh, [n for n in names if n]))
+    return out
 
 
 def _dictionary_terms() -> list[str]:
