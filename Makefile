@@ -50,6 +50,7 @@ run: demo
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy src
 
 test: install-test lint
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -9,7 +11,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from techmarket.core.db import Base
 
@@ -23,6 +25,10 @@ class Database(SQLAlchemy):
     """
 
     session: Session  # type: ignore[assignment]
+
+    def release(self) -> None:
+        """End this thread's or context's session (``scoped_session.remove``): jobs and threads call it when done."""
+        cast("scoped_session[Session]", self.session).remove()
 
 
 db = Database(model_class=Base)

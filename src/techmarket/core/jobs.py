@@ -147,7 +147,7 @@ def _run_local(app: Flask) -> Callable[[local_jobs.QueuedJob], None]:
                         raise
                     log.warning("job %s: database is locked, attempt %d of %d", job.id, attempt, LOCKED_RETRIES)
                 finally:
-                    db.session.remove()
+                    db.release()
             time.sleep(attempt)
 
     return run
@@ -216,4 +216,4 @@ def _reap_runs() -> int:
         log.exception("jobs: could not check for stalled runs")
         return 0
     finally:
-        db.session.remove()
+        db.release()

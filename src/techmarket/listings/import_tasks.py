@@ -132,7 +132,7 @@ def run_import(run_id: int) -> None:
         _run(run_id)
     finally:
         if not has_request_context():  # a worker: start the next job with a clean session
-            db.session.remove()
+            db.release()
 
 
 def _partial(run: JobRun) -> Path:

@@ -51,6 +51,7 @@ _COLUMNS = (Listing.id, Listing.kind, Listing.confidentiality, Listing.title, Li
             Listing.description, Listing.team, Listing.advantages, Listing.technical_targets,
             Listing.application_industries, Listing.prefecture_code, Listing.maturity, Listing.amount_min,
             Listing.amount_max, Listing.published_at)
+_NAMES = tuple(c.key for c in _COLUMNS)
 
 
 @dataclass
@@ -103,7 +104,8 @@ def public_documents(session: Session, batch: int) -> Iterator[list[Document]]:
     stmt = (select(*_COLUMNS, Organisation.name).join(Organisation, Organisation.id == Listing.organisation_id)
             .where(Listing.status == Status.PUBLISHED).order_by(Listing.id).execution_options(yield_per=batch))
     for rows in session.execute(stmt).partitions(batch):
-        records = {r[0]: ListingRecord(*r[:-1], organisation=_Org(r[-1])) for r in rows}
+        records = {r[0]: ListingRecord(**dict(zip(_NAMES, r[:-1], strict=True)), organisation=_Org(r[-1]))
+                   for r in rows}
         ids = list(records)
         for lid, facet, value in session.execute(select(ListingTag.listing_id, ListingTag.facet, ListingTag.value)
                                                  .where(ListingTag.listing_id.in_(ids))):

@@ -165,7 +165,7 @@ _PREFECTURE_NAMES: dict[str, dict[str, str]] = {}
 
 def _prefecture_names(session: Session) -> dict[str, str]:
     """The 盟市 names, read once per database: the division table is reference data loaded by the migrations."""
-    key = str(session.get_bind().url)
+    key = str(session.get_bind().engine.url)
     if key not in _PREFECTURE_NAMES:
         _PREFECTURE_NAMES[key] = {d.code: d.name for d in prefectures(session)}
     return _PREFECTURE_NAMES[key]

@@ -143,5 +143,5 @@ def drain(retry_now: bool, batch_size: int | None, every: float | None) -> None:
             return
         if report.rows or report.failed or report.blocked:
             click.echo(str(report))
-        db.session.remove()
+        db.release()
         sleep(every)

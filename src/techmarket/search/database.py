@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from techmarket.search import fts, postgres, token_pool
 from techmarket.search.documents import Document, SearchQuery, SearchResult
-from techmarket.search.models import SearchDocument, SearchTag
+from techmarket.search.models import DOCUMENT_TABLE, TAG_TABLE, SearchDocument, SearchTag
 
 
 class DatabaseBackend:
@@ -39,7 +39,7 @@ class DatabaseBackend:
         rows = [{"doc_type": d.doc_type, "object_id": d.object_id, "title": d.title[:300], "tokens_title": tt,
                  "tokens_body": tb, "tokens_gram": tg, "amount_min": d.amount_min, "amount_max": d.amount_max,
                  "published_at": d.published_at} for d, (tt, tb, tg) in zip(docs, tokens, strict=True)]
-        self.session.execute(insert(SearchDocument.__table__), rows)
+        self.session.execute(insert(DOCUMENT_TABLE), rows)
         ids: dict[tuple[str, int], int] = {}
         by_type: dict[str, list[int]] = {}
         for d in docs:
@@ -51,7 +51,7 @@ class DatabaseBackend:
         tags = [{"document_id": ids[(d.doc_type, d.object_id)], "facet": f, "value": v[:32]}
                 for d in docs for f, values in d.tags.items() for v in sorted(set(values))]
         if tags:
-            self.session.execute(insert(SearchTag.__table__), tags)
+            self.session.execute(insert(TAG_TABLE), tags)
 
     def delete(self, doc_type: str, object_ids: Iterable[int]) -> None:
         self.delete_many([(doc_type, i) for i in object_ids])
@@ -63,8 +63,8 @@ class DatabaseBackend:
         for doc_type, ids in by_type.items():
             doc_ids = select(SearchDocument.id).where(SearchDocument.doc_type == doc_type,
                                                       SearchDocument.object_id.in_(ids))
-            self.session.execute(delete(SearchTag.__table__).where(SearchTag.document_id.in_(doc_ids)))
-            self.session.execute(delete(SearchDocument.__table__).where(SearchDocument.doc_type == doc_type,
+            self.session.execute(delete(TAG_TABLE).where(SearchTag.document_id.in_(doc_ids)))
+            self.session.execute(delete(DOCUMENT_TABLE).where(SearchDocument.doc_type == doc_type,
                                                                         SearchDocument.object_id.in_(ids)))
 
     def clear(self, doc_type: str) -> None:

@@ -105,7 +105,8 @@ def search(session: Session, q: SearchQuery) -> SearchResult:
             params.update(lo=0, hi=floor, limit=q.per_page - len(rows), offset=rest, last=rest + q.per_page - 1)
             rows += conn.execute(_PAGE[q.sort], params)
         hits = [Hit(object_id=oid, score=round(float(rank or 0.0), 4)) for oid, rank in rows]
-    facets, exact = ({}, True)
+    facets: dict[str, dict[str, int]] = {}
+    exact = True
     if q.with_facets:
         step = _step(matched)
         docs, blob = conn.execute(_FACETS, {"q": expr, "cut": _cut(step)}).one()
@@ -173,7 +174,8 @@ def _search_narrowed(session: Session, q: SearchQuery, expr: str, *, window: boo
         if floor is not None and len(hits) < q.per_page:
             hits += _ranked(session, q, _fts_ids(expr, hi=floor), max(0, offset - RANK_WINDOW),
                             q.per_page - len(hits))
-    facets, exact = ({}, True)
+    facets: dict[str, dict[str, int]] = {}
+    exact = True
     if q.with_facets and total:
         ids = select(_FTS.c.rowid.label("id")).select_from(_FTS).where(_match(expr))
         facets, exact = _facets(session, q, total, ids, _FTS.c.rowid)
@@ -215,7 +217,8 @@ def _browse(session: Session, q: SearchQuery) -> SearchResult:
     if total and offset < total:
         stmt = select(D.object_id).where(*conds).order_by(*order_by(q, literal(0.0))).limit(q.per_page)
         hits = [Hit(object_id=oid, score=0.0) for oid in session.scalars(stmt.offset(offset))]
-    facets, exact = ({}, True)
+    facets: dict[str, dict[str, int]] = {}
+    exact = True
     if q.with_facets and total:
         facets, exact = _facets(session, q, total, select(D.id).where(*conds), D.id, filtered=False)
     return SearchResult(hits=hits, total=total, facets=facets, match_any=q.match_any, backend="database",

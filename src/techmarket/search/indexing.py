@@ -20,7 +20,7 @@ from techmarket.search import registry, token_pool
 from techmarket.search.backend import SearchUnavailable
 from techmarket.search.database import DatabaseBackend
 from techmarket.search.elastic import ElasticsearchBackend
-from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
+from techmarket.search.models import DOCUMENT_TABLE, TAG_TABLE, SearchDocument, SearchOutbox, SearchTag
 from techmarket.search.registry import IndexedType
 
 Progress = Callable[[int], None]
@@ -60,8 +60,8 @@ def rebuild_database(session: Session, indexed: IndexedType, progress: Progress 
     loads the next batch from the database and writes the previous one. ``workers``: tokenising processes
     (default: one per core for a large rebuild, none for a small one)."""
     doc_ids = select(SearchDocument.id).where(SearchDocument.doc_type == indexed.name)
-    session.execute(delete(SearchTag.__table__).where(SearchTag.document_id.in_(doc_ids)))
-    session.execute(delete(SearchDocument.__table__).where(SearchDocument.doc_type == indexed.name))
+    session.execute(delete(TAG_TABLE).where(SearchTag.document_id.in_(doc_ids)))
+    session.execute(delete(DOCUMENT_TABLE).where(SearchDocument.doc_type == indexed.name))
     backend = DatabaseBackend(session)
     written = 0
     waiting: tuple[list[Any], int, token_pool.Pending] | None = None
@@ -89,7 +89,7 @@ def _bulk_load(session: Session) -> Iterator[None]:
     try:
         yield
     finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before if before is not None else -2000)}")
 
 
 def _write(backend: DatabaseBackend, batch: tuple[list[Any], int, token_pool.Pending], progress: Progress) -> int:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from techmarket.core.clock import utcnow
@@ -80,3 +81,8 @@ PG_VECTOR = ("(setweight(to_tsvector('simple'::regconfig, tokens_title), 'A') ||
              "setweight(to_tsvector('simple'::regconfig, tokens_gram), 'D'))")
 PG_INDEX_DDL = [f"CREATE INDEX IF NOT EXISTS ix_search_document_tsv ON search_document USING gin ({PG_VECTOR})"]
 PG_INDEX_DROP = ["DROP INDEX IF EXISTS ix_search_document_tsv"]
+
+
+# The tables themselves, for Core bulk statements (a mapped class's ``__table__`` is typed as any FromClause).
+DOCUMENT_TABLE = cast(Table, SearchDocument.__table__)
+TAG_TABLE = cast(Table, SearchTag.__table__)

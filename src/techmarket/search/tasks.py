@@ -23,6 +23,7 @@ def rebuild_elasticsearch(doc_type: str) -> None:
         return
     indexed = registry.get(doc_type)
     with Session(db.engine) as session:
+        assert service.es is not None  # uses_elasticsearch
         done = indexing.rebuild_elasticsearch(session, service.es, indexed)
         session.rollback()
     service.index_check.rebuild_finished(doc_type)
