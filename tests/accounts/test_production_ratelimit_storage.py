@@ -13,7 +13,7 @@ from techmarket.config import ConfigError, check_shared_rate_limits, configured_
 
 ROOT = Path(__file__).resolve().parents[2]
 PROD = {"TECHMARKET_ENV": "production", "TECHMARKET_SECRET_KEY": "s" * 40,
-        "TECHMARKET_DATABASE_URL": "postgresql+psycopg://db/techmarket"}
+        "TECHMARKET_DATABASE_URL": "postgresql+psycopg://db/techmarket", "TECHMARKET_AUDIT_KEY": "a" * 40}
 
 
 @pytest.mark.parametrize("workers", [{"TECHMARKET_WEB_WORKERS": "5"}, {"WEB_CONCURRENCY": "3"}])
