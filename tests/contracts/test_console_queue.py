@@ -11,8 +11,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from techmarket.accounts.services import actor_for
-from techmarket.contracts import console_queries, registration, views_console
+from techmarket.contracts import registrar_queries as console_queries
+from techmarket.contracts import registration
 from techmarket.contracts.models import Contract
+from techmarket.contracts.views import console as views_console
 from techmarket.core.actor import Actor
 from techmarket.core.errors import PermissionDenied
 from techmarket.core.roles import Role

@@ -10,8 +10,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from techmarket.accounts.services import actor_for
-from techmarket.contracts import console_queries, registration, views_console
+from techmarket.contracts import registrar_queries as console_queries
+from techmarket.contracts import registration
 from techmarket.contracts.data import InstalmentData
+from techmarket.contracts.views import console as views_console
 from techmarket.core.roles import Role
 from techmarket.extensions import db
 from tests.contracts.builders import Deal, contract_data, deal, registered, submitted

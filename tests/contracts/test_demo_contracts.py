@@ -8,8 +8,8 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from techmarket.accounts.models import UserRole
-from techmarket.contracts import console_queries
-from techmarket.contracts.catalogue import Status
+from techmarket.contracts import registrar_queries as console_queries
+from techmarket.contracts.constants import Status
 from techmarket.contracts.models import Contract, ContractDocument, ContractEvent, Payment
 from techmarket.core.audit import AuditEntry, verify_chain
 from techmarket.core.clock import local_today

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from techmarket.contracts import registration, workflow
-from techmarket.contracts.catalogue import Status
+from techmarket.contracts.constants import Status
 from techmarket.policy.calendar import add_working_days
 
 EXPECTED = {

@@ -1,21 +1,16 @@
-"""The contract blueprints and what their pages share: who is looking, loading, labels."""
+"""The contract blueprints: their URL table and the labels their templates use."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
-from flask_login import current_user
-from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
+from flask import Blueprint
 
-from techmarket.accounts.services import actor_for
-from techmarket.contracts import catalogue as cat
-from techmarket.contracts.models import Contract
-from techmarket.contracts.services import can_view
-from techmarket.core.actor import ANONYMOUS, Actor
-from techmarket.core.pagination import clamp
-from techmarket.extensions import db
+from techmarket.contracts import constants as cat
+from techmarket.contracts.views import console as console_views
+from techmarket.contracts.views import party as party_views
+from techmarket.contracts.views import records as records_views
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 console = Blueprint("contracts_admin", __name__, url_prefix="/admin/contracts")
@@ -40,43 +35,30 @@ for _bp in (bp, console):
     _bp.context_processor(template_context)
 
 
-def actor() -> Actor:
-    return actor_for(current_user) if current_user.is_authenticated else ANONYMOUS
+# --- the URLs of the contract pages: one table (the handlers are in views/) -----------------------------------
 
+URLS: tuple[tuple[Blueprint, str, Callable[..., Any], list[str]], ...] = (
+    (bp, "/", party_views.mine, ["GET"]),
+    (bp, "/new", party_views.create, ["GET", "POST"]),
+    (bp, "/<int:contract_id>/edit", party_views.edit, ["GET", "POST"]),
+    (bp, "/<int:contract_id>", party_views.detail, ["GET"]),
+    (bp, "/<int:contract_id>/act/<any(submit, withdraw, reopen):action>", party_views.act, ["POST"]),
+    (bp, "/<int:contract_id>/certificate", party_views.certificate, ["GET"]),
+    (bp, "/<int:contract_id>/documents", records_views.add_document, ["POST"]),
+    (bp, "/<int:contract_id>/documents/<int:document_id>/delete", records_views.delete_document, ["POST"]),
+    (bp, "/<int:contract_id>/documents/<int:document_id>", records_views.download_document, ["GET"]),
+    (bp, "/<int:contract_id>/payments", records_views.record_payment, ["POST"]),
+    (bp, "/payments/<int:payment_id>/<any(confirm, reject):decision>", records_views.decide_payment, ["POST"]),
+    (bp, "/<int:contract_id>/decide", records_views.decide, ["POST"]),
+    (bp, "/<int:contract_id>/amend", records_views.amend, ["POST"]),
+    (console, "/", console_views.queue, ["GET"]),
+    (console, "/search", console_views.search, ["GET"]),
+    (console, "/search/export.csv", console_views.export, ["GET"]),
+    (console, "/stats", console_views.stats, ["GET"]),
+    (console, "/payments", console_views.payments, ["GET"]),
+)
 
-def paging() -> tuple[int, int]:
-    return clamp(request.args.get("page"), request.args.get("per_page"), int(current_app.config.get("PER_PAGE", 20)))
+for _blueprint, _rule, _view, _methods in URLS:
+    _blueprint.add_url_rule(_rule, _view.__name__, _view, methods=_methods)
 
-
-def visible_contract(contract_id: int) -> Contract:
-    """The contract if the current user may see it; 404 otherwise (a stranger learns nothing)."""
-    contract = db.session.get(Contract, contract_id)
-    if contract is None or not can_view(db.session, actor(), contract):
-        abort(404)
-    return contract
-
-
-def back_to(contract_id: int, anchor: str = "") -> Response:
-    return redirect(url_for("contracts.detail", contract_id=contract_id) + (f"#{anchor}" if anchor else ""))
-
-
-def back_to_contract(form: FlaskForm, contract_id: int, success: str, anchor: str = "") -> Response:
-    """Commit and say so, or roll back and show the form's errors as messages on the contract page (each
-    contract form posts to its own address and comes back to the contract)."""
-    problems = [*form.form_errors, *[e for errs in form.errors.values() for e in flat_errors(errs)]]
-    if problems:
-        db.session.rollback()
-        for message in problems:
-            flash(str(message), "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return back_to(contract_id, anchor)
-
-
-def flat_errors(errors: Any) -> list[Any]:
-    if isinstance(errors, dict):
-        return [e for v in errors.values() for e in flat_errors(v)]
-    if isinstance(errors, list | tuple):
-        return [e for v in errors for e in flat_errors(v)]
-    return [errors]
+BLUEPRINTS = (bp, console)

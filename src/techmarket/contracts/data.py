@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from techmarket.contracts import catalogue as cat
+from techmarket.contracts import constants as cat
 from techmarket.core.clock import local_today
 from techmarket.core.i18n import is_chinese
 from techmarket.listings.constants import MAX_AMOUNT

@@ -8,7 +8,7 @@ from typing import BinaryIO
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from techmarket.contracts import catalogue as cat
+from techmarket.contracts import constants as cat
 from techmarket.contracts import workflow
 from techmarket.contracts.models import Contract, ContractDocument
 from techmarket.contracts.services import require_party, require_seller, require_view

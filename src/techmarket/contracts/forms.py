@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
-from techmarket.contracts import catalogue as cat
+from techmarket.contracts import constants as cat
 from techmarket.contracts.data import ContractData, InstalmentData, IPData, NonTechData, PartyData
 from techmarket.contracts.models import Contract
 from techmarket.core.forms import SafeForm, strip

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from techmarket.accounts.notifications import notify
-from techmarket.contracts import catalogue as cat
+from techmarket.contracts import constants as cat
 from techmarket.contracts import payments
 from techmarket.contracts.models import Contract, ContractEvent
 from techmarket.contracts.services import party_user_ids, registrar_ids

@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from techmarket.accounts.notifications import notify
-from techmarket.contracts import catalogue as cat
+from techmarket.contracts import constants as cat
 from techmarket.contracts import documents
 from techmarket.contracts.data import money_error
 from techmarket.contracts.models import Contract, Instalment, Payment

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from techmarket.contracts import catalogue as cat
+from techmarket.contracts import constants as cat
 from techmarket.contracts.models import Contract, ContractParty
 from techmarket.orgs.models import Membership
 

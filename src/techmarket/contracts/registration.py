@@ -17,7 +17,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from techmarket.contracts import catalogue as cat
+from techmarket.contracts import constants as cat
 from techmarket.contracts import workflow
 from techmarket.contracts.data import money_error
 from techmarket.contracts.models import Contract

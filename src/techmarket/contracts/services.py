@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from techmarket.accounts.models import UserRole
-from techmarket.contracts import catalogue as cat
+from techmarket.contracts import constants as cat
 from techmarket.contracts import workflow
 from techmarket.contracts.data import ContractData, PartyData, validate
 from techmarket.contracts.models import Contract, ContractIPItem, ContractParty, Instalment, NonTechItem

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from techmarket.contracts.catalogue import Status
+from techmarket.contracts.constants import Status
 from techmarket.core.transitions import Transition, transition
 from techmarket.policy.calendar import add_working_days, working_days_between
 

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from techmarket.contracts import catalogue as cat
+from techmarket.contracts import constants as cat
 from techmarket.contracts.models import Contract, ContractParty
 from techmarket.contracts.services import STAFF, member_org_ids
 from techmarket.core import audit

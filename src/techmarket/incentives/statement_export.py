@@ -19,7 +19,7 @@ from fontTools.ttLib import TTCollection
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from techmarket.contracts import catalogue as cat
+from techmarket.contracts import constants as cat
 from techmarket.core import spreadsheets as sheets
 from techmarket.core.clock import to_local
 from techmarket.core.errors import DomainError

@@ -15,8 +15,8 @@ from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectFi
 from wtforms.validators import DataRequired, Length, Optional
 
 from techmarket.accounts.models import User
-from techmarket.contracts.blueprint import actor, paging
 from techmarket.contracts.services import member_org_ids
+from techmarket.contracts.views.common import actor, paging
 from techmarket.core.clock import local_today
 from techmarket.core.forms import SafeForm, strip, submit
 from techmarket.core.i18n import is_chinese

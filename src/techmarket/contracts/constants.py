@@ -1,6 +1,6 @@
 """Choice lists of the contract domain (data, not rules): POLICY.md §3.
 
-The contract types and subtypes live in ``data/types.json`` because the national rules are being
+The contract types and subtypes live in ``reference/types.json`` because the national rules are being
 revised; everything else here is a label table.
 """
 
@@ -42,8 +42,8 @@ class ContractType:
 
 @functools.cache
 def contract_types() -> tuple[ContractType, ...]:
-    """The type table from ``data/types.json``, loaded once."""
-    raw = json.loads(resources.files("techmarket.contracts").joinpath("data/types.json").read_text("utf-8"))
+    """The type table from ``reference/types.json``, loaded once."""
+    raw = json.loads(resources.files("techmarket.contracts").joinpath("reference/types.json").read_text("utf-8"))
     return tuple(
         ContractType(t["code"], t["zh"], t["en"], tuple(
             Subtype(t["code"], s["code"], s["zh"], s["en"], s["policy_type"], s.get("tax_kind"),

@@ -10,9 +10,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from techmarket.contracts import catalogue as cat
+from techmarket.contracts import constants as cat
 from techmarket.contracts import queries, registration, services, workflow
-from techmarket.contracts.blueprint import actor, back_to_contract, bp, paging, visible_contract
 from techmarket.contracts.forms import (
     ActionForm,
     AmendForm,
@@ -24,6 +23,7 @@ from techmarket.contracts.forms import (
 )
 from techmarket.contracts.models import Contract
 from techmarket.contracts.payments import outstanding
+from techmarket.contracts.views.common import actor, back_to_contract, paging, visible_contract
 from techmarket.core.clock import local_today
 from techmarket.core.forms import submit
 from techmarket.core.inputs import parse_int
@@ -44,7 +44,6 @@ def _my_orgs() -> list[Organisation]:
     return [org for org, _role in org_queries.orgs_of_user(db.session, current_user.id)]
 
 
-@bp.route("/")
 @login_required
 def mine() -> str:
     status = request.args.get("status", "")
@@ -58,7 +57,6 @@ def _editor(form: ContractForm, contract: Contract | None) -> tuple[str, int]:
     return render_template("contracts/form.html", form=form, contract=contract), status
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create() -> str | Response | tuple[str, int]:
     orgs = _my_orgs()
@@ -79,7 +77,6 @@ def create() -> str | Response | tuple[str, int]:
     return _editor(form, None)
 
 
-@bp.route("/<int:contract_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(contract_id: int) -> str | Response | tuple[str, int]:
     contract = visible_contract(contract_id)
@@ -101,7 +98,6 @@ def edit(contract_id: int) -> str | Response | tuple[str, int]:
     return _editor(form, contract)
 
 
-@bp.route("/<int:contract_id>")
 @login_required
 def detail(contract_id: int) -> str:
     return contract_page(visible_contract(contract_id))
@@ -133,7 +129,6 @@ def contract_page(contract: Contract, *, decision_form: DecisionForm | None = No
         events=contract.events, outstanding=outstanding)
 
 
-@bp.route("/<int:contract_id>/act/<any(submit, withdraw, reopen):action>", methods=["POST"])
 @login_required
 def act(contract_id: int, action: str) -> Response:
     contract = visible_contract(contract_id)
@@ -146,7 +141,6 @@ def act(contract_id: int, action: str) -> Response:
     return back_to_contract(form, contract_id, str(SELLER_DONE[action]))
 
 
-@bp.route("/<int:contract_id>/certificate")
 @login_required
 def certificate(contract_id: int) -> str:
     contract = visible_contract(contract_id)

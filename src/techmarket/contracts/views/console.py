@@ -14,11 +14,11 @@ from flask import Response, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from techmarket.contracts import catalogue as cat
-from techmarket.contracts import console_queries as cq
+from techmarket.contracts import constants as cat
 from techmarket.contracts import payments as payments_service
-from techmarket.contracts.blueprint import actor, bp, console, paging  # noqa: F401
+from techmarket.contracts import registrar_queries as cq
 from techmarket.contracts.models import Contract
+from techmarket.contracts.views.common import actor, paging
 from techmarket.core.clock import local_today
 from techmarket.core.pagination import paginate
 from techmarket.core.spreadsheets import BOM, CSV_TYPE, csv_line
@@ -33,7 +33,6 @@ def _staff() -> None:
     cq.require_staff(actor())
 
 
-@console.route("/")
 @login_required
 def queue() -> str:
     _staff()
@@ -57,7 +56,6 @@ def _search_context(parsed: cq.ParsedSearch) -> dict[str, Any]:
     }
 
 
-@console.route("/search")
 @login_required
 def search() -> tuple[str, int]:
     _staff()
@@ -88,7 +86,6 @@ def _csv_rows(contracts: Iterator[Contract]) -> Iterator[str]:
             c.registered_on.isoformat() if c.registered_on else "", c.total_amount, c.technical_amount])
 
 
-@console.route("/search/export.csv")
 @login_required
 def export() -> Response | tuple[str, int]:
     """The filtered list as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese)."""
@@ -103,7 +100,6 @@ def export() -> Response | tuple[str, int]:
                     headers={"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})
 
 
-@console.route("/stats")
 @login_required
 def stats() -> tuple[str, int]:
     _staff()
@@ -116,7 +112,6 @@ def stats() -> tuple[str, int]:
                            months=months), 400 if problem else 200
 
 
-@console.route("/payments")
 @login_required
 def payments() -> str:
     """Payments the parties recorded, waiting for the operator to check them against the receipts."""

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, lazyload
 
-from techmarket.contracts import catalogue as cat
+from techmarket.contracts import constants as cat
 from techmarket.contracts import queries, workflow
 from techmarket.contracts.models import Contract, ContractParty
 from techmarket.contracts.services import STAFF

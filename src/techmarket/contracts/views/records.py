@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from techmarket.contracts import documents, payments, registration
-from techmarket.contracts.blueprint import actor, back_to, back_to_contract, bp, visible_contract
 from techmarket.contracts.forms import (
     ActionForm,
     AmendForm,
@@ -22,7 +21,8 @@ from techmarket.contracts.forms import (
     PaymentDecisionForm,
     PaymentForm,
 )
-from techmarket.contracts.views_party import contract_page
+from techmarket.contracts.views.common import actor, back_to, back_to_contract, visible_contract
+from techmarket.contracts.views.party import contract_page
 from techmarket.core.forms import submit
 from techmarket.core.inputs import parse_int
 from techmarket.extensions import db
@@ -39,7 +39,6 @@ def _version(form: FlaskForm) -> int:
     return version
 
 
-@bp.route("/<int:contract_id>/documents", methods=["POST"])
 @login_required
 def add_document(contract_id: int) -> Response:
     contract = visible_contract(contract_id)
@@ -51,7 +50,6 @@ def add_document(contract_id: int) -> Response:
     return back_to_contract(form, contract_id, _("Document added."), "documents")
 
 
-@bp.route("/<int:contract_id>/documents/<int:document_id>/delete", methods=["POST"])
 @login_required
 def delete_document(contract_id: int, document_id: int) -> Response:
     contract = visible_contract(contract_id)
@@ -63,7 +61,6 @@ def delete_document(contract_id: int, document_id: int) -> Response:
     return back_to(contract_id, "documents")
 
 
-@bp.route("/<int:contract_id>/documents/<int:document_id>")
 @login_required
 def download_document(contract_id: int, document_id: int) -> Response:
     contract = visible_contract(contract_id)
@@ -76,7 +73,6 @@ def download_document(contract_id: int, document_id: int) -> Response:
     return send_file(path, mimetype=doc.content_type, as_attachment=True, download_name=doc.filename, max_age=0)
 
 
-@bp.route("/<int:contract_id>/payments", methods=["POST"])
 @login_required
 def record_payment(contract_id: int) -> Response:
     contract = visible_contract(contract_id)
@@ -92,7 +88,6 @@ def record_payment(contract_id: int) -> Response:
                                                  "the receipt."), "payments")
 
 
-@bp.route("/payments/<int:payment_id>/<any(confirm, reject):decision>", methods=["POST"])
 @login_required
 def decide_payment(payment_id: int, decision: str) -> Response:
     payment = payments.get(db.session, payment_id)
@@ -106,7 +101,6 @@ def decide_payment(payment_id: int, decision: str) -> Response:
     return back_to_contract(form, payment.contract_id, message, "payments")
 
 
-@bp.route("/<int:contract_id>/decide", methods=["POST"])
 @login_required
 def decide(contract_id: int) -> Response | tuple[str, int]:
     """Record the registrar's decision; without a chosen outcome, or with a field the outcome needs left
@@ -131,7 +125,6 @@ def decide(contract_id: int) -> Response | tuple[str, int]:
     return back_to_contract(form, contract_id, _("Decision recorded."), "registrar-decision")
 
 
-@bp.route("/<int:contract_id>/amend", methods=["POST"])
 @login_required
 def amend(contract_id: int) -> Response:
     contract = visible_contract(contract_id)

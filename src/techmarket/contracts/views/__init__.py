@@ -1,0 +1,1 @@
+"""The contract pages' handlers; their URLs are in :mod:`techmarket.contracts.blueprint`."""
