@@ -33,6 +33,7 @@ from techmarket.listings.models import (
 from techmarket.orgs.models import Division, Invitation, Membership, Organisation
 from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
 from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
+from techmarket.trading.models import Deal, Negotiation, Offer, Registration, Sale
 
 # Structures the migrations create by hand for one database only; autogenerate and the drift test skip them.
 DIALECT_ONLY = ("search_fts", "ix_search_document_tsv")
@@ -52,6 +53,7 @@ __all__ = [
     "ContractEvent",
     "ContractIPItem",
     "ContractParty",
+    "Deal",
     "Disbursement",
     "Division",
     "IPItem",
@@ -64,12 +66,16 @@ __all__ = [
     "ListingTag",
     "LoginThrottle",
     "Membership",
+    "Negotiation",
     "NonTechItem",
     "Notification",
+    "Offer",
     "Organisation",
     "Payment",
+    "Registration",
     "Revision",
     "RuleSetVersion",
+    "Sale",
     "SavedCalculation",
     "SearchDocument",
     "SearchOutbox",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from techmarket.accounts.notifications import notify
 from techmarket.contracts import catalogue as cat
 from techmarket.contracts import payments
+from techmarket.contracts.drafting import draft_from_deal
 from techmarket.contracts.models import Contract, ContractEvent, Statement, StatementFlag
 from techmarket.contracts.services import party_org_ids, party_user_ids, registrar_ids
 from techmarket.core import events
@@ -75,3 +76,4 @@ def register() -> None:
     events.on("contract.amended", flag_statements)
     events.on("contract.rescinded", flag_statements)
     events.on("contract_payment.*", payments.tell_parties)
+    events.on("deal.concluded", draft_from_deal)
