@@ -123,11 +123,11 @@ def withdraw(session: Session, actor: Actor, sale: Sale, *, expected_version: in
 
 
 def days_left(sale: Sale, today: dt.date | None = None) -> int:
-    """Working days left in the 挂牌期, today included when it is one."""
+    """Working days left in the 挂牌期 after today (the period runs to the end of ``ends_on``)."""
     today = today or local_today()
     if sale.ends_on is None or sale.ends_on < today:
         return 0
-    count, _provisional = working_days_between(today - dt.timedelta(days=1), sale.ends_on)
+    count, _provisional = working_days_between(today, sale.ends_on)
     return count
 
 
