@@ -55,7 +55,7 @@ STATUS_LABELS = {
     "countered": _l("Countered"),
     "expired": _l("Expired"),
     "withdrawn": _l("Withdrawn"),
-    "open": _l("Open"),
+    "open": _l("Negotiating"),
     "agreed": _l("Agreed"),
     "closed": _l("Closed"),
     "refused": _l("Refused"),
@@ -67,7 +67,8 @@ STATUS_LABELS = {
     "concluded": _l("Concluded"),
 }
 
-SALE_STATUS_LABELS = {**STATUS_LABELS, "pending": _l("Waiting for the operator's approval")}
+SALE_STATUS_LABELS = {**STATUS_LABELS, "pending": _l("Waiting for the operator's approval"),
+                      "open": _l("Listed (the period runs)")}
 
 LICENCE_MODES = ("licence_exclusive", "licence_sole", "licence_ordinary")
 """The listing's transaction modes that are licences (POLICY.md §3: 独占/排他/普通)."""

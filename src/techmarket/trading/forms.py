@@ -41,7 +41,7 @@ class OfferForm(FlaskForm):
     price_min = StringField(_l("From (yuan)"), filters=[strip], validators=[Length(max=40)])
     price_max = StringField(_l("To (yuan)"), filters=[strip], validators=[Length(max=40)])
     payment_note = TextAreaField(_l("Payment schedule"), filters=[strip], validators=[Length(max=2000)],
-                                 description=_l("For example: 30% on signing, 70% after acceptance."))
+                                 description=_l("For example: 30 percent on signing, 70 percent after acceptance."))
     licence_scope = StringField(_l("Licence scope"), filters=[strip], validators=[Length(max=200)],
                                 description=_l("Licences only: the products or fields of use covered."))
     licence_years = IntegerField(_l("Licence term (years)"), validators=[Optional(), NumberRange(1, 100)])

@@ -1,0 +1,101 @@
+"""The trading pages through the Flask test client: the box on the achievement's page, offers and answers,
+挂牌 with intended buyers and the operator's console, my trading, bad input (never a 500)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from techmarket.core.clock import local_today
+from techmarket.extensions import db
+from techmarket.trading.models import Deal, Negotiation, Registration, Sale
+from tests.trading.builders import scene
+
+
+def _offer_form(**extra: str) -> dict[str, str]:
+    return {"mode": "transfer", "price": "880000", "payment_note": "一次付清",
+            "valid_until": (local_today() + dt.timedelta(days=7)).isoformat(), **extra}
+
+
+def test_offer_answer_and_deal_pages(make, signin) -> None:
+    sc = scene(make)
+    buyer, seller = signin(sc.buyer), signin(sc.seller)
+    page = buyer.get(f"/listings/{sc.listing.id}").get_data(as_text=True)
+    assert 'data-testid="trading-box"' in page and 'data-testid="make-offer"' in page
+    assert 'data-testid="sell"' in seller.get(f"/listings/{sc.listing.id}").get_data(as_text=True)
+    assert seller.get(f"/trading/listings/{sc.listing.id}/offer").status_code == 403  # own listing
+
+    bad = buyer.post(f"/trading/listings/{sc.listing.id}/offer", data=_offer_form(price="NaN", payment_note="分两期"))
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "请以元为单位填写金额" in text and "分两期" in text
+    for price in ("-1", "99999999999999999999999"):
+        assert buyer.post(f"/trading/listings/{sc.listing.id}/offer", data=_offer_form(price=price)).status_code == 400
+    past = buyer.post(f"/trading/listings/{sc.listing.id}/offer",
+                      data=_offer_form(valid_until=(local_today() - dt.timedelta(days=1)).isoformat()))
+    assert past.status_code == 400 and "有效期已过" in past.get_data(as_text=True)
+
+    sent = buyer.post(f"/trading/listings/{sc.listing.id}/offer", data=_offer_form())
+    assert sent.status_code == 302
+    thread = db.session.scalar(select(Negotiation))
+    assert thread is not None
+    offer = thread.offers[0]
+    shown = seller.get(f"/trading/threads/{thread.id}").get_data(as_text=True)
+    assert 'data-testid="accept"' in shown and "一次付清" in shown
+    stranger = signin(make.org(status="verified").memberships[0].user)
+    assert stranger.get(f"/trading/threads/{thread.id}").status_code == 403
+
+    rejected = seller.post(f"/trading/offers/{offer.id}/reject", data={"version": offer.version, "reason": ""})
+    assert rejected.status_code == 400 and "请填写原因" in rejected.get_data(as_text=True)
+    accepted = seller.post(f"/trading/offers/{offer.id}/accept", data={"version": offer.version})
+    assert accepted.status_code == 302
+    deal = db.session.scalar(select(Deal))
+    assert deal is not None and accepted.headers["Location"].endswith(f"/trading/deals/{deal.id}")
+    again = seller.post(f"/trading/offers/{offer.id}/accept", data={"version": offer.version})
+    assert again.status_code == 409
+    deal_page = buyer.get(f"/trading/deals/{deal.id}").get_data(as_text=True)
+    assert f"/contracts/{deal.contract_id}" in deal_page and 'data-testid="contract-link"' in deal_page
+    mine = buyer.get("/trading/?tab=deals")
+    assert mine.status_code == 200 and sc.listing.title in mine.get_data(as_text=True)
+    for tab in ("offers", "registrations", "sales", "nonsense"):
+        assert buyer.get(f"/trading/?tab={tab}&page=x").status_code == 200
+
+
+def test_listed_sale_registration_console_and_lazy_close(make, signin) -> None:
+    sc = scene(make)
+    seller, buyer = signin(sc.seller), signin(sc.buyer)
+    operator_user = make.operator()
+    operator = signin(operator_user)
+    bad = seller.post(f"/trading/listings/{sc.listing.id}/sell",
+                      data={"price": "abc", "mode": "transfer", "working_days": "5", "related_parties": "91X"})
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "挂牌期为" in text and "91X" in text
+    assert seller.post(f"/trading/listings/{sc.listing.id}/sell",
+                       data={"price": "1000000", "mode": "transfer", "working_days": "20"}).status_code == 302
+    sale = db.session.scalar(select(Sale))
+    assert sale is not None
+    assert buyer.get(f"/trading/sales/{sale.id}").status_code == 404  # not public before approval
+    assert buyer.get("/trading/console").status_code == 403
+    console = operator.get("/trading/console").get_data(as_text=True)
+    assert sc.listing.title in console and "交易审核" in operator.get("/").get_data(as_text=True)
+    assert operator.post(f"/trading/sales/{sale.id}/approve",
+                         data={"version": sale.version, "next": "console"}).headers["Location"].endswith("/console")
+
+    box = buyer.get(f"/listings/{sc.listing.id}").get_data(as_text=True)
+    assert 'data-testid="listed-price"' in box and "还剩 20 个工作日" in box
+    empty = buyer.post(f"/trading/sales/{sale.id}/register", data={"org_id": sc.buyer_org.id, "statement": ""})
+    assert empty.status_code == 400
+    assert buyer.post(f"/trading/sales/{sale.id}/register",
+                      data={"org_id": sc.buyer_org.id, "statement": "用于产线升级"}).status_code == 302
+    reg = db.session.scalar(select(Registration))
+    assert reg is not None
+    assert buyer.post(f"/trading/registrations/{reg.id}/qualify", data={"version": reg.version}).status_code == 403
+    assert operator.post(f"/trading/registrations/{reg.id}/qualify", data={"version": reg.version}).status_code == 302
+
+    db.session.expire_all()
+    sale = db.session.get(Sale, sale.id)
+    sale.ends_on = local_today() - dt.timedelta(days=1)
+    db.session.commit()
+    page = buyer.get(f"/trading/sales/{sale.id}")  # reading the page closes the period
+    assert page.status_code == 200 and "已成交" in page.get_data(as_text=True)
+    assert db.session.scalar(select(Deal).where(Deal.sale_id == sale.id)) is not None
