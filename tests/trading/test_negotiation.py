@@ -24,7 +24,8 @@ def test_offer_counter_accept_makes_a_deal_and_a_draft_contract(make) -> None:
     sc = scene(make)
     first = negotiation.open_offer(db.session, sc.b, sc.listing, sc.buyer_org.id, offer("800000"))
     db.session.commit()
-    assert "offer_made" in db.session.scalars(select(Notification.kind).where(Notification.user_id == sc.seller.id)).all()
+    told = db.session.scalars(select(Notification.kind).where(Notification.user_id == sc.seller.id)).all()
+    assert "offer_made" in told
     second = negotiation.counter(db.session, sc.s, first, offer("950000"), expected_version=first.version)
     db.session.commit()
     assert (first.status, second.status, second.side) == ("countered", "pending", "seller")

@@ -85,9 +85,9 @@ def load_trading(session: Session) -> int:
         sale = sales.list_for_sale(session, accounts.actor_for(owner), second, sales.SaleData(
             _price(second, "1000000"), _mode(second)))
         sales.approve(session, operator, sale)
+        statements = ("拟用于本企业生产线技术改造。", "拟与本单位现有产品配套产业化。")
         regs = [sales.register(session, accounts.actor_for(user), sale, org.id, text)
-                for (org, user), text in zip(buyers[:2], ("拟用于本企业生产线技术改造。", "拟与本单位现有产品配套产业化。"),
-                                             strict=True)]
+                for (org, user), text in zip(buyers[:2], statements, strict=True)]
         sales.qualify(session, operator, regs[0])
         added += 1
     session.flush()

@@ -116,9 +116,9 @@ def accept(session: Session, actor: Actor, offer: Offer, *, expected_version: in
     return deals.make(session, actor, thread.listing, thread.buyer_org_id, offer.price, offer.mode, offer=offer)
 
 
-def reject(session: Session, actor: Actor, offer: Offer, reason: str, *, expected_version: int | None = None) -> None:
+def reject(session: Session, actor: Actor, offer: Offer, reason: str, *, expected_version: int | None = None) -> Offer:
     expire_thread(session, offer.negotiation)
-    apply(session, actor, machines.OFFER, offer, "reject", expected_version=expected_version, reason=reason)
+    return apply(session, actor, machines.OFFER, offer, "reject", expected_version=expected_version, reason=reason).obj
 
 
 def withdraw(session: Session, actor: Actor, offer: Offer, *, expected_version: int | None = None) -> None:

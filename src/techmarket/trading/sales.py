@@ -114,8 +114,8 @@ def approve(session: Session, actor: Actor, sale: Sale, *, expected_version: int
     return sale
 
 
-def refuse(session: Session, actor: Actor, sale: Sale, reason: str, *, expected_version: int | None = None) -> None:
-    apply(session, actor, machines.SALE, sale, "refuse", expected_version=expected_version, reason=reason)
+def refuse(session: Session, actor: Actor, sale: Sale, reason: str, *, expected_version: int | None = None) -> Sale:
+    return apply(session, actor, machines.SALE, sale, "refuse", expected_version=expected_version, reason=reason).obj
 
 
 def withdraw(session: Session, actor: Actor, sale: Sale, *, expected_version: int | None = None) -> None:
@@ -140,6 +140,8 @@ def register(session: Session, actor: Actor, sale: Sale, buyer_org_id: int | Non
     if sale.status != SaleStatus.OPEN:
         raise Conflict(_l("Intended buyers register only while the listing period runs."))
     buyer = access.buying_org(session, actor, buyer_org_id, sale.seller_org_id)
+    user_id = actor.user_id
+    assert user_id is not None  # a member of a verified organisation is a signed-in user
     statement = statement.strip()
     if not 2 <= len(statement) <= 2000:
         raise ValidationFailed(_l("Please correct the marked fields."), field_errors={
@@ -149,10 +151,10 @@ def register(session: Session, actor: Actor, sale: Sale, buyer_org_id: int | Non
     if taken is not None and taken.status != RegistrationStatus.WITHDRAWN:
         raise Conflict(_l("%(org)s is already registered for this sale.", org=buyer.name))
     if taken is None:
-        taken = Registration(sale=sale, buyer_org_id=buyer.id, registered_by_id=actor.user_id)
+        taken = Registration(sale=sale, buyer_org_id=buyer.id, registered_by_id=user_id)
         session.add(taken)
     taken.status, taken.statement, taken.reason = RegistrationStatus.PENDING.value, statement, ""
-    taken.registered_by_id = actor.user_id
+    taken.registered_by_id = user_id
     session.flush()
     audit.record(session, actor, "registration", taken.id, "register", None, {"sale": sale.id, "buyer": buyer.id})
     events.publish(session, events.DomainEvent("registration.made", "registration", taken.id, actor,
@@ -183,8 +185,9 @@ def qualify(session: Session, actor: Actor, reg: Registration, *, expected_versi
 
 
 def refuse_registration(session: Session, actor: Actor, reg: Registration, reason: str, *,
-                        expected_version: int | None = None) -> None:
-    apply(session, actor, machines.REGISTRATION, reg, "refuse", expected_version=expected_version, reason=reason)
+                        expected_version: int | None = None) -> Registration:
+    return apply(session, actor, machines.REGISTRATION, reg, "refuse", expected_version=expected_version,
+                 reason=reason).obj
 
 
 def withdraw_registration(session: Session, actor: Actor, reg: Registration) -> None:

@@ -123,8 +123,8 @@ def answer(offer_id: int, action: str) -> Page:
         db.session.commit()
         flash(_("Offer withdrawn."), "success")
         return redirect(url_for("trading.thread", thread_id=t.id))
-    done = submit(reason_form, lambda: negotiation.reject(db.session, who, offer, reason_form.reason.data or "",
-                                                          expected_version=version) or True)
+    done = submit(reason_form, negotiation.reject, db.session, who, offer, reason_form.reason.data or "",
+                  expected_version=version)
     if done:
         db.session.commit()
         flash(_("Offer rejected."), "success")

@@ -115,8 +115,7 @@ def decide_sale(sale_id: int, action: str) -> Page:
         sales.withdraw(db.session, who, s, expected_version=version)
         message = _("The sale is withdrawn.")
     else:
-        if submit(form, lambda: sales.refuse(db.session, who, s, form.reason.data or "", expected_version=version)
-                  or True) is None:
+        if submit(form, sales.refuse, db.session, who, s, form.reason.data or "", expected_version=version) is None:
             flash(_("Give the reason."), "danger")
             return redirect(url_for("trading.sale", sale_id=s.id))
         message = _("The sale is refused.")
@@ -173,8 +172,8 @@ def decide_registration(reg_id: int, action: str) -> Page:
         sales.withdraw_registration(db.session, who, reg)
         message = _("Your registration is withdrawn.")
     else:
-        if submit(form, lambda: sales.refuse_registration(db.session, who, reg, form.reason.data or "",
-                                                          expected_version=version) or True) is None:
+        if submit(form, sales.refuse_registration, db.session, who, reg, form.reason.data or "",
+                  expected_version=version) is None:
             flash(_("Give the reason."), "danger")
             return redirect(url_for("trading.sale", sale_id=reg.sale_id))
         message = _("%(org)s is refused.", org=reg.buyer_org.name)
