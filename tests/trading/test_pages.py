@@ -82,7 +82,7 @@ def test_listed_sale_registration_console_and_lazy_close(make, signin) -> None:
                          data={"version": sale.version, "next": "console"}).headers["Location"].endswith("/console")
 
     box = buyer.get(f"/listings/{sc.listing.id}").get_data(as_text=True)
-    assert 'data-testid="listed-price"' in box and "还剩 20 个工作日" in box
+    assert 'data-testid="listed-price"' in box and "还剩 20 个工作日" in box and 'data-testid="register-link"' in box
     empty = buyer.post(f"/trading/sales/{sale.id}/register", data={"org_id": sc.buyer_org.id, "statement": ""})
     assert empty.status_code == 400
     assert buyer.post(f"/trading/sales/{sale.id}/register",
@@ -99,3 +99,34 @@ def test_listed_sale_registration_console_and_lazy_close(make, signin) -> None:
     page = buyer.get(f"/trading/sales/{sale.id}")  # reading the page closes the period
     assert page.status_code == 200 and "已成交" in page.get_data(as_text=True)
     assert db.session.scalar(select(Deal).where(Deal.sale_id == sale.id)) is not None
+
+
+def test_counter_offer_from_an_inquiry_and_odd_input(make, signin) -> None:
+    sc = scene(make, modes=["licence_ordinary", "transfer"])
+    buyer, seller = signin(sc.buyer), signin(sc.seller)
+    assert buyer.post(f"/listings/{sc.listing.id}/ask", data={"org_id": sc.buyer_org.id,
+                                                             "body": "请问可以许可吗？"}).status_code == 302
+    inquiry = buyer.get("/listings/inquiries").get_data(as_text=True)
+    thread_path = inquiry[inquiry.index("/listings/inquiries/"):].split('"')[0]
+    shown = buyer.get(thread_path).get_data(as_text=True)
+    assert 'data-testid="offer-from-inquiry"' in shown
+    odd = buyer.post(f"/trading/listings/{sc.listing.id}/offer",
+                     data=_offer_form(valid_until="2026-13-45", licence_years="many", mode="licence_ordinary"))
+    text = odd.get_data(as_text=True)
+    assert odd.status_code == 400 and "Not a valid" not in text
+    assert buyer.post(f"/trading/listings/{sc.listing.id}/offer", data=_offer_form(
+        mode="licence_ordinary", licence_scope="电机冷却", licence_years="3", territory="内蒙古")).status_code == 302
+    thread = db.session.scalar(select(Negotiation))
+    assert thread is not None
+    offer = thread.offers[0]
+    bad = seller.post(f"/trading/offers/{offer.id}/counter", data=_offer_form(price="1e999", version=offer.version))
+    assert bad.status_code == 400 and "1e999" in bad.get_data(as_text=True)
+    assert seller.post(f"/trading/offers/{offer.id}/counter",
+                       data=_offer_form(price="990000", version=offer.version)).status_code == 302
+    db.session.expire_all()
+    thread = db.session.get(Negotiation, thread.id)
+    assert [(o.side, o.status) for o in thread.offers] == [("buyer", "countered"), ("seller", "pending")]
+    page = buyer.get(f"/trading/threads/{thread.id}").get_data(as_text=True)
+    assert "已还价" in page and 'data-testid="accept"' in page
+    assert buyer.post(f"/trading/offers/{thread.offers[1].id}/reject",
+                      data={"version": thread.offers[1].version, "reason": "价格偏高"}).status_code == 302
