@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from techmarket.core.actor import Actor
 from techmarket.core.pagination import paginate
 from techmarket.extensions import db
-from techmarket.trading import access, deals, queries, views_offers, views_sales
+from techmarket.trading import access, deals, negotiation, queries, views_offers, views_sales
 from techmarket.trading.blueprint import actor, bp, get_or_404, paging
 from techmarket.trading.forms import ReasonForm
 from techmarket.trading.models import Deal
@@ -28,6 +28,8 @@ def mine() -> str:
         tab = "offers"
     org_ids = access.org_ids_of(db.session, actor())
     page = paginate(db.session, _QUERIES[tab](org_ids), *paging())
+    if tab == "offers" and [t for t in page.items if negotiation.expire_thread(db.session, t)]:
+        db.session.commit()  # offers past their validity show as expired (the due job does the rest)
     return render_template("trading/mine.html", tab=tab, tabs=TABS, page=page, org_ids=org_ids)
 
 
