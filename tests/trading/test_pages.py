@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import select
 
+from techmarket.accounts.services import actor_for
 from techmarket.core.clock import local_today
 from techmarket.extensions import db
+from techmarket.trading import sales
 from techmarket.trading.models import Deal, Negotiation, Registration, Sale
 from tests.trading.builders import scene
 
@@ -130,3 +133,42 @@ def test_counter_offer_from_an_inquiry_and_odd_input(make, signin) -> None:
     assert "已还价" in page and 'data-testid="accept"' in page
     assert buyer.post(f"/trading/offers/{thread.offers[1].id}/reject",
                       data={"version": thread.offers[1].version, "reason": "价格偏高"}).status_code == 302
+
+
+def test_operator_refuses_and_chooses_among_competing_buyers(make, signin) -> None:
+    sc = scene(make)
+    operator_user = make.operator()
+    operator, seller = signin(operator_user), signin(sc.seller)
+    sale = sales.list_for_sale(db.session, sc.s, sc.listing, sales.SaleData(Decimal("500000"), "transfer"))
+    db.session.commit()
+    blank = operator.post(f"/trading/sales/{sale.id}/refuse", data={"version": sale.version, "reason": ""})
+    assert blank.status_code == 302 and db.session.get(Sale, sale.id).status == "pending"
+    assert operator.post(f"/trading/sales/{sale.id}/refuse",
+                         data={"version": sale.version, "reason": "权属证明不全"}).status_code == 302
+    db.session.expire_all()
+    sale = db.session.get(Sale, sale.id)
+    assert (sale.status, sale.reason) == ("refused", "权属证明不全")
+    assert seller.post(f"/trading/sales/{sale.id}/relist", data={
+        "price": "500000", "mode": "transfer", "working_days": "10", "version": sale.version}).status_code == 302
+    db.session.expire_all()
+    sale = db.session.get(Sale, sale.id)
+    op = actor_for(operator_user)
+    sales.approve(db.session, op, sale)
+    second = make.org(status="verified")
+    regs = [sales.register(db.session, sc.b, sale, None, "意向一"),
+            sales.register(db.session, actor_for(second.memberships[0].user), sale, None, "意向二")]
+    for r in regs:
+        sales.qualify(db.session, op, r)
+    sale.ends_on = local_today() - dt.timedelta(days=1)
+    db.session.commit()
+    page = operator.get(f"/trading/sales/{sale.id}").get_data(as_text=True)
+    assert 'data-testid="competing"' in page and 'data-testid="choose-form"' in page
+    low = operator.post(f"/trading/sales/{sale.id}/choose", data={
+        "registration_id": regs[1].id, "price": "400000", "version": db.session.get(Sale, sale.id).version})
+    assert low.status_code == 400 and "不能低于挂牌价格" in low.get_data(as_text=True)
+    db.session.expire_all()
+    chosen = operator.post(f"/trading/sales/{sale.id}/choose", data={
+        "registration_id": regs[1].id, "price": "520000", "version": db.session.get(Sale, sale.id).version})
+    assert chosen.status_code == 302
+    deal = db.session.scalar(select(Deal).where(Deal.sale_id == sale.id))
+    assert deal is not None and deal.buyer_org_id == second.id
