@@ -43,6 +43,8 @@ def test_offer_answer_and_deal_pages(make, signin) -> None:
     thread = db.session.scalar(select(Negotiation))
     assert thread is not None
     offer = thread.offers[0]
+    box = seller.get(f"/listings/{sc.listing.id}").get_data(as_text=True)
+    assert 'data-testid="my-negotiations"' in box and sc.buyer_org.name in box
     shown = seller.get(f"/trading/threads/{thread.id}").get_data(as_text=True)
     assert 'data-testid="accept"' in shown and "一次付清" in shown
     stranger = signin(make.org(status="verified").memberships[0].user)

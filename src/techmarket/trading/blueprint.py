@@ -61,7 +61,7 @@ def trading_box(listing: Listing) -> Markup:
         "trading/_box.html", listing=listing, sale=sale, owner=owner, buyer_orgs=buyer_orgs,
         days_left=sales.days_left(sale) if sale is not None else 0,
         publicity=[d for d in listed_deals if d.status == "publicity"], signed_in=current_user.is_authenticated,
-        operator=who.is_operator))
+        operator=who.is_operator, threads=queries.threads_on(db.session, listing.id, mine)))
 
 
 def _settle_deals(listing: Listing) -> bool:

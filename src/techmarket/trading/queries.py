@@ -42,3 +42,12 @@ def registrations_to_check() -> Select:
 
 def deals_for_listing(session: Session, listing_id: int) -> list[Deal]:
     return list(session.scalars(select(Deal).where(Deal.listing_id == listing_id).order_by(Deal.id)))
+
+
+def threads_on(session: Session, listing_id: int, org_ids: set[int]) -> list[Negotiation]:
+    """The negotiations on a listing that one of the organisations takes part in."""
+    if not org_ids:
+        return []
+    return list(session.scalars(select(Negotiation).where(
+        Negotiation.listing_id == listing_id,
+        or_(Negotiation.buyer_org_id.in_(org_ids), Negotiation.seller_org_id.in_(org_ids))).order_by(Negotiation.id)))
