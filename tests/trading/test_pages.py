@@ -43,6 +43,8 @@ def test_offer_answer_and_deal_pages(make, signin) -> None:
     thread = db.session.scalar(select(Negotiation))
     assert thread is not None
     offer = thread.offers[0]
+    again = buyer.get(f"/trading/listings/{sc.listing.id}/offer")
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/trading/threads/{thread.id}")
     box = seller.get(f"/listings/{sc.listing.id}").get_data(as_text=True)
     assert 'data-testid="my-negotiations"' in box and sc.buyer_org.name in box
     shown = seller.get(f"/trading/threads/{thread.id}").get_data(as_text=True)

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from techmarket.core.forms import submit
 from techmarket.extensions import db
 from techmarket.listings.models import InquiryThread, Listing
-from techmarket.trading import access, negotiation
+from techmarket.trading import access, negotiation, queries
 from techmarket.trading.blueprint import actor, bp, get_or_404
 from techmarket.trading.constants import OfferStatus, ThreadStatus
 from techmarket.trading.forms import OfferForm, ReasonForm, version_of
@@ -32,6 +32,9 @@ def make_offer(listing_id: int) -> Page:
     inquiry = db.session.get(InquiryThread, inquiry_id) if inquiry_id else None
     if inquiry is not None and inquiry.listing_id != listing.id:
         inquiry = None
+    existing = queries.threads_on(db.session, listing.id, {o.id for o in orgs})
+    if request.method == "GET" and len(orgs) == 1 and existing:
+        return redirect(url_for("trading.thread", thread_id=existing[0].id))  # one thread per buyer: go on there
     form = OfferForm().setup(listing, orgs)
     if inquiry is not None and not form.is_submitted():
         form.org_id.data = inquiry.organisation_id
