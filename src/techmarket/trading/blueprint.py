@@ -15,7 +15,7 @@ from techmarket.extensions import db
 from techmarket.listings.constants import TRANSACTION_MODES, Kind, Status
 from techmarket.listings.models import Listing
 from techmarket.trading import access, deals, queries, sales
-from techmarket.trading.constants import SALE_STATUS_LABELS, STATUS_LABELS
+from techmarket.trading.constants import REGISTRATION_STATUS_LABELS, SALE_STATUS_LABELS, STATUS_LABELS
 
 bp = Blueprint("trading", __name__, url_prefix="/trading")
 
@@ -39,7 +39,9 @@ def get_or_404(model: type, object_id: int) -> Any:
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
     return {"trading_box": trading_box, "trade_status": lambda s: STATUS_LABELS.get(s, s),
-            "sale_status": lambda s: SALE_STATUS_LABELS.get(s, s), "mode_label": lambda m: TRANSACTION_MODES.get(m, m)}
+            "sale_status": lambda s: SALE_STATUS_LABELS.get(s, s),
+            "reg_status": lambda s: REGISTRATION_STATUS_LABELS.get(s, s),
+            "mode_label": lambda m: TRANSACTION_MODES.get(m, m)}
 
 
 def trading_box(listing: Listing) -> Markup:

@@ -49,7 +49,7 @@ class DealStatus(enum.StrEnum):
 
 
 STATUS_LABELS = {
-    "pending": _l("Waiting"),
+    "pending": _l("Waiting for an answer"),
     "accepted": _l("Accepted"),
     "rejected": _l("Rejected"),
     "countered": _l("Countered"),
@@ -69,6 +69,8 @@ STATUS_LABELS = {
 
 SALE_STATUS_LABELS = {**STATUS_LABELS, "pending": _l("Waiting for the operator's approval"),
                       "open": _l("Listed (the period runs)")}
+
+REGISTRATION_STATUS_LABELS = {**STATUS_LABELS, "pending": _l("Waiting for the qualification check")}
 
 LICENCE_MODES = ("licence_exclusive", "licence_sole", "licence_ordinary")
 """The listing's transaction modes that are licences (POLICY.md §3: 独占/排他/普通)."""
