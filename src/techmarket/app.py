@@ -46,6 +46,9 @@ from techmarket.search import suggest as search_suggest
 from techmarket.search import sync as search_sync
 from techmarket.search.cli import search_cli
 from techmarket.search.service import SearchService, make_search_service
+from techmarket.trading import listeners as trading_listeners
+from techmarket.trading.cli import trading_cli
+from techmarket.trading.messages import MESSAGES as TRADING_MESSAGES
 from techmarket.web.errors import register_error_handlers
 from techmarket.web.inputs import register_input_checks
 from techmarket.web.ratelimits import confine_rate_limit_checks
@@ -110,6 +113,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     notifications.install()
     search_sync.install(SASession)
     listing_listeners.register()
+    trading_listeners.register()
     contract_listeners.register()
     incentive_listeners.register()
     register_listings()
@@ -118,6 +122,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         search_suggest.preload()
     notifications.register_messages(LISTING_MESSAGES)
     notifications.register_messages(CONTRACT_MESSAGES)
+    notifications.register_messages(TRADING_MESSAGES)
     with app.app_context():
         configure_engine(db.engine)
 
@@ -125,7 +130,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_input_checks(app)
     register_blueprints(app)
     init_caches(app)
-    for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, _policy_cli(app), listings_cli, search_cli):
+    for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, _policy_cli(app), listings_cli, search_cli,
+                  trading_cli):
         app.cli.add_command(group)
     register_error_handlers(app)
     register_security_headers(app)

@@ -32,6 +32,7 @@ from techmarket.listings.models import (
 from techmarket.orgs.models import Division, Invitation, Membership, Organisation
 from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
 from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
+from techmarket.trading.models import Deal, Negotiation, Offer, Registration, Sale
 
 # Structures the migrations create by hand for one database only; autogenerate and the drift test skip them.
 DIALECT_ONLY = ("search_fts", "ix_search_document_tsv")
@@ -51,6 +52,7 @@ __all__ = [
     "ContractEvent",
     "ContractIPItem",
     "ContractParty",
+    "Deal",
     "Disbursement",
     "Division",
     "IPItem",
@@ -63,13 +65,17 @@ __all__ = [
     "ListingTag",
     "LoginThrottle",
     "Membership",
+    "Negotiation",
     "NonTechItem",
     "Notification",
+    "Offer",
     "Organisation",
     "Payment",
     "QueuedJob",
+    "Registration",
     "Revision",
     "RuleSetVersion",
+    "Sale",
     "SavedCalculation",
     "SearchDocument",
     "SearchOutbox",

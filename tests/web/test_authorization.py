@@ -53,6 +53,7 @@ PUBLIC: dict[str, set[int]] = {
     "listings.detail": {404},  # the parameter is a listing that does not exist
     "listings.download": {404},
     "listings_io.export": {200},
+    "trading.sale": {404},  # a 挂牌 sale is public once approved; the parameter is a sale that does not exist
     # search over the public market (search team)
     "search.results": {200},
     "search.suggest": {200},
@@ -74,6 +75,7 @@ STAFF_ELSEWHERE = {
     "calculators.rule_edit",
     "statements.everything",
     "statements.disbursements",
+    "trading.console",
 }
 
 # Pages of one organisation: a signed-in user who is not its member is refused.
@@ -156,6 +158,10 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "disbursement_id": lambda w, r: MISSING,
     "decision": lambda w, r: "confirm",
     "year": lambda w, r: 2026,
+    "offer_id": lambda w, r: MISSING,
+    "sale_id": lambda w, r: MISSING,
+    "reg_id": lambda w, r: MISSING,
+    "deal_id": lambda w, r: MISSING,
 }
 
 

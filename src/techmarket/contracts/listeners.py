@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from techmarket.accounts.notifications import notify
 from techmarket.contracts import constants as cat
 from techmarket.contracts import payments
+from techmarket.contracts.drafting import draft_from_deal
 from techmarket.contracts.models import Contract, ContractEvent
 from techmarket.contracts.services import party_user_ids, registrar_ids
 from techmarket.core import events
@@ -59,3 +60,4 @@ def register() -> None:
     events.on("contract.*", write_history)
     events.on("contract.*", tell)
     events.on("contract_payment.*", payments.tell_parties)
+    events.on("deal.concluded", draft_from_deal)

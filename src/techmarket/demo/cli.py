@@ -12,6 +12,7 @@ from techmarket.demo.contracts_loader import load_contracts
 from techmarket.demo.data import DEMO_PASSWORD, USERS
 from techmarket.demo.inbox import settle_notifications
 from techmarket.demo.loader import load
+from techmarket.demo.trading_loader import load_trading
 from techmarket.extensions import db
 
 
@@ -32,9 +33,11 @@ def load_command() -> None:
     with without_mail(db.session):  # notifications stay in the site; no demo mail leaves it
         created = load(db.session)
         created["contracts"] = load_contracts(db.session)
+        created["trading"] = load_trading(db.session)
         settle_notifications(db.session)
         db.session.commit()
     click.echo(f"demo data: {created['users']} users, {created['organisations']} organisations and "
                f"{created['listings']} listings added")
     click.echo(f"demo contracts: {created['contracts']} added (second registrar {SECOND_REGISTRAR[0]})")
+    click.echo(f"demo trading: {created['trading']} added (a negotiation with a counter-offer, a 挂牌 sale)")
     click.echo(f"demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in USERS))

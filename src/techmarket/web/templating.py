@@ -25,6 +25,7 @@ from techmarket.orgs.constants import (
 NAV_STAFF = [
     ("admin.organisations", _l("Verification queue"), (Role.OPERATOR,)),
     ("admin_listings.queue", _l("Listing review"), (Role.OPERATOR,)),
+    ("trading.console", _l("Trading approvals"), (Role.OPERATOR,)),
     ("admin_imports.index", _l("Import listings"), (Role.OPERATOR,)),
     ("admin.users", _l("Users"), (Role.OPERATOR,)),
     ("admin.outbox", _l("Mail outbox"), (Role.OPERATOR,)),
