@@ -26,6 +26,11 @@ class Database(SQLAlchemy):
 
     session: Session  # type: ignore[assignment]
 
+    def current(self) -> Session:
+        """The Session of this thread or context itself, not the proxy (for what the proxy does not pass on:
+        ``in_transaction``, identity checks)."""
+        return cast("scoped_session[Session]", self.session)()
+
     def release(self) -> None:
         """End this thread's or context's session (``scoped_session.remove``): jobs and threads call it when done."""
         cast("scoped_session[Session]", self.session).remove()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from techmarket.core import jobs, local_jobs, mail
 from techmarket.core.clock import utcnow
+from techmarket.core.components import provide
 from techmarket.core.db import begin_write
 from techmarket.extensions import db
 from techmarket.listings import importing
@@ -100,7 +101,7 @@ def test_a_commit_that_changes_the_index_queues_one_outbox_drain(app: Flask, que
                                                                  make: Any) -> None:
     service = SearchService(app, es_backend=object())
     service.backend_name = "elasticsearch"  # the outbox is written and a drain queued after the commit
-    app.extensions["techmarket.search"] = service
+    provide(app, SearchService, service)
     org = make.org(status="verified")
     assert _jobs() == []  # an organisation is not indexed: nothing queued
     rows = table([achievement(org.credit_code or "", title=f"排队同步的成果 {i}") for i in range(3)])

@@ -25,6 +25,7 @@ from techmarket.config import load_config
 from techmarket.core import jobs, local_jobs
 from techmarket.core.audit import AuditEntry, verify_chain
 from techmarket.core.clock import utcnow
+from techmarket.core.components import provide
 from techmarket.core.errors import Conflict
 from techmarket.core.progress import JobRun
 from techmarket.core.roles import Role
@@ -169,7 +170,7 @@ def test_an_import_queues_one_search_drain_per_batch_not_per_row(app: Flask, org
     app.extensions["techmarket.jobs"] = queue
     service = SearchService(app, es_backend=object())
     service.backend_name = "elasticsearch"  # outbox rows are written; the drains are only recorded
-    app.extensions["techmarket.search"] = service
+    provide(app, SearchService, service)
     monkeypatch.setattr(importing, "BATCH", 5)
     monkeypatch.setattr(importing, "BATCH_SECONDS", 3600)
     sheet = importing.read_sheet("x.csv", rows_file(org, 12))
@@ -187,7 +188,7 @@ def test_a_row_rolled_back_in_a_batch_keeps_the_others_in_the_search_outbox(
     app.extensions["techmarket.jobs"] = RecordingQueue()
     service = SearchService(app, es_backend=object())
     service.backend_name = "elasticsearch"
-    app.extensions["techmarket.search"] = service
+    provide(app, SearchService, service)
     real = importing._submit
 
     def fail_for_one(session: Any, actor: Any, listing: Listing) -> None:

@@ -61,7 +61,7 @@ def _run(run_id: int) -> JobRun:
     run = db.session.get(JobRun, run_id)
     if run is None or run.kind != import_tasks.KIND:
         abort(404)
-    if run.status == "running" and progress.reap(db.session, int(current_app.config["JOBS_STALE_SECONDS"]),
+    if run.status == "running" and progress.reap(db.current(), int(current_app.config["JOBS_STALE_SECONDS"]),
                                                  run_id=run.id):
         db.session.commit()  # its worker died: say so (and offer to resume) instead of "running" forever
     return run
@@ -111,7 +111,7 @@ def run(run_id: int) -> str:
 def resume(run_id: int) -> Response:
     job = _run(run_id)
     if SafeForm().validate_on_submit():
-        import_tasks.resume(db.session, actor_for(current_user), job, current_app.instance_path)
+        import_tasks.resume(db.current(), actor_for(current_user), job, current_app.instance_path)
         db.session.commit()
         path = import_tasks.folder(current_app.instance_path) / job.params["file"]
         import_tasks.enqueue(job, path.stat().st_size)

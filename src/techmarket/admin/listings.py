@@ -293,7 +293,7 @@ def attachment(listing_id: int, attachment_id: int) -> Response:
 
 def _review_page(listing: Listing, form: DecisionForm, withdraw_form: WithdrawForm) -> tuple[str, int]:
     """The review page; 400 when it is shown again with errors in a form."""
-    session = db.session
+    session = db.current()
     name = _division_namer(session)
     rev = services.pending_revision(session, listing.id)
     # A resubmitted listing can still carry a revision from before it was withdrawn: the submission comes first.

@@ -19,7 +19,7 @@ def audit_cli() -> None:
 
 def _verified() -> bool:
     """Check the chain under the audit key and against the signed checkpoints; report; True when intact."""
-    session = db.session  # the request's Session itself (typed), not the scoped proxy
+    session = db.current()  # the request's Session itself (typed), not the scoped proxy
     checked, problem = verify_chain(session)
     if problem is not None:
         click.echo(f"audit log BROKEN at entry id={problem.entry_id} seq={problem.seq}: {problem.reason} "
@@ -34,7 +34,7 @@ def _verified() -> bool:
 
 
 def _checkpoint() -> None:
-    point = audit_checkpoints.write(db.session)
+    point = audit_checkpoints.write(db.current())
     click.echo(f"checkpoint written: seq {point.seq} at {point.at}")
 
 
@@ -79,5 +79,5 @@ def worker(burst: bool) -> None:
 @with_appcontext
 def list_jobs() -> None:
     """The local job table: queued, running and failed jobs."""
-    for job in pending(db.session):
+    for job in pending(db.current()):
         click.echo(f"{job.id}\t{job.status}\t{job.func_path}\t{job.created_at:%Y-%m-%d %H:%M:%S}\t{job.error or ''}")

@@ -78,7 +78,7 @@ class LocalQueue:
 
     def enqueue(self, func_path: str, *, job_timeout: int | None = None, **kwargs: Any) -> str:
         resolve(func_path)  # fail now, in the caller, for a wrong path
-        caller = db.session if has_app_context() else None
+        caller = db.current() if has_app_context() else None
         if caller is not None and _holds_sqlite_write_lock(caller):
             return str(local_jobs.add(caller, func_path, kwargs, job_timeout).id)
         with Session(db.engine) as session:
@@ -209,7 +209,7 @@ def work(app: Flask, burst: bool = False, stop: threading.Event | None = None) -
 
 def _reap_runs() -> int:
     try:
-        n = progress.reap(db.session, int(current_app.config["JOBS_STALE_SECONDS"]))
+        n = progress.reap(db.current(), int(current_app.config["JOBS_STALE_SECONDS"]))
         db.session.commit()
         return n
     except Exception:

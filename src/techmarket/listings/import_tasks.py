@@ -178,7 +178,7 @@ class _Batches:
 
 
 def _run(run_id: int) -> None:
-    session = db.session
+    session = db.current()
     run = session.get(JobRun, run_id)
     if run is None or run.kind != KIND or run.status != "queued":
         return

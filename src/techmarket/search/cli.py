@@ -50,7 +50,7 @@ def _es() -> ElasticsearchBackend | None:
 def reindex(type_name: str | None, target: str, workers: int | None) -> None:
     """Rebuild the database index and, when configured, Elasticsearch (new index, atomic alias swap)."""
     es = _es()
-    session = db.session
+    session = db.current()
     if target == "elasticsearch" and es is None:
         raise click.UsageError("TECHMARKET_SEARCH_BACKEND is not elasticsearch: there is no Elasticsearch index.")
     for indexed in _types(type_name):
@@ -82,7 +82,7 @@ def status(type_name: str | None) -> None:
     """Compare the database with its index and Elasticsearch; exit 1 when they differ, when Elasticsearch
     does not answer or while the circuit breaker keeps the site on the database (for monitoring)."""
     max_attempts = int(current_app.config["SEARCH_OUTBOX_MAX_ATTEMPTS"])
-    session = db.session
+    session = db.current()
     results = indexing.status(session, _es(), _types(type_name), max_attempts=max_attempts)
     session.rollback()
     breaker_open = False
