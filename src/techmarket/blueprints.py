@@ -13,6 +13,7 @@ from techmarket.api.views import bp as api_bp
 from techmarket.contracts import views as contract_views
 from techmarket.listings.io_views import bp as listings_io_bp
 from techmarket.listings.views import bp as listings_bp
+from techmarket.matching.views import bp as matching_bp
 from techmarket.orgs.views import bp as orgs_bp
 from techmarket.rulesets.views import bp as calculators_bp
 from techmarket.web.notifications import bp as notifications_bp
@@ -23,5 +24,5 @@ from techmarket.web.views import bp as web_bp
 def register_blueprints(app: Flask) -> None:
     for bp in (web_bp, accounts_bp, orgs_bp, admin_bp, admin_listings_bp, calculators_bp, api_bp, listings_bp,
                notifications_bp, admin_imports_bp, listings_io_bp, search_bp, api_search_bp,
-               *contract_views.BLUEPRINTS):
+               matching_bp, *contract_views.BLUEPRINTS):
         app.register_blueprint(bp)
