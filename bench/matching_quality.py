@@ -80,17 +80,39 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
     loaded = time.perf_counter() - started
     record_of = {v: k for k, v in listing_of.items()}
     order = [r["id"] for r in records]
-    weights = Weights(**json.loads(opts.weights)) if opts.weights else None
+    variants = json.loads(opts.weights) if opts.weights else [{}]
+    variants = variants if isinstance(variants, list) else [variants]
+    out: dict[str, Any] = {"data": str(opts.data), "split": opts.split, "queries": len(queries),
+                           "candidates": len(records), "pool": opts.pool, "load_seconds": round(loaded, 1)}
+    runs = []
+    profiles.forget()
+    for variant in variants:
+        boosts = variant.pop("boosts", None)
+        if boosts:
+            profiles.TITLE_BOOST, profiles.KEYWORD_BOOST = boosts
+        profiles.forget()
+        figures = evaluate(app, queries, by_id, related, order, demand_of, record_of, opts.pool,
+                           Weights(**variant) if variant else None)
+        runs.append({"weights": variant or "default", "boosts": [profiles.TITLE_BOOST, profiles.KEYWORD_BOOST]}
+                    | figures)
+    out |= runs[0] if len(runs) == 1 else {"variants": runs}
+    return out | {"baselines": {"bm25_jieba": {"ndcg@10": 0.350, "recall@10": 0.564, "mrr": 0.407},
+                                "bm25_bigrams": {"ndcg@10": 0.355, "recall@10": 0.588, "mrr": 0.436}},
+                  "targets": {"ndcg@10": 0.40, "mrr": 0.47}}
+
+
+def evaluate(app: Any, queries: list[str], by_id: dict[str, Any], related: dict[str, set[str]], order: list[str],
+             demand_of: dict[str, int], record_of: dict[int, str], pool: int, weights: Weights | None
+             ) -> dict[str, Any]:
     ndcg = recall = mrr = 0.0
     timings = []
     with app.app_context():
         search = app.extensions["techmarket.search"]
-        profiles.forget()
         for qid in queries:
             demand = db.session.get(Listing, demand_of[qid])
             assert demand is not None
             t0 = time.perf_counter()
-            found = matches_for(db.session, search, OPERATOR, demand, limit=opts.pool, pool=opts.pool,
+            found = matches_for(db.session, search, OPERATOR, demand, limit=pool, pool=pool,
                                 **({"weights": weights} if weights else {}))
             timings.append(time.perf_counter() - t0)
             ranked = [record_of[c.id] for c, _m, _h in found if record_of[c.id] != qid]
@@ -112,14 +134,8 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
             mrr += 1 / (first + 1) if first is not None else 0.0
     n = len(queries) or 1
     timings.sort()
-    return {"data": str(opts.data), "split": opts.split, "queries": len(queries), "candidates": len(records),
-            "ndcg@10": round(ndcg / n, 3), "recall@10": round(recall / n, 3), "mrr": round(mrr / n, 3),
-            "pool": opts.pool, "weights": json.loads(opts.weights) if opts.weights else "default",
-            "load_seconds": round(loaded, 1),
-            "match_ms_p50": round(1000 * timings[len(timings) // 2], 1) if timings else None,
-            "baselines": {"bm25_jieba": {"ndcg@10": 0.350, "recall@10": 0.564, "mrr": 0.407},
-                          "bm25_bigrams": {"ndcg@10": 0.355, "recall@10": 0.588, "mrr": 0.436}},
-            "targets": {"ndcg@10": 0.40, "mrr": 0.47}}
+    return {"ndcg@10": round(ndcg / n, 3), "recall@10": round(recall / n, 3), "mrr": round(mrr / n, 3),
+            "match_ms_p50": round(1000 * timings[len(timings) // 2], 1) if timings else None}
 
 
 def main() -> int:
@@ -127,7 +143,7 @@ def main() -> int:
     parser.add_argument("--data", default="/work/shared/data/csl-dev")
     parser.add_argument("--split", default="dev")
     parser.add_argument("--pool", type=int, default=100, help="candidates asked from search per demand")
-    parser.add_argument("--weights", default="", help='JSON overrides of scoring.Weights, e.g. {"field": 0.3}')
+    parser.add_argument("--weights", default="", help='JSON overrides of scoring.Weights, e.g. {"field": 0.3}, or a list of them to compare')
     print(json.dumps(run(parser.parse_args()), ensure_ascii=False, indent=2))
     return 0
 

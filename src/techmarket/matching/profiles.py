@@ -15,7 +15,10 @@ from techmarket.search.documents import SearchQuery, Term
 from techmarket.search.service import SearchService
 from techmarket.search.tokenizer import TOKENIZER
 
-MAX_QUERY_TERMS = 24  # the query listing's most frequent terms (its title's terms always among them)
+MAX_QUERY_TERMS = 24
+# BM25F-style field weights: a term in the title or the keywords says more about a listing than one in its text.
+TITLE_BOOST = 2
+KEYWORD_BOOST = 4  # the query listing's most frequent terms (its title's terms always among them)
 
 _profiles: TTLCache[Profile] = TTLCache(ttl_seconds=3600, max_entries=200_000)
 _df: TTLCache[int] = TTLCache(ttl_seconds=600, max_entries=100_000)
@@ -38,7 +41,9 @@ def profile_of(listing: Listing, *, details: bool) -> Profile:
     cached = _profiles.get(key)
     if cached is not None:
         return cached
-    parts = public_parts(listing) + (detail_parts(listing) if details else [])
+    title, summary, keywords = public_parts(listing)
+    parts = [title] * TITLE_BOOST + [summary] + [keywords] * KEYWORD_BOOST
+    parts += detail_parts(listing) if details else []
     tokens = [t for part in parts if part for t in TOKENIZER.tokens(part)]
     terms, length = term_counts(tokens)
     profile = Profile(listing_id=listing.id, terms=terms, length=length, fields=frozenset(listing.fields),
