@@ -40,7 +40,7 @@ def organisation(app: Flask) -> int:
         return int(conn.execute(select(Organisation.id)).scalar_one())
 
 
-def insert_listings(app: Flask, rows: Iterable[dict[str, Any]], chunk: int = 5000) -> None:
+def insert_listings(app: Flask, rows: Iterable[dict[str, Any]], chunk: int = 5000, workers: int | None = 0) -> None:
     """Published listings (``kind``, ``title``, ``summary``, ``description``, ``keywords``, ``fields`` ...)
     written with bulk inserts, then indexed by the real rebuild (``techmarket search reindex``)."""
     now = dt.datetime.now(dt.UTC)
@@ -62,13 +62,14 @@ def insert_listings(app: Flask, rows: Iterable[dict[str, Any]], chunk: int = 500
             batch.append({"status": "published", "published_at": now, "created_at": now, "updated_at": now,
                           "version": 1, "negotiable": True, "summary": "", "description": "", "keywords": [],
                           "contact_name": "联系人", "contact_phone": "0471-6600000",
-                          "contact_email": "c@example.cn"} | row)
+                          "contact_email": "c@example.cn", "maturity": None, "prefecture_code": None,
+                          "amount_min": None, "amount_max": None} | row)
             tags.extend({"listing_id": row["id"], "facet": "field", "value": f[:32]} for f in fields)
             tags.extend({"listing_id": row["id"], "facet": "mode", "value": m} for m in modes)
             if len(batch) >= chunk:
                 flush()
         if batch:
             flush()
-        indexing.rebuild_database(db.session, registry.get("listing"), workers=0)
+        indexing.rebuild_database(db.session, registry.get("listing"), workers=workers)
         db.session.commit()
         db.session.remove()

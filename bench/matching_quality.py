@@ -143,7 +143,8 @@ def main() -> int:
     parser.add_argument("--data", default="/work/shared/data/csl-dev")
     parser.add_argument("--split", default="dev")
     parser.add_argument("--pool", type=int, default=100, help="candidates asked from search per demand")
-    parser.add_argument("--weights", default="", help='JSON overrides of scoring.Weights, e.g. {"field": 0.3}, or a list of them to compare')
+    parser.add_argument("--weights", default="",
+                        help='JSON overrides of scoring.Weights, e.g. {"field": 0.3}, or a list of them to compare')
     print(json.dumps(run(parser.parse_args()), ensure_ascii=False, indent=2))
     return 0
 

@@ -34,6 +34,10 @@ def detail_parts(listing: Any) -> list[str]:
             listing.application_industries or ""]
 
 
+def cached(listing_id: int, version: int, *, details: bool) -> Profile | None:
+    return _profiles.get((listing_id, version, details))
+
+
 def profile_of(listing: Listing, *, details: bool) -> Profile:
     """The listing's profile; ``details=False`` reads only its public text (a viewer who may not see the
     details of a confidential demand)."""

@@ -14,7 +14,7 @@ from techmarket.listings.models import Listing
 from techmarket.listings.visibility import Viewer
 from techmarket.matching import profiles
 from techmarket.matching.regions import NEIGHBOURS
-from techmarket.matching.scoring import CorpusStats, Match, Weights, rank
+from techmarket.matching.scoring import CorpusStats, Match, Profile, Weights, rank
 from techmarket.search.documents import SearchQuery, Term
 from techmarket.search.highlight import highlight
 from techmarket.search.service import SearchService
@@ -52,8 +52,21 @@ def _search_terms(query_terms: dict[str, int]) -> list[Term]:
     return [Term(alternatives=TOKENIZER.expand(w), text=w) for w in words]
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """What choosing and scoring a candidate needs before its listing is loaded (the visibility policy's
+    facts and the version its profile is cached under)."""
+
+    id: int
+    version: int
+    kind: str
+    status: str
+    organisation_id: int
+    confidentiality: str
+
+
 def candidates(session: Session, search: SearchService, kind: str, query_terms: dict[str, int],
-               pool: int = POOL) -> list[Listing]:
+               pool: int = POOL) -> list[Candidate]:
     """Up to ``pool`` published listings of ``kind`` that share terms with the query, in search order."""
     terms = _search_terms(query_terms)
     if not terms:
@@ -63,11 +76,32 @@ def candidates(session: Session, search: SearchService, kind: str, query_terms: 
     ids = [h.object_id for h in result.hits]
     if not ids:
         return []
-    rows = session.scalars(select(Listing).where(Listing.id.in_(ids), Listing.status == Status.PUBLISHED)
+    rows = session.execute(select(Listing.id, Listing.version, Listing.kind, Listing.status,
+                                  Listing.organisation_id, Listing.confidentiality)
+                           .where(Listing.id.in_(ids), Listing.status == Status.PUBLISHED))
+    by_id = {r.id: Candidate(*r) for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _load(session: Session, ids: list[int]) -> dict[int, Listing]:
+    if not ids:
+        return {}
+    rows = session.scalars(select(Listing).where(Listing.id.in_(ids))
                            .options(selectinload(Listing.tags), lazyload(Listing.ip_items),
                                     lazyload(Listing.attachments)))
-    by_id = {r.id: r for r in rows}
-    return [by_id[i] for i in ids if i in by_id]
+    return {r.id: r for r in rows}
+
+
+def _profiles_of(session: Session, found: list[Candidate], hidden: dict[int, bool]) -> list[Profile]:
+    """Each candidate's profile: from the cache (per listing version), else from its loaded listing."""
+    out: dict[int, Profile] = {}
+    for c in found:
+        hit = profiles.cached(c.id, c.version, details=not hidden[c.id])
+        if hit is not None:
+            out[c.id] = hit
+    for listing in _load(session, [c.id for c in found if c.id not in out]).values():
+        out[listing.id] = profiles.profile_of(listing, details=not hidden[listing.id])
+    return [out[c.id] for c in found if c.id in out]
 
 
 def matches_for(session: Session, search: SearchService, viewer: Viewer, listing: Listing, *,
@@ -81,15 +115,15 @@ def matches_for(session: Session, search: SearchService, viewer: Viewer, listing
     found = [c for c in candidates(session, search, kind, dict(source.terms), pool)
              if c.id != listing.id and viewer.may_open(c)]
     hidden = {c.id: not viewer.sees_details(c) for c in found}
-    cand_profiles = [profiles.profile_of(c, details=not hidden[c.id]) for c in found]
+    cand_profiles = _profiles_of(session, found, hidden)
     documents, df = profiles.document_frequencies(session, search, kind, source.terms)
     lengths = [p.length for p in cand_profiles]
     stats = CorpusStats(documents=max(documents, len(found)),
                         average_length=sum(lengths) / len(lengths) if lengths else 1.0, df=df)
     ranked = rank(source, cand_profiles, stats, query_is_demand=listing.kind == Kind.DEMAND.value,
                   neighbours=NEIGHBOURS, limit=limit, **({"weights": weights} if weights else {}))
-    by_id = {c.id: c for c in found}
-    return [(by_id[m.candidate_id], m, hidden[m.candidate_id]) for m in ranked]
+    loaded = _load(session, [m.candidate_id for m in ranked])
+    return [(loaded[m.candidate_id], m, hidden[m.candidate_id]) for m in ranked if m.candidate_id in loaded]
 
 
 def recommend(session: Session, search: SearchService, viewer: Viewer, listing: Listing, *,

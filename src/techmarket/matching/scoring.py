@@ -132,9 +132,16 @@ def _maturity_fits(demand: Profile, achievement: Profile) -> bool:
 
 def score(query: Profile, candidate: Profile, stats: CorpusStats, *, query_is_demand: bool,
           neighbours: Mapping[str, frozenset[str]], inferred_fields: frozenset[str] = frozenset(),
-          weights: Weights = DEFAULT_WEIGHTS) -> Match:
-    """The candidate's score for the query listing and the reasons for it."""
-    text, shared = text_score(query, candidate, stats, weights)
+          weights: Weights = DEFAULT_WEIGHTS, text: tuple[float, tuple[str, ...]] | None = None) -> Match:
+    """The candidate's score for the query listing and the reasons for it (``text``: its
+    :func:`text_score`, when already known)."""
+    text_part, shared = text if text is not None else text_score(query, candidate, stats, weights)
+    return _scored(query, candidate, text_part, shared, query_is_demand=query_is_demand, neighbours=neighbours,
+                   inferred_fields=inferred_fields, weights=weights)
+
+
+def _scored(query: Profile, candidate: Profile, text: float, shared: tuple[str, ...], *, query_is_demand: bool,
+            neighbours: Mapping[str, frozenset[str]], inferred_fields: frozenset[str], weights: Weights) -> Match:
     reasons: list[Reason] = []
     if shared:
         reasons.append(Reason(TERMS, shared[:8], text))
@@ -163,13 +170,13 @@ def score(query: Profile, candidate: Profile, stats: CorpusStats, *, query_is_de
                  reasons=tuple(reasons))
 
 
-def infer_fields(query: Profile, candidates: Sequence[Profile], stats: CorpusStats, *, top: int = 10,
-                 weights: Weights = DEFAULT_WEIGHTS) -> frozenset[str]:
+def infer_fields(query: Profile, candidates: Sequence[Profile], text_scores: Mapping[int, float], *,
+                 top: int = 10) -> frozenset[str]:
     """For a query that names no field: the field held by most of its ``top`` best text matches (a field
     held by at least a third of them; none when they disagree)."""
     if query.fields or not candidates:
         return frozenset()
-    ranked = sorted(candidates, key=lambda c: -text_score(query, c, stats, weights)[0])[:top]
+    ranked = sorted(candidates, key=lambda c: (-text_scores.get(c.listing_id, 0.0), c.listing_id))[:top]
     votes = Counter(f for c in ranked for f in c.fields)
     if not votes:
         return frozenset()
@@ -181,10 +188,11 @@ def rank(query: Profile, candidates: Sequence[Profile], stats: CorpusStats, *, q
          neighbours: Mapping[str, frozenset[str]], limit: int = 10, weights: Weights = DEFAULT_WEIGHTS
          ) -> list[Match]:
     """The ``limit`` best candidates with a score above zero, best first (ties by id)."""
-    inferred = infer_fields(query, candidates, stats, weights=weights)
+    candidates = [c for c in candidates if c.listing_id != query.listing_id]
+    texts = {c.listing_id: text_score(query, c, stats, weights) for c in candidates}
+    inferred = infer_fields(query, candidates, {k: v[0] for k, v in texts.items()})
     matches = [score(query, c, stats, query_is_demand=query_is_demand, neighbours=neighbours,
-                     inferred_fields=inferred, weights=weights) for c in candidates
-               if c.listing_id != query.listing_id]
+                     inferred_fields=inferred, weights=weights, text=texts[c.listing_id]) for c in candidates]
     matches = [m for m in matches if m.text_score > 0]
     matches.sort(key=lambda m: (-m.score, m.candidate_id))
     return matches[:limit]
