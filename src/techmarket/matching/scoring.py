@@ -115,12 +115,12 @@ def text_score(query: Profile, candidate: Profile, stats: CorpusStats, weights: 
 
 
 def _overlaps(a_min: Decimal | None, a_max: Decimal | None, b_min: Decimal | None, b_max: Decimal | None) -> bool:
+    """Do two amount ranges overlap? A missing bound is open ("up to 700,000", "from 600,000"); a range with
+    neither bound (面议) compares with nothing."""
     if (a_min is None and a_max is None) or (b_min is None and b_max is None):
-        return False  # 面议 on either side: nothing to compare
-    lo_a, hi_a = a_min if a_min is not None else a_max, a_max if a_max is not None else a_min
-    lo_b, hi_b = b_min if b_min is not None else b_max, b_max if b_max is not None else b_min
-    assert lo_a is not None and hi_a is not None and lo_b is not None and hi_b is not None
-    return lo_a <= hi_b and lo_b <= hi_a
+        return False
+    lo_a, lo_b = a_min or Decimal(0), b_min or Decimal(0)
+    return (b_max is None or lo_a <= b_max) and (a_max is None or lo_b <= a_max)
 
 
 def _maturity_fits(demand: Profile, achievement: Profile) -> bool:
