@@ -3,12 +3,14 @@ may see them. Candidates come from the search service (any backend), the pure sc
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload, selectinload
 
+from techmarket.core.microcache import TTLCache
 from techmarket.listings.constants import Kind, Status
 from techmarket.listings.models import Listing
 from techmarket.listings.visibility import Viewer
@@ -24,6 +26,9 @@ LIMIT = 10
 POOL = 100  # candidates asked from search, re-ranked here
 SEARCH_TERMS = 12
 SUMMARY_WINDOW = 120
+CACHE_SECONDS = 120
+
+_results: TTLCache[list[tuple[Match, bool]]] = TTLCache(ttl_seconds=CACHE_SECONDS, max_entries=5000)
 
 
 @dataclass(frozen=True)
@@ -46,10 +51,12 @@ def other_kind(listing: Listing) -> str:
     return Kind.ACHIEVEMENT.value if listing.kind == Kind.DEMAND.value else Kind.DEMAND.value
 
 
-def _search_terms(query_terms: dict[str, int]) -> list[Term]:
-    ordered = sorted(query_terms.items(), key=lambda kv: -kv[1])
-    words = [t for t, _n in ordered if len(t) > 1][:SEARCH_TERMS]
-    return [Term(alternatives=TOKENIZER.expand(w), text=w) for w in words]
+def _search_terms(query_terms: dict[str, int], df: dict[str, int], documents: int) -> list[Term]:
+    """The terms candidates are searched by: the query's most telling ones (frequent in it, rare in the corpus;
+    terms held by more than half the corpus find nothing particular and cost the most to search)."""
+    usable = [t for t in query_terms if len(t) > 1 and 0 < df.get(t, 0) <= max(documents // 2, 1)]
+    ordered = sorted(usable, key=lambda t: (-query_terms[t] / math.log(2 + df[t]), t))
+    return [Term(alternatives=TOKENIZER.expand(w), text=w) for w in ordered[:SEARCH_TERMS]]
 
 
 @dataclass(frozen=True)
@@ -65,10 +72,9 @@ class Candidate:
     confidentiality: str
 
 
-def candidates(session: Session, search: SearchService, kind: str, query_terms: dict[str, int],
-               pool: int = POOL) -> list[Candidate]:
-    """Up to ``pool`` published listings of ``kind`` that share terms with the query, in search order."""
-    terms = _search_terms(query_terms)
+def candidates(session: Session, search: SearchService, kind: str, terms: list[Term], pool: int = POOL
+               ) -> list[Candidate]:
+    """Up to ``pool`` published listings of ``kind`` that hold some of ``terms``, in search order."""
     if not terms:
         return []
     result = search.search(session, SearchQuery(terms=terms, filters={"kind": [kind]}, per_page=pool,
@@ -112,24 +118,54 @@ def matches_for(session: Session, search: SearchService, viewer: Viewer, listing
     source = profiles.query_profile(profiles.profile_of(listing, details=viewer.sees_details(listing)),
                                     listing.title)
     kind = other_kind(listing)
-    found = [c for c in candidates(session, search, kind, dict(source.terms), pool)
-             if c.id != listing.id and viewer.may_open(c)]
+    documents, df = profiles.document_frequencies(session, search, kind, source.terms)
+    terms = _search_terms(dict(source.terms), df, documents)
+    found = [c for c in candidates(session, search, kind, terms, pool) if c.id != listing.id and viewer.may_open(c)]
     hidden = {c.id: not viewer.sees_details(c) for c in found}
     cand_profiles = _profiles_of(session, found, hidden)
-    documents, df = profiles.document_frequencies(session, search, kind, source.terms)
     lengths = [p.length for p in cand_profiles]
     stats = CorpusStats(documents=max(documents, len(found)),
                         average_length=sum(lengths) / len(lengths) if lengths else 1.0, df=df)
     ranked = rank(source, cand_profiles, stats, query_is_demand=listing.kind == Kind.DEMAND.value,
                   neighbours=NEIGHBOURS, limit=limit, **({"weights": weights} if weights else {}))
-    loaded = _load(session, [m.candidate_id for m in ranked])
-    return [(loaded[m.candidate_id], m, hidden[m.candidate_id]) for m in ranked if m.candidate_id in loaded]
+    return _winners(session, [(m, hidden[m.candidate_id]) for m in ranked])
+
+
+def _winners(session: Session, ranked: list[tuple[Match, bool]]) -> list[tuple[Listing, Match, bool]]:
+    """The ranked matches with their listings, leaving out any that stopped being published."""
+    loaded = _load(session, [m.candidate_id for m, _h in ranked])
+    return [(row, m, hidden) for m, hidden in ranked
+            if (row := loaded.get(m.candidate_id)) is not None and row.status == Status.PUBLISHED]
+
+
+def _cache_key(viewer: Viewer, listing: Listing, limit: int) -> tuple[object, ...]:
+    """Who sees the same suggestions: the listing's version, and what of confidential demands the viewer may
+    read (everything for operators and verified organisations, their own organisations' otherwise)."""
+    return (listing.id, listing.version, limit, viewer.operator or viewer.verified,
+            viewer.member_of if not (viewer.operator or viewer.verified) else frozenset())
+
+
+def cached_matches(session: Session, search: SearchService, viewer: Viewer, listing: Listing, *,
+                   limit: int = LIMIT) -> list[tuple[Listing, Match, bool]]:
+    """:func:`matches_for`, kept :data:`CACHE_SECONDS` per listing version and kind of viewer (a listing
+    published meanwhile shows up at the latest that much later)."""
+    key = _cache_key(viewer, listing, limit)
+    hit = _results.get(key)
+    if hit is not None:
+        return _winners(session, hit)
+    found = matches_for(session, search, viewer, listing, limit=limit)
+    _results.set(key, [(m, hidden) for _l, m, hidden in found])
+    return found
+
+
+def forget() -> None:
+    _results._data.clear()
 
 
 def recommend(session: Session, search: SearchService, viewer: Viewer, listing: Listing, *,
               limit: int = LIMIT) -> Recommendations:
     """What the detail page and the owner's page show: the suggestions, highlighted."""
-    found = matches_for(session, search, viewer, listing, limit=limit)
+    found = cached_matches(session, search, viewer, listing, limit=limit)
     all_terms: set[str] = set()
     suggestions = []
     for cand, match, hidden in found:

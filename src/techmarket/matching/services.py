@@ -44,4 +44,4 @@ def verdicts_of(session: Session, user_id: int | None, listing_id: int) -> dict[
         return {}
     rows = session.execute(select(MatchFeedback.candidate_id, MatchFeedback.verdict)
                            .where(MatchFeedback.listing_id == listing_id, MatchFeedback.user_id == user_id))
-    return dict(rows.tuples().all())
+    return {row[0]: row[1] for row in rows}
