@@ -72,4 +72,4 @@ def insert_listings(app: Flask, rows: Iterable[dict[str, Any]], chunk: int = 500
             flush()
         indexing.rebuild_database(db.session, registry.get("listing"), workers=workers)
         db.session.commit()
-        db.session.remove()
+        db.session.remove()  # type: ignore[attr-defined]

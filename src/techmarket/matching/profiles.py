@@ -69,7 +69,7 @@ def query_profile(profile: Profile, title: str) -> Profile:
 
 
 def _count(session: Session, search: SearchService, kind: str, term: str | None) -> int:
-    key = (str(session.get_bind().url), kind, term)
+    key = (str(session.get_bind().engine.url), kind, term)
     cached = _df.get(key)
     if cached is not None:
         return cached

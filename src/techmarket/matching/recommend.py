@@ -59,7 +59,7 @@ def _search_terms(query_terms: dict[str, int], df: dict[str, int], documents: in
     return [Term(alternatives=TOKENIZER.expand(w), text=w) for w in ordered[:SEARCH_TERMS]]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Candidate:
     """What choosing and scoring a candidate needs before its listing is loaded (the visibility policy's
     facts and the version its profile is cached under)."""
