@@ -45,7 +45,8 @@ from techmarket.search.query import parse  # noqa: E402
 PREFECTURES = ["150100", "150200", "150300", "150400", "150500", "150600", "150700", "150800", "150900",
                "152200", "152500", "152900"]
 MATURITY = ["lab", "pilot_small", "pilot", "trial_production", "industrialised"]
-DEMAND: dict[str, Any] = {"title": "储能电站热管理与全钒液流电池系统集成需求", "summary": "寻求大规模储能电站的电池热管理方案。",
+DEMAND: dict[str, Any] = {
+          "title": "储能电站热管理与全钒液流电池系统集成需求", "summary": "寻求大规模储能电站的电池热管理方案。",
           "description": "面向风光储一体化项目，需要全钒液流电池储能系统的热管理与智能控制技术。",
           "keywords": ["储能", "液流电池", "热管理"], "fields": ["energy_storage"], "modes": ["co_development"],
           "prefecture_code": "150200", "amount_min": Decimal("1000000"), "amount_max": Decimal("3000000")}
