@@ -17,6 +17,7 @@ from techmarket.listings.visibility import Viewer
 from techmarket.matching import profiles
 from techmarket.matching.regions import NEIGHBOURS
 from techmarket.matching.scoring import CorpusStats, Match, Profile, Weights, rank
+from techmarket.search.backend import SearchUnavailable
 from techmarket.search.documents import SearchQuery, Term
 from techmarket.search.highlight import highlight
 from techmarket.search.service import SearchService
@@ -25,6 +26,8 @@ from techmarket.search.tokenizer import TOKENIZER
 LIMIT = 10
 POOL = 100  # candidates asked from search, re-ranked here
 SEARCH_TERMS = 12
+NARROW_TERMS = 3
+NARROW_ENOUGH = 30  # candidates holding all the most telling terms that make the wider search unneeded
 SUMMARY_WINDOW = 120
 CACHE_SECONDS = 120
 
@@ -77,8 +80,21 @@ def candidates(session: Session, search: SearchService, kind: str, terms: list[T
     """Up to ``pool`` published listings of ``kind`` that hold some of ``terms``, in search order."""
     if not terms:
         return []
-    result = search.search(session, SearchQuery(terms=terms, filters={"kind": [kind]}, per_page=pool,
-                                                match_any=True, with_facets=False))
+    # Listings holding all of the few most telling terms are the best candidates and, in a large market, the
+    # cheap search; only when they are too few does the wider search (any of the terms) gather the pool.
+    result = None
+    for k in range(min(NARROW_TERMS, len(terms) - 1), 1, -1):
+        try:  # the configured backend as is: no OR fallback, and when it is down the wider search stands in
+            narrow = search.primary(session).search(SearchQuery(terms=terms[:k], filters={"kind": [kind]},
+                                                                per_page=pool, with_facets=False))
+        except SearchUnavailable:
+            break
+        if len(narrow.hits) >= NARROW_ENOUGH:
+            result = narrow
+            break
+    if result is None:
+        result = search.search(session, SearchQuery(terms=terms, filters={"kind": [kind]}, per_page=pool,
+                                                    match_any=True, with_facets=False))
     ids = [h.object_id for h in result.hits]
     if not ids:
         return []
