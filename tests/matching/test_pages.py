@@ -139,6 +139,7 @@ def test_the_console_shows_feedback_and_demands_without_a_good_match(app: Flask,
     assert owner.get("/matching/console").status_code == 403
     page = html(client_for(app, make.operator()).get("/matching/console"))
     assert 'data-testid="feedback-figures"' in page and "100%" in page
+    assert 'href="/matching/console"' in page.partition('data-testid="staff-nav"')[2]  # in the operator's menu
     assert 'data-testid="unmatched-by-field"' in page
     unmatched = page.partition('data-testid="unmatched-by-field"')[2]
     assert "沙棘果汁饮料加工需求" in unmatched  # nothing published fits it

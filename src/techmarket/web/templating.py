@@ -26,6 +26,7 @@ NAV_STAFF = [
     ("admin.organisations", _l("Verification queue"), (Role.OPERATOR,)),
     ("admin_listings.queue", _l("Listing review"), (Role.OPERATOR,)),
     ("admin_imports.index", _l("Import listings"), (Role.OPERATOR,)),
+    ("matching.console", _l("Matching console"), (Role.OPERATOR,)),
     ("admin.users", _l("Users"), (Role.OPERATOR,)),
     ("admin.outbox", _l("Mail outbox"), (Role.OPERATOR,)),
     ("admin.audit_log", _l("Audit log"), (Role.OPERATOR, Role.REGISTRAR)),
