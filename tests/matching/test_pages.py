@@ -144,3 +144,21 @@ def test_the_console_shows_feedback_and_demands_without_a_good_match(app: Flask,
     unmatched = page.partition('data-testid="unmatched-by-field"')[2]
     assert "沙棘果汁饮料加工需求" in unmatched  # nothing published fits it
     assert "寻求稀土永磁电机冷却方案" not in unmatched
+
+
+def test_enough_listings_holding_the_most_telling_terms_make_the_wider_search_unneeded(
+        app: Flask, client: FlaskClient, make: Factories, monkeypatch: pytest.MonkeyPatch) -> None:
+    seller, buyer = make.org(status="verified"), make.org(status="verified")
+    both = [make_listing(seller, Kind.ACHIEVEMENT, title=f"沙棘果汁浓缩工艺{n}", summary="沙棘果汁浓缩。",
+                         keywords=["沙棘", "果汁"], description="浓缩。") for n in (1, 2)]
+    one = make_listing(seller, Kind.ACHIEVEMENT, title="沙棘育苗技术", summary="沙棘育苗。", keywords=["沙棘"],
+                       description="育苗。")
+    demand = make_listing(buyer, Kind.DEMAND, title="沙棘果汁浓缩设备需求", summary="沙棘果汁浓缩。",
+                          keywords=["沙棘", "果汁"], description="浓缩设备。", technical_targets="浓缩倍数")
+    wide = html(client.get(f"/listings/{demand.id}"))
+    assert all(f'data-listing="{x.id}"' in wide for x in [*both, one])  # too few hold all: any term counts
+    recommend.forget()
+    monkeypatch.setattr(recommend, "NARROW_ENOUGH", 2)
+    narrow = html(client.get(f"/listings/{demand.id}"))
+    assert all(f'data-listing="{x.id}"' in narrow for x in both)
+    assert f'data-listing="{one.id}"' not in narrow

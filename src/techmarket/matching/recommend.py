@@ -27,6 +27,7 @@ LIMIT = 10
 POOL = 100  # candidates asked from search, re-ranked here
 SEARCH_TERMS = 12
 NARROW_TERMS = 3
+COMMON_FROM = 1000  # listings of a kind from which terms held by half of them are left out of the search
 NARROW_ENOUGH = 30  # candidates holding all the most telling terms that make the wider search unneeded
 SUMMARY_WINDOW = 120
 CACHE_SECONDS = 120
@@ -57,7 +58,8 @@ def other_kind(listing: Listing) -> str:
 def _search_terms(query_terms: dict[str, int], df: dict[str, int], documents: int) -> list[Term]:
     """The terms candidates are searched by: the query's most telling ones (frequent in it, rare in the corpus;
     terms held by more than half the corpus find nothing particular and cost the most to search)."""
-    usable = [t for t in query_terms if len(t) > 1 and 0 < df.get(t, 0) <= max(documents // 2, 1)]
+    common = documents // 2 if documents >= COMMON_FROM else documents  # a small market keeps every term
+    usable = [t for t in query_terms if len(t) > 1 and 0 < df.get(t, 0) <= max(common, 1)]
     ordered = sorted(usable, key=lambda t: (-query_terms[t] / math.log(2 + df[t]), t))
     return [Term(alternatives=TOKENIZER.expand(w), text=w) for w in ordered[:SEARCH_TERMS]]
 
