@@ -29,6 +29,7 @@ from techmarket.listings.models import (
     ListingTag,
     Revision,
 )
+from techmarket.matching.models import MatchFeedback
 from techmarket.orgs.models import Division, Invitation, Membership, Organisation
 from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
 from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
@@ -64,6 +65,7 @@ __all__ = [
     "Listing",
     "ListingTag",
     "LoginThrottle",
+    "MatchFeedback",
     "Membership",
     "Negotiation",
     "NonTechItem",

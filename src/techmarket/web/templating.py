@@ -27,6 +27,7 @@ NAV_STAFF = [
     ("admin_listings.queue", _l("Listing review"), (Role.OPERATOR,)),
     ("trading.console", _l("Trading approvals"), (Role.OPERATOR,)),
     ("admin_imports.index", _l("Import listings"), (Role.OPERATOR,)),
+    ("matching.console", _l("Matching console"), (Role.OPERATOR,)),
     ("admin.users", _l("Users"), (Role.OPERATOR,)),
     ("admin.outbox", _l("Mail outbox"), (Role.OPERATOR,)),
     ("admin.audit_log", _l("Audit log"), (Role.OPERATOR, Role.REGISTRAR)),
