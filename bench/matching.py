@@ -33,6 +33,7 @@ sys.path.append(_HERE)
 from _listings_data import FIELD_WEIGHTS, MODES_A, MODES_D, SUFFIXES, TOPICS  # noqa: E402
 from _matching_setup import insert_listings, make_app, organisation  # noqa: E402
 
+from techmarket.core.components import component  # noqa: E402
 from techmarket.extensions import db  # noqa: E402
 from techmarket.listings.models import Listing  # noqa: E402
 from techmarket.listings.visibility import Viewer  # noqa: E402
@@ -41,6 +42,7 @@ from techmarket.matching import recommend as recommendations  # noqa: E402
 from techmarket.matching.recommend import recommend  # noqa: E402
 from techmarket.search.documents import SearchQuery  # noqa: E402
 from techmarket.search.query import parse  # noqa: E402
+from techmarket.search.service import SearchService  # noqa: E402
 
 PREFECTURES = ["150100", "150200", "150300", "150400", "150500", "150600", "150700", "150800", "150900",
                "152200", "152500", "152900"]
@@ -85,7 +87,7 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
     built = time.perf_counter() - started
     operator = Viewer(None, frozenset(), True, True)
     with app.app_context():
-        search = app.extensions["techmarket.search"]
+        search = component(SearchService, app)
         demand = db.session.get(Listing, opts.achievements + 1)
         assert demand is not None
         profiles.forget()

@@ -32,12 +32,14 @@ from typing import Any  # noqa: E402
 sys.path.append(_HERE)
 from _matching_setup import insert_listings, make_app, organisation  # noqa: E402
 
+from techmarket.core.components import component  # noqa: E402
 from techmarket.extensions import db  # noqa: E402
 from techmarket.listings.models import Listing  # noqa: E402
 from techmarket.listings.visibility import Viewer  # noqa: E402
 from techmarket.matching import profiles  # noqa: E402
 from techmarket.matching.recommend import matches_for  # noqa: E402
 from techmarket.matching.scoring import Weights  # noqa: E402
+from techmarket.search.service import SearchService  # noqa: E402
 
 OPERATOR = Viewer(None, frozenset(), True, True)
 
@@ -107,7 +109,7 @@ def evaluate(app: Any, queries: list[str], by_id: dict[str, Any], related: dict[
     ndcg = recall = mrr = 0.0
     timings = []
     with app.app_context():
-        search = app.extensions["techmarket.search"]
+        search = component(SearchService, app)
         for qid in queries:
             demand = db.session.get(Listing, demand_of[qid])
             assert demand is not None

@@ -76,6 +76,7 @@ STAFF_ELSEWHERE = {
     "statements.everything",
     "statements.disbursements",
     "trading.console",
+    "matching.console",
 }
 
 # Pages of one organisation: a signed-in user who is not its member is refused.
@@ -162,6 +163,7 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "sale_id": lambda w, r: MISSING,
     "reg_id": lambda w, r: MISSING,
     "deal_id": lambda w, r: MISSING,
+    "candidate_id": lambda w, r: MISSING,
 }
 
 

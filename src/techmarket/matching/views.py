@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -12,6 +12,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from techmarket.core.components import component
 from techmarket.core.microcache import TTLCache
 from techmarket.core.roles import Role
 from techmarket.core.urls import safe_local_path
@@ -36,7 +37,7 @@ _console_cache: TTLCache[queries.Unmatched] = TTLCache(ttl_seconds=300, max_entr
 
 
 def _search() -> SearchService:
-    return current_app.extensions["techmarket.search"]  # type: ignore[no-any-return]
+    return component(SearchService)
 
 
 def _viewer() -> visibility.Viewer:
