@@ -143,8 +143,9 @@ def score(query: Profile, candidate: Profile, stats: CorpusStats, *, query_is_de
 def _scored(query: Profile, candidate: Profile, text: float, shared: tuple[str, ...], *, query_is_demand: bool,
             neighbours: Mapping[str, frozenset[str]], inferred_fields: frozenset[str], weights: Weights) -> Match:
     reasons: list[Reason] = []
-    if shared:
-        reasons.append(Reason(TERMS, shared[:8], text))
+    telling = tuple(t for t in shared if len(t) > 1)  # a lone character (可, 的) explains nothing to a reader
+    if telling:
+        reasons.append(Reason(TERMS, telling[:8], text))
     common_fields = query.fields & candidate.fields
     if common_fields:
         reasons.append(Reason(FIELD, tuple(sorted(common_fields)), weights.field))
