@@ -53,7 +53,7 @@ lint: install-test
 	$(BIN)/mypy src
 
 test: install-test lint
-	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=20 $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
