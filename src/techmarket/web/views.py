@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from techmarket.contracts import queries as contract_queries
+from techmarket.core.components import component, provide
 from techmarket.core.i18n import LANGUAGES, select_locale
 from techmarket.core.microcache import TTLCache
 from techmarket.core.urls import safe_local_path
@@ -31,42 +33,48 @@ def home() -> str:
                                my_orgs=org_queries.orgs_of_user(db.session, current_user.id))
     # Visitors who are not signed in all see the same page: rendered once per language every few seconds,
     # keyed by the language the page is served in (the same choice Flask-Babel makes for the render).
-    return shared_page(current_app.extensions["techmarket.home_cache"], select_locale(),
+    return shared_page(component(HomeCaches).page, select_locale(),
                        lambda: render_template("web/home.html", figures=_figures(), my_orgs=[],
                                                listing_counts=_listing_counts(), newest=_newest(),
                                                contract_figures=_contract_figures()))
 
 
+@dataclass(frozen=True)
+class HomeCaches:
+    """The home page and its figures, each kept ``HOME_CACHE_SECONDS``."""
+
+    page: TTLCache[str]
+    figures: TTLCache[org_queries.MarketFigures]
+    listing_counts: TTLCache[dict[str, int]]
+    newest: TTLCache[dict[str, list[newest_listings.NewListing]]]
+    contracts: TTLCache[contract_queries.ContractFigures]
+
+
 def _figures() -> org_queries.MarketFigures:
-    cache = current_app.extensions["techmarket.figures_cache"]
-    return cache.get_or_set("figures", lambda: org_queries.market_figures(db.session))
+    return component(HomeCaches).figures.get_or_set("figures", lambda: org_queries.market_figures(db.session))
 
 
 def _listing_counts() -> dict[str, int]:
-    cache = current_app.extensions["techmarket.listing_counts_cache"]
-    return cache.get_or_set("counts", lambda: listing_queries.counts(db.session))
+    return component(HomeCaches).listing_counts.get_or_set("counts", lambda: listing_queries.counts(db.session))
 
 
 def _newest() -> dict[str, list[newest_listings.NewListing]]:
-    cache = current_app.extensions["techmarket.newest_cache"]
-    return cache.get_or_set("newest", lambda: newest_listings.newest_by_kind(db.session))
+    return component(HomeCaches).newest.get_or_set("newest", lambda: newest_listings.newest_by_kind(db.session))
 
 
 def _contract_figures() -> contract_queries.ContractFigures:
-    cache = current_app.extensions["techmarket.contract_figures_cache"]
-    return cache.get_or_set("contracts", lambda: contract_queries.registered_figures(db.session))
+    return component(HomeCaches).contracts.get_or_set("contracts",
+                                                      lambda: contract_queries.registered_figures(db.session))
 
 
 def init_caches(app: Flask, clock: Callable[[], float] = time.monotonic) -> None:
     """(Re)make the home page caches, kept ``HOME_CACHE_SECONDS`` by ``clock``."""
     ttl = float(app.config["HOME_CACHE_SECONDS"])
-    app.extensions["techmarket.home_cache"] = TTLCache[str](ttl, clock=clock)
-    app.extensions["techmarket.figures_cache"] = TTLCache[org_queries.MarketFigures](ttl, clock=clock)
-    app.extensions["techmarket.listing_counts_cache"] = TTLCache[dict[str, int]](ttl, clock=clock)
-    app.extensions["techmarket.newest_cache"] = TTLCache[dict[str, list[newest_listings.NewListing]]](ttl,
-                                                                                                    clock=clock)
-    app.extensions["techmarket.contract_figures_cache"] = TTLCache[contract_queries.ContractFigures](ttl,
-                                                                                                clock=clock)
+    provide(app, HomeCaches, HomeCaches(
+        page=TTLCache(ttl, clock=clock), figures=TTLCache(ttl, clock=clock),
+        listing_counts=TTLCache(ttl, clock=clock), newest=TTLCache(ttl, clock=clock),
+        contracts=TTLCache(ttl, clock=clock)))
+
 
 
 @bp.route("/lang/<code>")
