@@ -24,7 +24,8 @@ from techmarket.contracts.services import member_org_ids, party_org_ids, party_u
 from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today, utcnow
-from techmarket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from techmarket.core.db import get_or_not_found
+from techmarket.core.errors import Conflict, PermissionDenied, ValidationFailed
 from techmarket.core.events import DomainEvent
 from techmarket.core.roles import Role
 from techmarket.core.transitions import Transition, transition
@@ -91,10 +92,7 @@ def pending(actor: Actor) -> Select[Any]:
 
 
 def get(session: Session, payment_id: int) -> Payment:
-    payment = session.get(Payment, payment_id)
-    if payment is None:
-        raise NotFound(_l("No such payment."))
-    return payment
+    return get_or_not_found(session, Payment, payment_id, _l("No such payment."))
 
 
 PAYMENT_TRANSITIONS: tuple[Transition, ...] = (

@@ -19,7 +19,8 @@ from techmarket.contracts.data import ContractData, PartyData, validate
 from techmarket.contracts.models import Contract, ContractIPItem, ContractParty, Instalment, NonTechItem
 from techmarket.core import audit
 from techmarket.core.actor import Actor
-from techmarket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from techmarket.core.db import get_or_not_found
+from techmarket.core.errors import Conflict, PermissionDenied, ValidationFailed
 from techmarket.core.roles import Role
 from techmarket.listings.models import Listing
 from techmarket.orgs.constants import OrgStatus, OrgType, RegionKind
@@ -207,7 +208,4 @@ def update(session: Session, actor: Actor, contract: Contract, data: ContractDat
 
 
 def get(session: Session, contract_id: int) -> Contract:
-    contract = session.get(Contract, contract_id)
-    if contract is None:
-        raise NotFound(_l("No such contract."))
-    return contract
+    return get_or_not_found(session, Contract, contract_id, _l("No such contract."))

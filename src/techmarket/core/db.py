@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, MetaData, Numeric, String, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
+
+from techmarket.core.errors import NotFound
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -98,3 +100,14 @@ def begin_write(session: Session) -> None:
 def is_locked(exc: BaseException) -> bool:
     """SQLite's "database is locked" (another writer held the lock past the busy timeout): worth a retry."""
     return isinstance(exc, OperationalError) and "database is locked" in str(exc)
+
+
+_Row = TypeVar("_Row")
+
+
+def get_or_not_found(session: Session, model: type[_Row], ident: Any, message: Any) -> _Row:
+    """The row of ``model`` with primary key ``ident``, or :class:`NotFound` with ``message`` (translated)."""
+    row = session.get(model, ident)
+    if row is None:
+        raise NotFound(message)
+    return row

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from techmarket.core import audit, events
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today
-from techmarket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from techmarket.core.db import get_or_not_found
+from techmarket.core.errors import Conflict, PermissionDenied, ValidationFailed
 from techmarket.core.workflow import apply
 from techmarket.listings.constants import Kind, Status
 from techmarket.listings.models import InquiryThread, Listing
@@ -153,14 +154,8 @@ def expire_due(session: Session, today: dt.date | None = None) -> int:
 
 
 def get_offer(session: Session, offer_id: int) -> Offer:
-    offer = session.get(Offer, offer_id)
-    if offer is None:
-        raise NotFound(_l("No such offer."))
-    return offer
+    return get_or_not_found(session, Offer, offer_id, _l("No such offer."))
 
 
 def get_thread(session: Session, thread_id: int) -> Negotiation:
-    thread = session.get(Negotiation, thread_id)
-    if thread is None:
-        raise NotFound(_l("No such negotiation."))
-    return thread
+    return get_or_not_found(session, Negotiation, thread_id, _l("No such negotiation."))

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 from techmarket.core import audit, events
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today
-from techmarket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from techmarket.core.db import get_or_not_found
+from techmarket.core.errors import Conflict, PermissionDenied, ValidationFailed
 from techmarket.core.workflow import apply
 from techmarket.listings.models import Listing
 from techmarket.orgs.models import Organisation
@@ -239,14 +240,8 @@ def close_due(session: Session, today: dt.date | None = None) -> int:
 
 
 def get_sale(session: Session, sale_id: int) -> Sale:
-    sale = session.get(Sale, sale_id)
-    if sale is None:
-        raise NotFound(_l("No such listing for sale."))
-    return sale
+    return get_or_not_found(session, Sale, sale_id, _l("No such listing for sale."))
 
 
 def get_registration(session: Session, reg_id: int) -> Registration:
-    reg = session.get(Registration, reg_id)
-    if reg is None:
-        raise NotFound(_l("No such registration."))
-    return reg
+    return get_or_not_found(session, Registration, reg_id, _l("No such registration."))
