@@ -31,6 +31,7 @@ from techmarket.listings.models import (
 )
 from techmarket.matching.models import MatchFeedback
 from techmarket.orgs.models import Division, Invitation, Membership, Organisation
+from techmarket.reporting.models import Body, TallyCell, TallyFact, YearlyReport
 from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
 from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
 from techmarket.trading.models import Deal, Negotiation, Offer, Registration, Sale
@@ -47,6 +48,7 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "AuditHead",
+    "Body",
     "Bookmark",
     "Contract",
     "ContractDocument",
@@ -82,9 +84,12 @@ __all__ = [
     "SearchDocument",
     "SearchOutbox",
     "SearchTag",
+    "TallyCell",
+    "TallyFact",
     "Statement",
     "StatementFlag",
     "User",
     "UserLogin",
     "UserRole",
+    "YearlyReport",
 ]
