@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 TRANSLATIONS := src/techmarket/translations
 export TECHMARKET_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test install install-test translations migrate demo lint clean
+.PHONY: run test install install-test translations assets migrate demo lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,19 @@ $(TEST_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(TEST_STAMP)
 
-install: $(STAMP) translations
+install: $(STAMP) translations assets
 
 install-test: $(TEST_STAMP) translations
+
+# Front-end code from npm, never committed: ECharts for the statistics charts, served by the site from vendor/.
+# Without npm the statistics pages show their tables only.
+ECHARTS := vendor/node_modules/echarts/dist/echarts.min.js
+assets: $(ECHARTS)
+
+$(ECHARTS):
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix vendor echarts@5; \
+	else echo "npm not found: the statistics pages will show tables without charts"; fi
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d $(TRANSLATIONS) >/dev/null
