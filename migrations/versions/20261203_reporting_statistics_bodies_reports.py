@@ -39,12 +39,13 @@ def upgrade():
     sa.Column('dimension', sa.String(length=16), nullable=False),
     sa.Column('value', sa.String(length=32), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
-    sa.Column('amount', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reporting_tally')),
-    sa.UniqueConstraint('source', 'month', 'prefecture_code', 'dimension', 'value', name='uq_reporting_tally_key')
+    sa.UniqueConstraint('source', 'dimension', 'month', 'prefecture_code', 'value', name='uq_reporting_tally_key')
     )
     with op.batch_alter_table('reporting_tally', schema=None) as batch_op:
-        batch_op.create_index('ix_reporting_tally_lookup', ['source', 'dimension', 'month'], unique=False)
+        batch_op.create_index('ix_reporting_tally_period', ['source', 'dimension', 'month', 'prefecture_code', 'value', 'count', 'amount_fen'], unique=False)
+        batch_op.create_index('ix_reporting_tally_area', ['source', 'dimension', 'prefecture_code', 'month', 'value', 'count', 'amount_fen'], unique=False)
 
     op.create_table('reporting_body',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -104,7 +105,8 @@ def downgrade():
 
     op.drop_table('reporting_body')
     with op.batch_alter_table('reporting_tally', schema=None) as batch_op:
-        batch_op.drop_index('ix_reporting_tally_lookup')
+        batch_op.drop_index('ix_reporting_tally_area')
+        batch_op.drop_index('ix_reporting_tally_period')
 
     op.drop_table('reporting_tally')
     op.drop_table('reporting_fact')

@@ -20,8 +20,8 @@ from tests.factories import Factories
 
 
 def _state() -> set[tuple]:
-    return {(c.source, c.month, c.prefecture_code, c.dimension, c.value, c.count, Decimal(c.amount).quantize(
-        Decimal("0.01"))) for c in db.session.scalars(select(TallyCell)) if c.count}
+    return {(c.source, c.month, c.prefecture_code, c.dimension, c.value, c.count, c.amount_fen)
+            for c in db.session.scalars(select(TallyCell)) if c.count}
 
 
 def _this_year() -> Filters:

@@ -22,6 +22,10 @@ Delta = dict[Key, list]  # key -> [count, amount]
 BATCH = 2000
 
 
+def fen(amount: Decimal) -> int:
+    return int((Decimal(amount) * 100).to_integral_value())
+
+
 def _add(delta: Delta, c: Contribution, sign: int) -> None:
     for dimension, value in c.cells:
         entry = delta.setdefault((c.month, c.prefecture_code, dimension, value), [0, Decimal(0)])
@@ -41,11 +45,11 @@ def _write(session: Session, source: str, delta: Delta) -> None:
         done = session.execute(update(TallyCell).where(
             TallyCell.source == source, TallyCell.month == month, TallyCell.prefecture_code == prefecture,
             TallyCell.dimension == dimension, TallyCell.value == value,
-        ).values(count=TallyCell.count + count, amount=TallyCell.amount + amount)
+        ).values(count=TallyCell.count + count, amount_fen=TallyCell.amount_fen + fen(amount))
             .execution_options(synchronize_session=False))
         if not getattr(done, "rowcount", 0):
             session.add(TallyCell(source=source, month=month, prefecture_code=prefecture, dimension=dimension,
-                                  value=value, count=count, amount=amount))
+                                  value=value, count=count, amount_fen=fen(amount)))
     session.flush()
 
 
@@ -103,7 +107,7 @@ def rebuild(session: Session, names: Iterable[str] | None = None,
         for start in range(0, len(facts), BATCH):
             session.execute(TallyFact.__table__.insert(), facts[start:start + BATCH])
         cells = [{"source": name, "month": k[0], "prefecture_code": k[1], "dimension": k[2], "value": k[3],
-                  "count": v[0], "amount": v[1]} for k, v in totals.items() if v[0]]
+                  "count": v[0], "amount_fen": fen(v[1])} for k, v in totals.items() if v[0]]
         for start in range(0, len(cells), BATCH):
             session.execute(TallyCell.__table__.insert(), cells[start:start + BATCH])
         counted[name] = len(facts)
