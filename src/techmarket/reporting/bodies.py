@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -157,4 +158,4 @@ def award(session: Session, body: Body) -> dict[str, Any] | None:
         result = calculate(session, "one-off-award", data)
     except ValidationFailed:
         return None
-    return {"calculator_kind": kind, "result": result}
+    return {"calculator_kind": kind, "amount": Decimal(str(result.get("nominal_amount") or 0)), "result": result}

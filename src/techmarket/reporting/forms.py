@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from techmarket.core.forms import SafeForm, strip
@@ -13,8 +14,8 @@ from techmarket.reporting.bodies import BodyData
 from techmarket.reporting.catalogue import KINDS, LEVELS
 
 
-def _choices(labels: dict[str, Any], blank: Any = None) -> list[tuple[str, Any]]:
-    return ([("", blank)] if blank is not None else []) + [(k, v) for k, v in labels.items()]
+def _choices(labels: dict[str, Any]) -> list[SelectChoice]:
+    return [SelectChoice(k, v) for k, v in labels.items()]
 
 
 class BodyForm(SafeForm):
@@ -29,8 +30,8 @@ class BodyForm(SafeForm):
     version = HiddenField()
 
     def with_prefectures(self, prefectures: list[Any]) -> BodyForm:
-        self.prefecture_code.choices = [("", _l("— none (a regional or national body) —"))] + [
-            (d.code, d.name) for d in prefectures]
+        self.prefecture_code.choices = [SelectChoice("", _l("— none (a regional or national body) —"))] + [
+            SelectChoice(d.code, d.name) for d in prefectures]
         return self
 
     def data_of(self) -> BodyData:

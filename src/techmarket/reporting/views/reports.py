@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from techmarket.core.clock import local_today
 from techmarket.core.forms import submit
@@ -27,7 +28,7 @@ def index() -> str | Response:
     require_staff(who)
     today = local_today()
     form = ReportForm()
-    form.prefecture.choices = [(d.code, d.name) for d in queries.prefectures(db.session)]
+    form.prefecture.choices = [SelectChoice(d.code, d.name) for d in queries.prefectures(db.session)]
     if not form.is_submitted():
         form.prefecture.data = queries.area_of(db.session, who) or ""
         form.year.data = today.year - 1 if today.month < 12 else today.year
