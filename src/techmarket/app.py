@@ -38,11 +38,11 @@ from techmarket.listings import listeners as listing_listeners
 from techmarket.listings.cli import listings_cli
 from techmarket.listings.messages import MESSAGES as LISTING_MESSAGES
 from techmarket.listings.search_index import register_listings
-from techmarket.reporting import tally as reporting_tally
-from techmarket.reporting.cli import reporting_cli
 from techmarket.orgs.cli import orgs_cli
 from techmarket.policy.cli import make_group as make_policy_group
 from techmarket.policy.ruleset import RuleBook
+from techmarket.reporting import tally as reporting_tally
+from techmarket.reporting.cli import reporting_cli
 from techmarket.rulesets.services import rulebook as stored_rulebook
 from techmarket.search import suggest as search_suggest
 from techmarket.search import sync as search_sync

@@ -34,7 +34,8 @@ def sections(content: Mapping[str, Any]) -> list[Section]:
             rows.append([s["amount_label"], _amount(s["this"]["amount"]), _amount(s["last"]["amount"]),
                          s["change_amount"] or "—", _amount(s["region"]["amount"]), s["share"] or "—"])
     out.append(Section(_("Figures for %(year)d", year=year),
-                       [_("Figure"), str(year), str(year - 1), _("Change"), _("Whole region"), _("Share of the region")],
+                       [_("Figure"), str(year), str(year - 1), _("Change"), _("Whole region"),
+                        _("Share of the region")],
                        rows, [_("Amounts in yuan. Counted by the month of publication, conclusion, registration or "
                                 "payment; rescinded contracts and withdrawn listings do not count.")],
                        widths=(30, 14, 14, 12, 16, 14)))

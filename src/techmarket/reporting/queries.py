@@ -215,7 +215,7 @@ class Reader:
             rows = {code: Row(code, str(label)) for code, label in FIELDS.items()}
         position = {"month": 0, "prefecture": 1}.get(group, 2)
         for cell in self.cells(source, ALL if group in ("month", "prefecture") else group):
-            key = cell[position]
+            key = str(cell[position])
             row = rows.get(key)
             if row is None:
                 row = rows[key] = Row(key, _label(self.session, group, key, self.names()))
@@ -234,9 +234,9 @@ PUBLIC_TABLES: tuple[tuple[str, str], ...] = (
     ("inquiry", "month"), ("deal", "month"), ("deal", "prefecture"),
     ("contract", "month"), ("contract", "type"), ("contract", "field"), ("contract", "prefecture"),
 )
-STAFF_TABLES: tuple[tuple[str, str], ...] = PUBLIC_TABLES + (
-    ("inquiry", "prefecture"), ("deal", "mode"), ("disbursement", "month"), ("disbursement", "kind"),
-    ("disbursement", "prefecture"),
+STAFF_TABLES: tuple[tuple[str, str], ...] = (
+    *PUBLIC_TABLES, ("inquiry", "prefecture"), ("deal", "mode"),
+    ("disbursement", "month"), ("disbursement", "kind"), ("disbursement", "prefecture"),
 )
 
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from techmarket.core import events
@@ -105,11 +105,11 @@ def rebuild(session: Session, names: Iterable[str] | None = None,
             if progress is not None:
                 progress(name, min(start + BATCH, len(ids)), len(ids))
         for start in range(0, len(facts), BATCH):
-            session.execute(TallyFact.__table__.insert(), facts[start:start + BATCH])
+            session.execute(insert(TallyFact), facts[start:start + BATCH])
         cells = [{"source": name, "month": k[0], "prefecture_code": k[1], "dimension": k[2], "value": k[3],
                   "count": v[0], "amount_fen": fen(v[1])} for k, v in totals.items() if v[0]]
         for start in range(0, len(cells), BATCH):
-            session.execute(TallyCell.__table__.insert(), cells[start:start + BATCH])
+            session.execute(insert(TallyCell), cells[start:start + BATCH])
         counted[name] = len(facts)
     session.flush()
     return counted

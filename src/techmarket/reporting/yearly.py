@@ -65,19 +65,19 @@ def build(session: Session, prefecture_code: str, year: int,
         if step is not None:
             step(index, len(sources) + 2)
     groups = {}
-    for source, group in (("contract", "type"), ("contract", "field"), ("listing", "field"), ("deal", "mode")):
-        if source in SOURCES:
-            table = here.table(source, group)
-            groups[f"{source}-{group}"] = {"title": table.title, "head": table.head,
+    for name, group in (("contract", "type"), ("contract", "field"), ("listing", "field"), ("deal", "mode")):
+        if name in SOURCES:
+            table = here.table(name, group)
+            groups[f"{name}-{group}"] = {"title": table.title, "head": table.head,
                                            "amount_label": table.amount_label,
                                            "rows": [{"label": r.label, "count": r.count, "amount": str(r.amount)}
                                                     for r in table.rows if r.count]}
     bodies = session.execute(select(Body.level, Body.kind, func.count()).where(
         Body.prefecture_code == prefecture_code, Body.recognised_on <= f"{year:04d}-12-31").group_by(
         Body.level, Body.kind)).all()
-    new = dict(((lvl, k), n) for lvl, k, n in session.execute(select(Body.level, Body.kind, func.count()).where(
+    new = {(lvl, k): n for lvl, k, n in session.execute(select(Body.level, Body.kind, func.count()).where(
         Body.prefecture_code == prefecture_code, Body.recognised_on >= f"{year:04d}-01-01",
-        Body.recognised_on <= f"{year:04d}-12-31").group_by(Body.level, Body.kind)))
+        Body.recognised_on <= f"{year:04d}-12-31").group_by(Body.level, Body.kind))}
     if step is not None:
         step(len(sources) + 2, len(sources) + 2)
     return {
