@@ -62,6 +62,10 @@ PUBLIC: dict[str, set[int]] = {
     "api.policy_index": {200},
     "api.policy_describe": {200, 404},
     "api.policy_calc": {200, 400, 404, 415, 422},  # 415: the walk posts a form, the API takes JSON
+    # the public market statistics (reporting)
+    "statistics.public": {200},
+    "statistics.public_csv": {200},
+    "statistics.echarts": {200, 404},  # 404 where `make install` found no npm
 }
 
 # Walking these signed in would end the walk's own sign-in.
@@ -164,6 +168,9 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "reg_id": lambda w, r: MISSING,
     "deal_id": lambda w, r: MISSING,
     "candidate_id": lambda w, r: MISSING,
+    "slug": lambda w, r: "listing-month",
+    "report_id": lambda w, r: MISSING,
+    "body_id": lambda w, r: MISSING,
 }
 
 

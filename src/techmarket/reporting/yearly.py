@@ -11,7 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,8 @@ from techmarket.reporting.sources import SOURCES
 
 #: Figures the policy asks for that come from domains still to be built: shown as "not recorded yet" until a
 #: source of that name is registered (see :mod:`techmarket.reporting.sources`).
-PLANNED = {"claim": "Subsidy claims granted", "call": "Calls (揭榜挂帅) and their outcomes", "auction": "Auctions"}
+PLANNED = {"claim": _l("Subsidy claims granted"), "call": _l("Calls (揭榜挂帅) and their outcomes"),
+           "auction": _l("Auctions")}
 
 
 def _year(code: str | None, year: int) -> Filters:
@@ -85,5 +86,5 @@ def build(session: Session, prefecture_code: str, year: int,
         "generated_at": utcnow().isoformat(), "summary": summary, "groups": groups,
         "bodies": [{"level": str(LEVELS.get(lvl, lvl)), "kind": str(KINDS.get(k, k)), "count": int(n),
                     "new": int(new.get((lvl, k), 0))} for lvl, k, n in bodies],
-        "not_recorded": [_(text) for name, text in PLANNED.items() if name not in SOURCES],
+        "not_recorded": [str(text) for name, text in PLANNED.items() if name not in SOURCES],
     }
