@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from techmarket.core.clock import local_today
 from techmarket.core.roles import Role
+from techmarket.demo.reporting_loader import BODIES, load_bodies
 from techmarket.extensions import db
+from techmarket.reporting import bodies
 from techmarket.reporting.models import Body, YearlyReport
 from tests.factories import Factories
 
@@ -71,3 +73,12 @@ def test_a_yearly_report_is_generated_by_the_job_and_issued(app: Flask, make: Fa
     assert report.status == "issued" and report.issued_at is not None
     assert operator.post(f"/admin/reporting/reports/{report.id}/issue").status_code == 409
     assert report.created_at <= dt.datetime.now(dt.UTC)
+
+
+def test_demo_bodies_load_once_and_count_against_the_targets(app: Flask) -> None:
+    assert load_bodies(db.session, local_today()) == len(BODIES)
+    assert load_bodies(db.session, local_today()) == 0
+    db.session.commit()
+    progress = {p.target.key: p for p in bodies.progress(db.session, [2020, 2024])}
+    assert progress["national-hitech_zone"].counts == {2020: 2, 2024: 3}
+    assert progress["prefecture-tech_market"].counts[2024] == 3
