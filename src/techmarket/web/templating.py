@@ -36,7 +36,7 @@ NAV_STAFF = [
     ("contracts_admin.search", _l("Contract search"), (Role.REGISTRAR, Role.OPERATOR)),
     ("contracts_admin.stats", _l("Registration statistics"), (Role.REGISTRAR, Role.OPERATOR)),
     ("contracts_admin.payments", _l("Payments to confirm"), (Role.OPERATOR,)),
-    ("reporting_admin.console", _l("Statistics"), (Role.REGISTRAR, Role.OPERATOR)),
+    ("reporting_admin.console", _l("Statistics and reports"), (Role.REGISTRAR, Role.OPERATOR)),
     ("statements.everything", _l("All statements"), (Role.REGISTRAR, Role.OPERATOR)),
     ("statements.disbursements", _l("Disbursements"), (Role.OPERATOR,)),
 ]
