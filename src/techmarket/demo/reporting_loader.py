@@ -13,8 +13,10 @@ from techmarket.reporting.models import Body
 
 # name, kind, level, recognised on, 盟市, approval document
 BODIES: tuple[tuple[str, str, str, str, str | None, str], ...] = (
-    ("白云鄂博稀土资源研究与综合利用国家重点实验室", "key_lab", "national", "2021-12-20", "150200", "国科发基〔2021〕356号"),
-    ("省部共建草原家畜生殖调控与繁育国家重点实验室", "key_lab", "national", "2022-11-08", "150100", "国科发基〔2022〕301号"),
+    ("白云鄂博稀土资源研究与综合利用国家重点实验室", "key_lab", "national", "2021-12-20", "150200",
+     "国科发基〔2021〕356号"),
+    ("省部共建草原家畜生殖调控与繁育国家重点实验室", "key_lab", "national", "2022-11-08", "150100",
+     "国科发基〔2022〕301号"),
     ("国家稀土功能材料创新中心", "manufacturing_centre", "national", "2023-04-12", "150200", "工信部科〔2023〕58号"),
     ("内蒙古大兴安岭森林生态系统国家野外科学观测研究站", "field_station", "national", "2021-06-15", "152200",
      "国科发基〔2021〕177号"),
@@ -38,7 +40,8 @@ BODIES: tuple[tuple[str, str, str, str, str | None, str], ...] = (
     ("通辽科技大市场", "tech_market", "prefecture", "2024-10-10", "150500", "通政发〔2024〕81号"),
     ("内蒙古工业大学技术转移中心", "transfer_agency", "regional", "2021-08-19", "150100", "内科发〔2021〕101号"),
     ("内蒙古农业大学技术转移中心", "transfer_agency", "regional", "2022-08-23", "150100", "内科发〔2022〕118号"),
-    ("内蒙古科技大学技术转移人才培养基地", "talent_base", "national", "2023-11-06", "150200", "国科火字〔2023〕190号"),
+    ("内蒙古科技大学技术转移人才培养基地", "talent_base", "national", "2023-11-06", "150200",
+     "国科火字〔2023〕190号"),
 )
 
 

@@ -7,6 +7,7 @@ report keeps it as its snapshot and the PDF and XLSX are drawn from it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -74,11 +75,11 @@ def build(session: Session, prefecture_code: str, year: int,
                                            "rows": [{"label": r.label, "count": r.count, "amount": str(r.amount)}
                                                     for r in table.rows if r.count]}
     bodies = session.execute(select(Body.level, Body.kind, func.count()).where(
-        Body.prefecture_code == prefecture_code, Body.recognised_on <= f"{year:04d}-12-31").group_by(
+        Body.prefecture_code == prefecture_code, Body.recognised_on <= dt.date(year, 12, 31)).group_by(
         Body.level, Body.kind)).all()
     new = {(lvl, k): n for lvl, k, n in session.execute(select(Body.level, Body.kind, func.count()).where(
-        Body.prefecture_code == prefecture_code, Body.recognised_on >= f"{year:04d}-01-01",
-        Body.recognised_on <= f"{year:04d}-12-31").group_by(Body.level, Body.kind))}
+        Body.prefecture_code == prefecture_code, Body.recognised_on >= dt.date(year, 1, 1),
+        Body.recognised_on <= dt.date(year, 12, 31)).group_by(Body.level, Body.kind))}
     if step is not None:
         step(len(sources) + 2, len(sources) + 2)
     return {

@@ -15,7 +15,7 @@ from techmarket.core.pagination import paginate
 from techmarket.core.progress import JobRun
 from techmarket.core.spreadsheets import XLSX_TYPE
 from techmarket.extensions import db
-from techmarket.reporting import queries
+from techmarket.reporting import queries, tasks
 from techmarket.reporting import reports as service
 from techmarket.reporting.documents import sections
 from techmarket.reporting.forms import ReportForm
@@ -37,7 +37,7 @@ def index() -> str | Response:
                         str(get_locale()), today.year)
         if report is not None:
             db.session.commit()
-            service.enqueue(report)  # the request only queues; a worker generates the report
+            tasks.enqueue(report)  # the request only queues; a worker generates the report
             return redirect(url_for("reporting_admin.report", report_id=report.id))
     page = paginate(db.session, service.reports(), *paging())
     return render_template("reporting/reports.html", form=form, page=page, this_year=today.year)
