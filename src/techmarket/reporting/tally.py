@@ -9,7 +9,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from techmarket.core import events
@@ -39,17 +41,19 @@ def _as_contribution(fact: TallyFact) -> Contribution:
 
 
 def _write(session: Session, source: str, delta: Delta) -> None:
+    """Add the delta to the tally: one upsert per cell (INSERT ... ON CONFLICT DO UPDATE), so two transactions
+    counting into a new cell at once both land, on PostgreSQL and SQLite alike."""
+    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     for (month, prefecture, dimension, value), (count, amount) in delta.items():
         if not count and not amount:
             continue
-        done = session.execute(update(TallyCell).where(
-            TallyCell.source == source, TallyCell.month == month, TallyCell.prefecture_code == prefecture,
-            TallyCell.dimension == dimension, TallyCell.value == value,
-        ).values(count=TallyCell.count + count, amount_fen=TallyCell.amount_fen + fen(amount))
-            .execution_options(synchronize_session=False))
-        if not getattr(done, "rowcount", 0):
-            session.add(TallyCell(source=source, month=month, prefecture_code=prefecture, dimension=dimension,
-                                  value=value, count=count, amount_fen=fen(amount)))
+        stmt = dialect_insert(TallyCell).values(source=source, month=month, prefecture_code=prefecture,
+                                                dimension=dimension, value=value, count=count,
+                                                amount_fen=fen(amount))
+        session.execute(stmt.on_conflict_do_update(
+            index_elements=["source", "dimension", "month", "prefecture_code", "value"],
+            set_={"count": TallyCell.count + stmt.excluded.count,
+                  "amount_fen": TallyCell.amount_fen + stmt.excluded.amount_fen}))
     session.flush()
 
 
