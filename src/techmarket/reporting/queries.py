@@ -118,6 +118,12 @@ def area_of(session: Session, actor: Actor) -> str | None:
     return division.prefecture_code
 
 
+def sees_console(actor: Actor) -> bool:
+    """Staff (operator, registrars) and division-scoped staff of a 盟市 or 旗县 (an actor carrying a division code)
+    see the statistics console and the yearly reports."""
+    return actor.is_staff or bool(getattr(actor, "division_code", None))
+
+
 def _month(raw: str | None, default: str, name: str, last: str, errors: dict[str, Any]) -> str:
     text = (raw or "").strip()
     if not text:

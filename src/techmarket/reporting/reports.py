@@ -21,6 +21,7 @@ from techmarket.core.errors import Conflict, NotFound, PermissionDenied, Validat
 from techmarket.core.roles import Role
 from techmarket.orgs.models import Division
 from techmarket.reporting.models import YearlyReport
+from techmarket.reporting.queries import sees_console
 
 KIND = "reporting_yearly"
 FIRST_YEAR = 2020  # the policy's year
@@ -33,7 +34,7 @@ def folder(instance_path: str) -> Path:
 
 
 def _staff(actor: Actor) -> None:
-    if not actor.is_staff:
+    if not sees_console(actor):
         raise PermissionDenied(_l("Yearly reports are for the market operator and registrars."))
 
 

@@ -13,6 +13,7 @@ from techmarket.core.actor import ANONYMOUS, Actor
 from techmarket.core.errors import PermissionDenied
 from techmarket.core.pagination import clamp
 from techmarket.core.roles import Role
+from techmarket.reporting.queries import sees_console
 
 ECHARTS = Path("node_modules") / "echarts" / "dist" / "echarts.min.js"
 
@@ -26,7 +27,7 @@ def paging() -> tuple[int, int]:
 
 
 def require_staff(who: Actor) -> None:
-    if not who.is_staff:
+    if not sees_console(who):
         raise PermissionDenied(_l("The statistics console is for the market operator and registrars."))
 
 
