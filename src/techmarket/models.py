@@ -18,6 +18,7 @@ from techmarket.contracts.models import (
 from techmarket.core.audit import AuditEntry, AuditHead
 from techmarket.core.local_jobs import QueuedJob
 from techmarket.core.progress import JobRun
+from techmarket.incentives.claims.models import BureauArea, ClaimContract, ClaimObjection, ClaimStep, SubsidyClaim
 from techmarket.incentives.models import Disbursement, Statement, StatementFlag
 from techmarket.listings.models import (
     Attachment,
@@ -54,7 +55,12 @@ __all__ = [
     "ContractIPItem",
     "ContractParty",
     "Deal",
+    "BureauArea",
+    "ClaimContract",
+    "ClaimObjection",
+    "ClaimStep",
     "Disbursement",
+    "SubsidyClaim",
     "Division",
     "IPItem",
     "InquiryMessage",
