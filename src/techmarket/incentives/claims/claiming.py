@@ -75,7 +75,7 @@ def candidates(session: Session, org: Organisation, role: str, year: int, book: 
         .order_by(Contract.registered_on, Contract.id)).unique().all()
     counted = dict(session.execute(
         select(ClaimContract.contract_id, ClaimContract.claim_id).where(
-            ClaimContract.organisation_id == org.id, ClaimContract.counted_year == year)).tuples().all())
+            ClaimContract.organisation_id == org.id, ClaimContract.counted_year == year)).all())
     return [Candidate(c, [p for p in c.payments if p.status == "confirmed"], counted.get(c.id)) for c in contracts]
 
 

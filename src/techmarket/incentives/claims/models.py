@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from techmarket.accounts.models import User
 from techmarket.contracts.models import Contract
 from techmarket.core.clock import utcnow
 from techmarket.core.db import Base
@@ -25,6 +26,7 @@ class BureauArea(Base):
     division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
 
     division: Mapped[Division] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class SubsidyClaim(Base):

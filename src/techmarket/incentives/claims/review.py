@@ -56,6 +56,17 @@ class YearBudget:
     committed: Decimal
     """Granted to the year's claims already in publicity or listed."""
     outcome: Outcome
+    """The calculator over the approved claims' full amounts (requested, at most computed)."""
+
+    @property
+    def granted(self) -> Decimal:
+        """What the approved claims are granted now (after any earlier reduction)."""
+        return money(sum((c.granted_amount or Decimal(0) for c in self.approved), Decimal(0)))
+
+    @property
+    def over(self) -> bool:
+        """Whether the approved claims, as granted now, pass what is left of the budget."""
+        return self.granted > Decimal(str(self.outcome.raw["left"]))
 
 
 def budget(session: Session, actor: Actor, year: int) -> YearBudget:
@@ -78,7 +89,7 @@ def reduce_to_budget(session: Session, actor: Actor, year: int) -> YearBudget:
     claim by the same factor; ``first_come`` grants in the order of submission until the budget runs out."""
     found = budget(session, actor, year)
     raw = found.outcome.raw
-    if not raw.get("overrun"):
+    if not found.over:
         raise Conflict(_l("The approved claims fit in the year's budget: there is nothing to reduce."))
     if raw.get("overrun_rule") == "pro_rata":
         factor = Decimal(str(raw["factor"]))
