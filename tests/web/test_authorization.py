@@ -62,6 +62,9 @@ PUBLIC: dict[str, set[int]] = {
     "api.policy_index": {200},
     "api.policy_describe": {200, 404},
     "api.policy_calc": {200, 400, 404, 415, 422},  # 415: the walk posts a form, the API takes JSON
+    # subsidy claims in publicity (公示) and the objection form (claims team)
+    "claims.publicity": {200},
+    "claims.objection": {404},  # the parameter is a claim that does not exist
 }
 
 # Walking these signed in would end the walk's own sign-in.
@@ -77,6 +80,9 @@ STAFF_ELSEWHERE = {
     "statements.disbursements",
     "trading.console",
     "matching.console",
+    "claims.queue",
+    "claims.year",
+    "claims.bureaus",
 }
 
 # Pages of one organisation: a signed-in user who is not its member is refused.
@@ -164,6 +170,10 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "reg_id": lambda w, r: MISSING,
     "deal_id": lambda w, r: MISSING,
     "candidate_id": lambda w, r: MISSING,
+    "claim_id": lambda w, r: MISSING,
+    "objection_id": lambda w, r: MISSING,
+    "role": lambda w, r: "buyer",
+    "verdict": lambda w, r: "dismiss",
 }
 
 

@@ -22,7 +22,7 @@ URLS: tuple[tuple[Blueprint, str, Callable[..., Any], list[str]], ...] = (
     (bp, "/<int:claim_id>/act/<any(submit, withdraw, pre_pass, pre_return, pre_refuse, city_pass, city_return, "
          "city_refuse, approve, return, refuse, publish):action>", reviewing.act, ["POST"]),
     (bp, "/<int:claim_id>/list", reviewing.list_claim, ["POST"]),
-    (bp, "/objections/<int:objection_id>/<any(uphold, dismiss):decision>", reviewing.answer, ["POST"]),
+    (bp, "/objections/<int:objection_id>/<any(uphold, dismiss):verdict>", reviewing.answer, ["POST"]),
     (bp, "/review", reviewing.queue, ["GET"]),
     (bp, "/year/<int:year>", reviewing.year, ["GET", "POST"]),
     (bp, "/bureaus", reviewing.bureaus, ["GET", "POST"]),

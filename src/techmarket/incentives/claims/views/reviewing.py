@@ -90,12 +90,12 @@ def list_claim(claim_id: int) -> Response:
 
 
 @login_required
-def answer(objection_id: int, decision: str) -> Response:
+def answer(objection_id: int, verdict: str) -> Response:
     form = AnswerForm()
     if not form.validate_on_submit():
         flash(_("Write the answer to the objection."), "danger")
         return redirect(request.referrer or url_for("claims.queue"))
-    found = review.decide_objection(db.session, actor(), objection_id, decision == "uphold", form.answer.data or "")
+    found = review.decide_objection(db.session, actor(), objection_id, verdict == "uphold", form.answer.data or "")
     db.session.commit()
     flash(_("The objection was answered."), "success")
     return redirect(url_for("claims.detail", claim_id=found.claim_id))
