@@ -12,7 +12,7 @@ from techmarket.extensions import db
 from techmarket.incentives.claims import claiming, review
 from techmarket.incentives.claims.models import SubsidyClaim
 from tests.accounts.support import reread
-from tests.incentives.support import TODAY, claim, setup
+from tests.incentives.support import claim, setup
 
 
 def _csrf(page: str) -> str:
@@ -77,8 +77,9 @@ def test_operator_year_publicity_and_objection(make, signin, client):
     sent = client.post(f"/claims/publicity/{c.id}", data={"csrf_token": _csrf(form.text), "name": "张三",
                                                           "contact": "13800000000", "text": "短"})
     assert sent.status_code == 400
-    sent = client.post(f"/claims/publicity/{c.id}", data={"csrf_token": _csrf(form.text), "name": "张三",
-                                                          "contact": "13800000000", "text": "该合同并未实际履行，补助不实。"})
+    sent = client.post(f"/claims/publicity/{c.id}", data={
+        "csrf_token": _csrf(form.text), "name": "张三", "contact": "13800000000",
+        "text": "该合同并未实际履行，补助不实。"})
     assert sent.status_code == 302
     reread()
     assert db.session.get(SubsidyClaim, c.id).objections[0].name == "张三"

@@ -134,7 +134,7 @@ def test_the_budget_reduces_approved_claims_pro_rata(make):
     review.object_to(db.session, c, "某公司", "0471-1234567", "该合同实际并未履行，申请补助不实。", today=TODAY)
     db.session.commit()
     later = c.publicity_until + dt.timedelta(days=1)
-    with pytest.raises(Conflict, match="异议|objection"):
+    with pytest.raises(Conflict, match=r"异议|objection"):
         review.list_for_disbursement(db.session, op, c, later, today=later)
     db.session.rollback()
     review.decide_objection(db.session, op, c.objections[0].id, True, "经核实，异议成立")

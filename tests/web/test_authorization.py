@@ -64,6 +64,7 @@ PUBLIC: dict[str, set[int]] = {
     "api.policy_calc": {200, 400, 404, 415, 422},  # 415: the walk posts a form, the API takes JSON
     # subsidy claims in publicity (公示) and the objection form (claims team)
     "claims.publicity": {200},
+    "contracts.check": {200},  # the public certificate check (number + verification code)
     "claims.objection": {404},  # the parameter is a claim that does not exist
 }
 

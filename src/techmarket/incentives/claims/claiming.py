@@ -140,7 +140,7 @@ def create(session: Session, actor: Actor, org: Organisation, role: str, contrac
         raise Conflict(_l("Contract %(n)s is already counted by your claim #%(claim)d for %(year)d: a contract counts "
                           "once per claimant and year.", n=twice[0].contract.registration_number,
                           claim=twice[0].claimed_by, year=year))
-    vouchers = set(int(v) for v in voucher_ids)
+    vouchers = {int(v) for v in voucher_ids}
     rows, problems = [], []
     for cid in chosen:
         cand = found[cid]

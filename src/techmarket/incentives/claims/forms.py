@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -15,7 +15,8 @@ ROLE_LABELS = {"buyer": _l("Buyer"), "seller": _l("Seller"), "agency": _l("Techn
 
 class StartForm(SafeForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])
-    role = SelectField(_l("You claim as"), choices=list(ROLE_LABELS.items()), validators=[DataRequired()])
+    role = SelectField(_l("You claim as"), choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()],
+                       validators=[DataRequired()])
 
 
 class Checkboxes(SelectMultipleField):

@@ -22,7 +22,8 @@ from ..ruleset import RuleBook, RuleSet
 from .common import reason, resolve
 
 FIELDS = [
-    FieldSpec("contract_amount", "money", True, None, label_zh="登记技术交易额", label_en="registered technical amount"),
+    FieldSpec("contract_amount", "money", True, None, label_zh="登记技术交易额",
+              label_en="registered technical amount"),
     FieldSpec("share", "rate", False, "1", label_zh="经纪人分成比例", label_en="broker's share of the deal",
               help_zh="多名经纪人共同促成时的分成，缺省为全部", help_en="when several brokers share the deal; "
               "defaults to all of it"),
@@ -46,7 +47,8 @@ def compute(values: Mapping[str, Any], book: RuleBook, today: datetime.date, out
     reasons = [
         reason("registered", bool(values["registered"]), "合同已认定登记" if values["registered"] else "合同未认定登记",
                "contract registered" if values["registered"] else "contract not registered"),
-        reason("minimum", amount >= minimum, f"技术交易额不低于 {minimum} 元", f"technical amount at least {minimum} yuan"),
+        reason("minimum", amount >= minimum, f"技术交易额不低于 {minimum} 元",
+               f"technical amount at least {minimum} yuan"),
     ]
     attributed = money(amount * share)
     out.step("归属金额", "attributed amount", f"{amount} × {share}", attributed)
