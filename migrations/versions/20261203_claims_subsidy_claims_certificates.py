@@ -1,4 +1,4 @@
-"""claims: subsidy claims with county pre-review, certificate verification codes
+"""claims: subsidy claims with county pre-review, certificate verification codes, brokers
 
 Revision ID: claims_1
 Revises: matching_1
@@ -9,6 +9,7 @@ claimant and year (unique contract, organisation, counted_year; NULL once the cl
 claim_bureau_area: the 旗县 or 盟市 a science-bureau user reviews for.
 contract.verification_code: printed on the certificate for the public check (backfilled for registered contracts).
 contract_disbursement: claim_id (a claim listed after publicity); statement_id becomes optional.
+broker, broker_deal: the technology-broker registry and the registered contracts attributed to brokers.
 """
 import secrets
 
@@ -142,9 +143,61 @@ def upgrade():
         batch_op.create_unique_constraint(batch_op.f('uq_contract_disbursement_claim_id'), ['claim_id'])
         batch_op.create_foreign_key(batch_op.f('fk_contract_disbursement_claim_id_subsidy_claim'), 'subsidy_claim', ['claim_id'], ['id'])
 
+    op.create_table('broker',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('credential_no', sa.String(length=64), nullable=False),
+    sa.Column('credential_level', sa.String(length=16), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('fields', sa.JSON(), nullable=False),
+    sa.Column('prefecture_code', sa.String(length=6), nullable=False),
+    sa.Column('bio', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', techmarket.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_broker_created_by_id_user')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_broker_organisation_id_organisation')),
+    sa.ForeignKeyConstraint(['prefecture_code'], ['division.code'], name=op.f('fk_broker_prefecture_code_division')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_broker_user_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_broker')),
+    sa.UniqueConstraint('credential_no', name=op.f('uq_broker_credential_no')),
+    sa.UniqueConstraint('user_id', name=op.f('uq_broker_user_id'))
+    )
+    with op.batch_alter_table('broker', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_broker_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_broker_prefecture_code'), ['prefecture_code'], unique=False)
+
+    op.create_table('broker_deal',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('broker_id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('share', sa.Numeric(precision=5, scale=4), nullable=False),
+    sa.Column('reward', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', techmarket.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['broker_id'], ['broker.id'], name=op.f('fk_broker_deal_broker_id_broker'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['contract_id'], ['contract.id'], name=op.f('fk_broker_deal_contract_id_contract')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_broker_deal_created_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_broker_deal')),
+    sa.UniqueConstraint('broker_id', 'contract_id', name=op.f('uq_broker_deal_broker_id'))
+    )
+    with op.batch_alter_table('broker_deal', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_broker_deal_broker_id'), ['broker_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_broker_deal_contract_id'), ['contract_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('broker_deal', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_broker_deal_contract_id'))
+        batch_op.drop_index(batch_op.f('ix_broker_deal_broker_id'))
+
+    op.drop_table('broker_deal')
+    with op.batch_alter_table('broker', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_broker_prefecture_code'))
+        batch_op.drop_index(batch_op.f('ix_broker_organisation_id'))
+
+    op.drop_table('broker')
     with op.batch_alter_table('contract_disbursement', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_contract_disbursement_claim_id_subsidy_claim'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('uq_contract_disbursement_claim_id'), type_='unique')

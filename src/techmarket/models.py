@@ -18,6 +18,7 @@ from techmarket.contracts.models import (
 from techmarket.core.audit import AuditEntry, AuditHead
 from techmarket.core.local_jobs import QueuedJob
 from techmarket.core.progress import JobRun
+from techmarket.incentives.brokers.models import Broker, BrokerDeal
 from techmarket.incentives.claims.models import BureauArea, ClaimContract, ClaimObjection, ClaimStep, SubsidyClaim
 from techmarket.incentives.models import Disbursement, Statement, StatementFlag
 from techmarket.listings.models import (
@@ -49,6 +50,8 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Bookmark",
+    "Broker",
+    "BrokerDeal",
     "BureauArea",
     "ClaimContract",
     "ClaimObjection",

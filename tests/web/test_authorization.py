@@ -64,7 +64,9 @@ PUBLIC: dict[str, set[int]] = {
     "api.policy_calc": {200, 400, 404, 415, 422},  # 415: the walk posts a form, the API takes JSON
     # subsidy claims in publicity (公示) and the objection form (claims team)
     "claims.publicity": {200},
-    "contracts.check": {200},  # the public certificate check (number + verification code)
+    "contracts.check": {200},
+    "brokers.registry": {200},  # the public broker registry and a broker's record
+    "brokers.detail": {404},  # the public certificate check (number + verification code)
     "claims.objection": {404},  # the parameter is a claim that does not exist
 }
 
@@ -84,6 +86,7 @@ STAFF_ELSEWHERE = {
     "claims.queue",
     "claims.year",
     "claims.bureaus",
+    "brokers.create",
 }
 
 # Pages of one organisation: a signed-in user who is not its member is refused.
@@ -175,6 +178,7 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "objection_id": lambda w, r: MISSING,
     "role": lambda w, r: "buyer",
     "verdict": lambda w, r: "dismiss",
+    "broker_id": lambda w, r: MISSING,
 }
 
 
