@@ -36,7 +36,7 @@ def test_brokers_get_their_share_of_registered_contracts_and_a_reward_from_the_r
     direct = CALCULATORS["broker-reward"].run({"contract_amount": "1000000", "share": "0.6",
                                                "registration_date": contract.registered_on.isoformat()})
     assert direct["reward"] == "9000.00"
-    with pytest.raises(ValidationFailed, match="0.6"):
+    with pytest.raises(ValidationFailed, match=r"0\.6"):
         services.attribute(db.session, operator, second, contract.registration_number or "", Decimal("0.5"))
     db.session.rollback()
     services.attribute(db.session, operator, second, contract.registration_number or "", Decimal("0.4"))
