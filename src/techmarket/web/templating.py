@@ -38,6 +38,7 @@ NAV_STAFF = [
     ("contracts_admin.payments", _l("Payments to confirm"), (Role.OPERATOR,)),
     ("statements.everything", _l("All statements"), (Role.REGISTRAR, Role.OPERATOR)),
     ("statements.disbursements", _l("Disbursements"), (Role.OPERATOR,)),
+    ("claims.queue", _l("Claim review"), (Role.OPERATOR, Role.COUNTY_BUREAU, Role.CITY_BUREAU)),
 ]
 
 
