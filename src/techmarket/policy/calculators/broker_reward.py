@@ -24,7 +24,7 @@ from .common import reason, resolve
 FIELDS = [
     FieldSpec("contract_amount", "money", True, None, label_zh="登记技术交易额",
               label_en="registered technical amount"),
-    FieldSpec("share", "rate", False, "1", label_zh="经纪人分成比例", label_en="broker's share of the deal",
+    FieldSpec("share", "rate", False, None, label_zh="经纪人分成比例", label_en="broker's share of the deal",
               help_zh="多名经纪人共同促成时的分成，缺省为全部", help_en="when several brokers share the deal; "
               "defaults to all of it"),
     FieldSpec("registration_date", "date", True, None, label_zh="登记日期", label_en="registration date"),
@@ -41,7 +41,8 @@ def check_rule_set(rule_set: RuleSet) -> None:
 
 def compute(values: Mapping[str, Any], book: RuleBook, today: datetime.date, out: Breakdown) -> dict[str, Any]:
     rule_set = resolve(book, out, BROKER_REWARD, values["registration_date"], "registration_date")
-    amount, share = values["contract_amount"], values["share"]
+    amount = values["contract_amount"]
+    share = values["share"] if values["share"] is not None else Decimal(1)
     rate, cap = rule_set.decimal("rate"), money(rule_set.decimal("cap"))
     minimum = money(rule_set.decimal("min_contract_amount"))
     reasons = [

@@ -32,7 +32,7 @@ FIELDS = [
               maximum=MAX_YEAR),
     FieldSpec("approved_total", "money", True, None, label_zh="拟核定补助总额", label_en="total to be granted",
               help_zh="待核定申请的核算补助合计", help_en="the computed amounts of the claims to be granted"),
-    FieldSpec("committed", "money", False, "0", label_zh="已核定（已公示）补助", label_en="already granted",
+    FieldSpec("committed", "money", False, None, label_zh="已核定（已公示）补助", label_en="already granted",
               help_zh="本年度已公示或已列入拨付的补助", help_en="granted this year and already published or listed"),
 ]
 
@@ -57,7 +57,9 @@ def compute(values: Mapping[str, Any], book: RuleBook, today: datetime.date, out
     overrun = asked > left
     factor = Decimal(1)
     if overrun and rule_set.get("overrun") == "pro_rata":
-        factor = (left / asked).quantize(Decimal("0.000001"), rounding=ROUND_DOWN) if asked > 0 else Decimal(0)
+        factor = Decimal(0)
+        if asked > 0:
+            factor = (left / asked).quantize(Decimal("0.000001"), rounding=ROUND_DOWN).normalize()
         out.step("等比例核减系数", "pro-rata factor", f"{left} ÷ {asked}", factor)
     elif overrun:
         out.warn("first_come", "预算不足：按申请先后核定，余额用尽为止。",
