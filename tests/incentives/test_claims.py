@@ -82,7 +82,7 @@ def test_a_contract_counts_once_per_claimant_and_year_and_a_refusal_frees_it(mak
     assert again.contracts[0].counted_year == again.claim_year
 
 
-def test_return_for_material_and_resubmission_start_again_at_the_county(make):
+def test_a_return_restarts_at_the_county_and_a_rescinded_contract_withdraws_the_claim_saying_so(make):
     s = setup(make)
     c = claim(s)
     claiming.submit(db.session, actor_for(s.d.buyer), c)
@@ -93,13 +93,6 @@ def test_return_for_material_and_resubmission_start_again_at_the_county(make):
     claiming.submit(db.session, actor_for(s.d.buyer), c)
     db.session.commit()
     assert c.status == "county_review"
-
-
-def test_a_rescinded_contract_withdraws_its_claims_and_says_so(make):
-    s = setup(make)
-    c = claim(s)
-    claiming.submit(db.session, actor_for(s.d.buyer), c)
-    db.session.commit()
     registration.rescind(db.session, actor_for(make.user(Role.REGISTRAR)), s.contract, reason="双方协议解除")
     db.session.commit()
     assert c.status == "withdrawn" and s.contract.registration_number in c.last_reason
