@@ -30,7 +30,7 @@ class ApplyForm(SafeForm):
     requested = StringField(_l("Amount requested (yuan)"), filters=[strip], validators=[Optional()],
                             render_kw={"inputmode": "decimal", "autocomplete": "off"},
                             description=_l("Optional: blank requests the computed amount."))
-    statement = TextAreaField(_l("Statement"), filters=[strip], validators=[Optional(), Length(max=4000)],
+    statement = TextAreaField(_l("Explanation"), filters=[strip], validators=[Optional(), Length(max=4000)],
                               description=_l("Optional: what the reviewers should know about the claim."))
 
 
