@@ -34,6 +34,8 @@ from techmarket.core.logs import configure_logging
 from techmarket.demo.cli import demo_cli
 from techmarket.extensions import babel, csrf, db, limiter, login_manager, migrate
 from techmarket.incentives import listeners as incentive_listeners
+from techmarket.incentives.claims import listeners as claim_listeners
+from techmarket.incentives.claims.messages import MESSAGES as CLAIM_MESSAGES
 from techmarket.listings import listeners as listing_listeners
 from techmarket.listings.cli import listings_cli
 from techmarket.listings.messages import MESSAGES as LISTING_MESSAGES
@@ -119,6 +121,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     contract_listeners.register()
     incentive_listeners.register()
     reporting_tally.register()
+    claim_listeners.register()
     register_listings()
     provide(app, SearchService, make_search_service(app))
     if cfg["ENV"] != "testing":  # jieba's dictionary takes seconds: load it now, not in a visitor's first search
@@ -126,6 +129,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     notifications.register_messages(LISTING_MESSAGES)
     notifications.register_messages(CONTRACT_MESSAGES)
     notifications.register_messages(TRADING_MESSAGES)
+    notifications.register_messages(CLAIM_MESSAGES)
     with app.app_context():
         configure_engine(db.engine)
 

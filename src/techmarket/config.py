@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_STARTTLS": False,
     "RATELIMIT_STORAGE_URI": "memory://",
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "CERTIFICATE_CHECK_RATE_LIMIT": "20 per minute;100 per hour",  # public certificate checks per client address
     "REGISTER_RATE_LIMIT": "5 per hour;20 per day",  # per client address, counting registrations accepted
     "RESET_RATE_LIMIT": "5 per 15 minutes",  # password reset requests per client address
     # Per email address, in the database: after LOGIN_LOCKOUT_AFTER failures in a row the address waits

@@ -18,6 +18,8 @@ from techmarket.contracts.models import (
 from techmarket.core.audit import AuditEntry, AuditHead
 from techmarket.core.local_jobs import QueuedJob
 from techmarket.core.progress import JobRun
+from techmarket.incentives.brokers.models import Broker, BrokerDeal
+from techmarket.incentives.claims.models import BureauArea, ClaimContract, ClaimObjection, ClaimStep, SubsidyClaim
 from techmarket.incentives.models import Disbursement, Statement, StatementFlag
 from techmarket.listings.models import (
     Attachment,
@@ -50,6 +52,12 @@ __all__ = [
     "AuditHead",
     "Body",
     "Bookmark",
+    "Broker",
+    "BrokerDeal",
+    "BureauArea",
+    "ClaimContract",
+    "ClaimObjection",
+    "ClaimStep",
     "Contract",
     "ContractDocument",
     "ContractEvent",
@@ -86,6 +94,7 @@ __all__ = [
     "SearchTag",
     "Statement",
     "StatementFlag",
+    "SubsidyClaim",
     "TallyCell",
     "TallyFact",
     "User",

@@ -137,6 +137,8 @@ def test_outputs_share_the_common_keys() -> None:
         },
         "indirect-cost-cap": {"direct_costs": "1"},
         "disbursement-deadline": {"start_date": "2025-01-02"},
+        "subsidy-budget": {"claim_year": 2025, "approved_total": "40000000", "committed": "1000000"},
+        "broker-reward": {"contract_amount": "1000000", "share": "0.5", "registration_date": "2024-03-01"},
     }
     assert set(samples) == set(CALCULATORS)
     for name, data in samples.items():

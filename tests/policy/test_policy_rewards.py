@@ -201,3 +201,18 @@ def test_subsidy_capped_and_monotone(amount: Decimal, extra: Decimal, role: str)
     low = SUBSIDY.run(buyer(role=role, contract_type="transfer", technical_transaction_amount=str(amount)))
     high = SUBSIDY.run(buyer(role=role, contract_type="transfer", technical_transaction_amount=str(amount + extra)))
     assert Decimal(0) <= Decimal(low["subsidy"]) <= Decimal(high["subsidy"]) <= Decimal("2000000")
+
+
+def test_subsidy_budget_reduces_pro_rata_and_broker_reward_is_capped() -> None:
+    budget = CALCULATORS["subsidy-budget"].run({"claim_year": 2025, "approved_total": "40000000",
+                                                "committed": "1000000"})
+    assert (budget["left"], budget["overrun"], budget["factor"], budget["granted_total"]) == (
+        "29000000.00", True, "0.725", "29000000.00")
+    assert budget["city_review"] is True and budget["publicity_working_days"] == 5
+    fits = CALCULATORS["subsidy-budget"].run({"claim_year": 2025, "approved_total": "100"})
+    assert (fits["overrun"], fits["factor"]) == (False, "1")
+    big = CALCULATORS["broker-reward"].run({"contract_amount": "50000000", "registration_date": "2024-03-01"})
+    assert (big["uncapped_reward"], big["reward"]) == ("750000.00", "300000.00")  # 1.5%, capped at 300,000
+    small = CALCULATORS["broker-reward"].run({"contract_amount": "50000", "registration_date": "2024-03-01"})
+    assert (small["eligible"], small["reward"]) == (False, "0.00")
+    assert big["citations"][0]["clause"] == "(十一)"

@@ -125,6 +125,8 @@ def build_world(app: Flask, make: Any) -> World:
         "run_id": MISSING, "payment_id": MISSING, "statement_id": MISSING, "disbursement_id": MISSING,
         "deal_id": MISSING, "sale_id": MISSING, "offer_id": MISSING, "reg_id": MISSING, "candidate_id": MISSING,
         "slug": "listing-month", "report_id": MISSING, "body_id": MISSING,
+        "claim_id": MISSING, "objection_id": MISSING, "role": "buyer", "verdict": "dismiss",
+        "broker_id": MISSING,
         "number": 1, "year": local_today().year, "action": "submit", "code": "en",
     }
     rule_set = sorted(rulesets.rulebook(db.session).names())[0]

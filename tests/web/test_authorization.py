@@ -66,6 +66,12 @@ PUBLIC: dict[str, set[int]] = {
     "statistics.public": {200},
     "statistics.public_csv": {200},
     "statistics.echarts": {200, 404},  # 404 where `make install` found no npm
+    # subsidy claims in publicity (公示) and the objection form (claims team)
+    "claims.publicity": {200},
+    "contracts.check": {200},
+    "brokers.registry": {200},  # the public broker registry and a broker's record
+    "brokers.detail": {404},  # the public certificate check (number + verification code)
+    "claims.objection": {404},  # the parameter is a claim that does not exist
 }
 
 # Walking these signed in would end the walk's own sign-in.
@@ -81,6 +87,10 @@ STAFF_ELSEWHERE = {
     "statements.disbursements",
     "trading.console",
     "matching.console",
+    "claims.queue",
+    "claims.year",
+    "claims.bureaus",
+    "brokers.create",
 }
 
 # Pages of one organisation: a signed-in user who is not its member is refused.
@@ -171,6 +181,11 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "slug": lambda w, r: "listing-month",
     "report_id": lambda w, r: MISSING,
     "body_id": lambda w, r: MISSING,
+    "claim_id": lambda w, r: MISSING,
+    "objection_id": lambda w, r: MISSING,
+    "role": lambda w, r: "buyer",
+    "verdict": lambda w, r: "dismiss",
+    "broker_id": lambda w, r: MISSING,
 }
 
 

@@ -10,6 +10,7 @@ from flask import Blueprint
 from techmarket.contracts import constants as cat
 from techmarket.contracts.views import console as console_views
 from techmarket.contracts.views import party as party_views
+from techmarket.contracts.views import public as public_views
 from techmarket.contracts.views import records as records_views
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
@@ -44,6 +45,7 @@ URLS: tuple[tuple[Blueprint, str, Callable[..., Any], list[str]], ...] = (
     (bp, "/<int:contract_id>", party_views.detail, ["GET"]),
     (bp, "/<int:contract_id>/act/<any(submit, withdraw, reopen):action>", party_views.act, ["POST"]),
     (bp, "/<int:contract_id>/certificate", party_views.certificate, ["GET"]),
+    (bp, "/check", public_views.check, ["GET"]),
     (bp, "/<int:contract_id>/documents", records_views.add_document, ["POST"]),
     (bp, "/<int:contract_id>/documents/<int:document_id>/delete", records_views.delete_document, ["POST"]),
     (bp, "/<int:contract_id>/documents/<int:document_id>", records_views.download_document, ["GET"]),

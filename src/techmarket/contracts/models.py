@@ -60,6 +60,8 @@ class Contract(Base):
     refusal_reasons: Mapped[list[str] | None] = mapped_column(JSON)
     refusal_note: Mapped[str | None] = mapped_column(Text)
     registration_number: Mapped[str | None] = mapped_column(String(40), unique=True)
+    verification_code: Mapped[str | None] = mapped_column(String(16))
+    """Printed on the certificate; with the registration number it opens the public check page."""
     registration_year: Mapped[int | None] = mapped_column(Integer)
     registration_seq: Mapped[int | None] = mapped_column(Integer)
     registered_on: Mapped[dt.date | None] = mapped_column(Date, index=True)

@@ -4,6 +4,7 @@ different contracts at the same moment both succeed with consecutive numbers (no
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -13,6 +14,20 @@ from sqlalchemy.orm import Session
 from techmarket.contracts.models import Contract, RegistrationCounter
 
 DEFAULT_PATTERN = "{year}{prefecture}{seq:06d}"
+#: The alphabet of the verification code printed on a certificate (no 0/O, 1/I/L: read off paper).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+
+
+def verification_code() -> str:
+    """A random code printed on the certificate beside the registration number: with both, anyone can check
+    the registration on the public page (40 bits: guessing one is hopeless at the page's rate limit)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str:
+    """What a person typed, as stored: upper case, no spaces or dashes."""
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:CODE_LENGTH * 2]
 
 
 def next_seq(session: Session, year: int) -> int:

@@ -21,7 +21,7 @@ from techmarket.contracts import constants as cat
 from techmarket.contracts import workflow
 from techmarket.contracts.data import money_error
 from techmarket.contracts.models import Contract
-from techmarket.contracts.numbering import DEFAULT_PATTERN, registration_number
+from techmarket.contracts.numbering import DEFAULT_PATTERN, registration_number, verification_code
 from techmarket.contracts.services import require_registrar, require_seller, snapshot
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today, utcnow
@@ -123,6 +123,7 @@ def _on_register(session: Session, actor: Actor, contract: Contract, data: Mappi
     number, seq = registration_number(session, contract, today, str(data.get("pattern") or DEFAULT_PATTERN))
     contract.registration_number, contract.registration_year, contract.registration_seq = number, today.year, seq
     contract.registered_on, contract.registered_by_id = today, actor.user_id
+    contract.verification_code = contract.verification_code or verification_code()
     contract.return_reason = None
     return {"registration_number": number}
 

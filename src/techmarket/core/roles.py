@@ -13,6 +13,8 @@ class Role(enum.StrEnum):
     EXPERT = "expert"
     BROKER = "broker"
     REGISTRAR = "registrar"
+    COUNTY_BUREAU = "county_bureau"
+    CITY_BUREAU = "city_bureau"
     OPERATOR = "operator"
     ADMIN = "admin"
 
@@ -27,6 +29,8 @@ ROLE_LABELS = {
     Role.EXPERT: _l("Expert"),
     Role.BROKER: _l("Broker"),
     Role.REGISTRAR: _l("Registrar"),
+    Role.COUNTY_BUREAU: _l("County science bureau"),
+    Role.CITY_BUREAU: _l("Prefecture science bureau"),
     Role.OPERATOR: _l("Operator"),
     Role.ADMIN: _l("Administrator"),
 }

@@ -52,14 +52,15 @@ class StatementFlag(Base):
 
 
 class Disbursement(Base):
-    """A post-subsidy or reward the operator pays from a saved statement, due within 30 working days of
-    the transfer notice ((二十二))."""
+    """A post-subsidy or reward the operator pays from a saved statement or an approved subsidy claim after its
+    publicity, due within 30 working days of the transfer notice ((二十二))."""
 
     __tablename__ = "contract_disbursement"
     __table_args__ = (UniqueConstraint("statement_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    statement_id: Mapped[int] = mapped_column(ForeignKey("contract_statement.id"), index=True)
+    statement_id: Mapped[int | None] = mapped_column(ForeignKey("contract_statement.id"), index=True)
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_claim.id"), unique=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
     amount: Mapped[Decimal]
@@ -73,7 +74,7 @@ class Disbursement(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    statement: Mapped[Statement] = relationship(lazy="joined")
+    statement: Mapped[Statement | None] = relationship(lazy="joined")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}

@@ -21,6 +21,8 @@ RD_REWARD = "rd-investment-reward"
 TRANSACTION_SUBSIDY = "transaction-subsidy"
 INDIRECT_COST = "indirect-cost-cap"
 DISBURSEMENT = "disbursement-deadline"
+SUBSIDY_BUDGET = "subsidy-budget"
+BROKER_REWARD = "broker-reward"
 
 POLICY_2020 = datetime.date(2020, 10, 12)
 CIT_LAW = datetime.date(2008, 1, 1)
@@ -233,6 +235,38 @@ DEFAULT_RULE_SETS: tuple[RuleSet, ...] = (
         params={"working_days": 30},
         title_zh="科研资金下达期限",
         title_en="Disbursement deadline of research funds",
+    ),
+    RuleSet(
+        name=SUBSIDY_BUDGET,
+        version=1,
+        effective_from=datetime.date(2021, 1, 1),
+        source="内科发成字〔2021〕12号; 内财科规〔2018〕11号",
+        precedence=OLDER_REGIONAL,
+        params={
+            "budget": "30000000.00",
+            "overrun": "pro_rata",
+            "city_review": True,
+            "publicity_working_days": 5,
+        },
+        title_zh="技术交易后补助年度预算与评审流程（示例）",
+        title_en="Post-subsidy yearly budget and review procedure (example)",
+        example=True,
+        note="Example budget, to be set by the operator for each claim year: budget (yuan), overrun "
+        "(pro_rata or first_come), city_review (whether the 盟市 science bureau reviews after the county "
+        "pre-review), publicity_working_days (公示).",
+    ),
+    RuleSet(
+        name=BROKER_REWARD,
+        version=1,
+        effective_from=POLICY_2020,
+        source="科技兴蒙 (十一)",
+        precedence=THIS_POLICY,
+        params={"rate": "0.015", "cap": "300000.00", "min_contract_amount": "100000.00"},
+        title_zh="技术经纪人奖励（示例）",
+        title_en="Technology-broker reward (example)",
+        example=True,
+        note="Example: up to 1.5% of the attributed registered contract amount, as some regions pay; the "
+        "broker's share of the deal applies; cap per contract; contracts below min_contract_amount earn none.",
     ),
 )
 

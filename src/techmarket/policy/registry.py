@@ -6,7 +6,17 @@ from collections.abc import Callable
 
 from . import defaults as d
 from .calculator import Calculator
-from .calculators import awards, disbursement, indirect_cost, local_share, rd_reward, subsidy, transfer_tax
+from .calculators import (
+    awards,
+    broker_reward,
+    disbursement,
+    indirect_cost,
+    local_share,
+    rd_reward,
+    subsidy,
+    subsidy_budget,
+    transfer_tax,
+)
 from .calculators.common import parse_bands, string_list
 from .errors import PolicyError
 from .fields import FieldSpec
@@ -86,6 +96,26 @@ CALCULATORS: dict[str, Calculator] = {
             disbursement.compute,
             None,
             (d.DISBURSEMENT,),
+        ),
+        Calculator(
+            "subsidy-budget",
+            "技术交易后补助年度预算核减",
+            "Post-subsidy yearly budget and pro-rata reduction",
+            "内财科规〔2018〕11号",
+            subsidy_budget.FIELDS,
+            subsidy_budget.compute,
+            None,
+            (d.SUBSIDY_BUDGET,),
+        ),
+        Calculator(
+            "broker-reward",
+            "技术经纪人奖励",
+            "Technology-broker reward",
+            "(十一)",
+            broker_reward.FIELDS,
+            broker_reward.compute,
+            None,
+            (d.BROKER_REWARD,),
         ),
     )
 }
@@ -172,6 +202,8 @@ _VALIDATORS: dict[str, Callable[[RuleSet], None]] = {
     d.TRANSACTION_SUBSIDY: _check_subsidy,
     d.INDIRECT_COST: _check_indirect,
     d.DISBURSEMENT: _check_disbursement,
+    d.SUBSIDY_BUDGET: subsidy_budget.check_rule_set,
+    d.BROKER_REWARD: broker_reward.check_rule_set,
 }
 
 

@@ -47,6 +47,25 @@ class SubsidyInput:
 
 
 @dataclass(frozen=True)
+class SubsidyBudgetInput:
+    """``subsidy-budget``: the claims of a year to be granted against the year's budget."""
+
+    claim_year: int
+    approved_total: Decimal
+    committed: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class BrokerRewardInput:
+    """``broker-reward`` (clause (十一)): one registered contract attributed to a broker."""
+
+    contract_amount: Decimal
+    registration_date: dt.date
+    share: Decimal = Decimal(1)
+    registered: bool = True
+
+
+@dataclass(frozen=True)
 class TransferContractInput:
     """One transfer or licence contract of ``transfer-income-tax`` (POLICY.md §2.1); figures as typed."""
 

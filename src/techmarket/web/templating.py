@@ -39,6 +39,7 @@ NAV_STAFF = [
     ("reporting_admin.console", _l("Statistics and reports"), (Role.REGISTRAR, Role.OPERATOR)),
     ("statements.everything", _l("All statements"), (Role.REGISTRAR, Role.OPERATOR)),
     ("statements.disbursements", _l("Disbursements"), (Role.OPERATOR,)),
+    ("claims.queue", _l("Claim review"), (Role.OPERATOR, Role.COUNTY_BUREAU, Role.CITY_BUREAU)),
 ]
 
 

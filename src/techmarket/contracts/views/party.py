@@ -23,6 +23,7 @@ from techmarket.contracts.forms import (
 )
 from techmarket.contracts.models import Contract
 from techmarket.contracts.payments import outstanding
+from techmarket.contracts.views import public as public_views
 from techmarket.contracts.views.common import actor, back_to_contract, paging, visible_contract
 from techmarket.core.clock import local_today
 from techmarket.core.forms import submit
@@ -146,4 +147,5 @@ def certificate(contract_id: int) -> str:
     contract = visible_contract(contract_id)
     if contract.status != cat.Status.REGISTERED or not contract.registration_number:
         abort(404)
-    return render_template("contracts/certificate.html", contract=contract)
+    return render_template("contracts/certificate.html", contract=contract, check_url=public_views.check_url(contract),
+                           qr=public_views.qr_svg(contract) if contract.verification_code else None)
