@@ -5,6 +5,17 @@ from __future__ import annotations
 
 from techmarket.accounts.models import LoginThrottle, User, UserLogin, UserRole
 from techmarket.accounts.notifications import Notification
+from techmarket.challenges.models import (
+    Application,
+    ApplicationFile,
+    Call,
+    ExpertProfile,
+    Member,
+    NdaAcceptance,
+    Objection,
+    Question,
+    Review,
+)
 from techmarket.contracts.models import (
     Contract,
     ContractDocument,
@@ -44,10 +55,13 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
 
 
 __all__ = [
+    "Application",
+    "ApplicationFile",
     "Attachment",
     "AuditEntry",
     "AuditHead",
     "Bookmark",
+    "Call",
     "Contract",
     "ContractDocument",
     "ContractEvent",
@@ -56,6 +70,7 @@ __all__ = [
     "Deal",
     "Disbursement",
     "Division",
+    "ExpertProfile",
     "IPItem",
     "InquiryMessage",
     "InquiryThread",
@@ -66,15 +81,20 @@ __all__ = [
     "ListingTag",
     "LoginThrottle",
     "MatchFeedback",
+    "Member",
     "Membership",
+    "NdaAcceptance",
     "Negotiation",
     "NonTechItem",
     "Notification",
+    "Objection",
     "Offer",
     "Organisation",
     "Payment",
+    "Question",
     "QueuedJob",
     "Registration",
+    "Review",
     "Revision",
     "RuleSetVersion",
     "Sale",
@@ -88,3 +108,4 @@ __all__ = [
     "UserLogin",
     "UserRole",
 ]
+
