@@ -22,6 +22,9 @@ from techmarket.accounts.cli import accounts_cli
 from techmarket.accounts.loader import load_user
 from techmarket.blueprints import register_blueprints
 from techmarket.config import PROJECT_ROOT, load_config
+from techmarket.challenges import listeners as challenge_listeners
+from techmarket.challenges.messages import MESSAGES as CHALLENGE_MESSAGES
+from techmarket.challenges.search_index import register_calls
 from techmarket.contracts import listeners as contract_listeners
 from techmarket.contracts.messages import MESSAGES as CONTRACT_MESSAGES
 from techmarket.core import events
@@ -114,15 +117,18 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     search_sync.install(SASession)
     listing_listeners.register()
     trading_listeners.register()
+    challenge_listeners.register()
     contract_listeners.register()
     incentive_listeners.register()
     register_listings()
+    register_calls()
     provide(app, SearchService, make_search_service(app))
     if cfg["ENV"] != "testing":  # jieba's dictionary takes seconds: load it now, not in a visitor's first search
         search_suggest.preload()
     notifications.register_messages(LISTING_MESSAGES)
     notifications.register_messages(CONTRACT_MESSAGES)
     notifications.register_messages(TRADING_MESSAGES)
+    notifications.register_messages(CHALLENGE_MESSAGES)
     with app.app_context():
         configure_engine(db.engine)
 
