@@ -30,7 +30,8 @@ def call_data(org_id: int, **over: Any) -> CallData:
         public_summary="征集高矫顽力稀土永磁制备技术", field="rare_earth", bounty=Decimal("3000000"),
         deadline_on=local_today() + dt.timedelta(days=30), prefecture_code="150200",
         targets=[{"indicator": "矫顽力", "value": "≥20", "unit": "kOe", "method": "第三方检测"}],
-        rubric=[dict(c) for c in RUBRIC], confidential_details="配方数据见附件", nda_text="保密协议第1版")
+        rubric=[dict(c) for c in RUBRIC], confidential_details="配方数据见附件", nda_text="保密协议第1版",
+        region_scope="world")
     values.update(over)
     return CallData(**values)
 
@@ -95,3 +96,27 @@ def complete(app: Application, actor: Actor) -> None:
 def pass_deadline(call: Call) -> None:
     call.deadline = utcnow() - dt.timedelta(minutes=1)
     db.session.commit()
+
+
+def reviewing(make: Any) -> tuple[Scene, Application, Application, Organisation]:
+    """A call past its deadline with two submitted applications: a consortium (with the foreign member) and a
+    single organisation."""
+    s = scene(make)
+    a = applications.start(db.session, s.a, s.call, s.applicant_org.id)
+    complete(a, s.a)
+    m = applications.invite(db.session, s.a, a, s.partner_org.foreign_registration or "", "表征")
+    lead = next(x for x in a.members if x.is_lead)
+    applications.set_shares(db.session, s.a, a, {lead.id: ("牵头", Decimal(60), Decimal(60)),
+                                                 m.id: ("表征", Decimal(40), Decimal(40))})
+    applications.answer_invitation(db.session, s.f, m, True)
+    applications.submit(db.session, s.a, a)
+    other_org = make.org(status="verified", name="鄂尔多斯测试研究院")
+    other = actor_for(other_org.memberships[0].user)
+    b = applications.start(db.session, other, s.call, other_org.id)
+    complete(b, other)
+    applications.submit(db.session, other, b)
+    db.session.commit()
+    pass_deadline(s.call)
+    calls.settle(db.session, s.call)
+    db.session.commit()
+    return s, a, b, other_org
