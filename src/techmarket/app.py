@@ -21,10 +21,10 @@ from techmarket.accounts import notifications
 from techmarket.accounts.cli import accounts_cli
 from techmarket.accounts.loader import load_user
 from techmarket.blueprints import register_blueprints
-from techmarket.config import PROJECT_ROOT, load_config
 from techmarket.challenges import listeners as challenge_listeners
 from techmarket.challenges.messages import MESSAGES as CHALLENGE_MESSAGES
 from techmarket.challenges.search_index import register_calls
+from techmarket.config import PROJECT_ROOT, load_config
 from techmarket.contracts import listeners as contract_listeners
 from techmarket.contracts.messages import MESSAGES as CONTRACT_MESSAGES
 from techmarket.core import events

@@ -25,13 +25,13 @@ RUBRIC = [{"key": "c1", "name": "技术路线", "weight": 60, "scale": 10},
 
 
 def call_data(org_id: int, **over: Any) -> CallData:
-    values: dict[str, Any] = dict(
-        poster_org_id=org_id, title="高性能稀土永磁材料制备技术攻关", problem="钕铁硼磁体矫顽力不足。",
-        public_summary="征集高矫顽力稀土永磁制备技术", field="rare_earth", bounty=Decimal("3000000"),
-        deadline_on=local_today() + dt.timedelta(days=30), prefecture_code="150200",
-        targets=[{"indicator": "矫顽力", "value": "≥20", "unit": "kOe", "method": "第三方检测"}],
-        rubric=[dict(c) for c in RUBRIC], confidential_details="配方数据见附件", nda_text="保密协议第1版",
-        region_scope="world")
+    values: dict[str, Any] = {
+        "poster_org_id": org_id, "title": "高性能稀土永磁材料制备技术攻关", "problem": "钕铁硼磁体矫顽力不足。",
+        "public_summary": "征集高矫顽力稀土永磁制备技术", "field": "rare_earth", "bounty": Decimal("3000000"),
+        "deadline_on": local_today() + dt.timedelta(days=30), "prefecture_code": "150200",
+        "targets": [{"indicator": "矫顽力", "value": "≥20", "unit": "kOe", "method": "第三方检测"}],
+        "rubric": [dict(c) for c in RUBRIC], "confidential_details": "配方数据见附件", "nda_text": "保密协议第1版",
+        "region_scope": "world"}
     values.update(over)
     return CallData(**values)
 

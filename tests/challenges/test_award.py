@@ -78,7 +78,7 @@ def test_publicity_objection_award_and_contract(make) -> None:
 
 
 def test_no_award_with_reasons(make) -> None:
-    s, a, b, _other = reviewing(make)
+    s, a, _b, _other = reviewing(make)
     review.formal_check(db.session, OPERATOR, a, True)
     db.session.commit()
     with pytest.raises(ValidationFailed):

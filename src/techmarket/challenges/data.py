@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as default
 from decimal import Decimal
 from typing import Any
 
@@ -22,15 +23,15 @@ class CallData:
     deadline_on: dt.date
     prefecture_code: str | None = None
     programme: str = ""
-    targets: list[dict[str, str]] = field(default_factory=list)
-    rubric: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[dict[str, str]] = default(default_factory=list)
+    rubric: list[dict[str, Any]] = default(default_factory=list)
     fund_source: str = "enterprise"
     enterprise_funds: Decimal = Decimal(0)
     fiscal_funds: Decimal = Decimal(0)
     duration_months: int = 12
     selection_mode: str = "jiebang"
     max_winners: int = 1
-    org_types: list[str] = field(default_factory=list)
+    org_types: list[str] = default(default_factory=list)
     region_scope: str = "china"
     consortium_allowed: bool = True
     credentials: str = ""

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from techmarket.challenges import access, workflow
 from techmarket.challenges.constants import (
-    PUBLICITY_WORKING_DAYS,
     APP_STATUS_LABELS,
     CALL_STATUS_LABELS,
     MEMBER_STATUS_LABELS,
     OBJECTION_STATUS_LABELS,
+    PUBLICITY_WORKING_DAYS,
     REVIEW_STATUS_LABELS,
 )
 from techmarket.challenges.models import Application, Call, Member, Objection, Review
@@ -29,7 +29,7 @@ from techmarket.core.workflow import Machine
 from techmarket.policy.calendar import add_working_days
 from techmarket.policy.money import jsonable
 
-_LABELS = {**CALL_STATUS_LABELS, **APP_STATUS_LABELS, **MEMBER_STATUS_LABELS, **REVIEW_STATUS_LABELS,
+_LABELS: dict[Any, Any] = {**CALL_STATUS_LABELS, **APP_STATUS_LABELS, **MEMBER_STATUS_LABELS, **REVIEW_STATUS_LABELS,
            **OBJECTION_STATUS_LABELS}
 
 

@@ -40,8 +40,8 @@ def public_calls(session: Session, service: SearchService | None, f: Filters) ->
         parsed = parse(f.q)
         ids: list[int] = []
         if parsed.terms:
-            result = service.search(session, SearchQuery(terms=parsed.terms, doc_type=DOC_TYPE, per_page=MAX_SEARCH_HITS,
-                                                         with_facets=False))
+            query = SearchQuery(terms=parsed.terms, doc_type=DOC_TYPE, per_page=MAX_SEARCH_HITS, with_facets=False)
+            result = service.search(session, query)
             ids = [h.object_id for h in result.hits]
         stmt = stmt.where(Call.id.in_(ids or [0]))
         if ids:
@@ -102,11 +102,11 @@ def console_calls(status: str = "") -> Select[Any]:
 
 
 def stage_counts(session: Session) -> dict[str, int]:
-    return {s: n for s, n in session.execute(select(Call.status, func.count()).group_by(Call.status))}
+    return dict(session.execute(select(Call.status, func.count()).group_by(Call.status)))
 
 
 def open_reviews_by_call(session: Session) -> dict[int, int]:
     """Reviews assigned and not yet scored, per call (the console's overdue reviews)."""
     rows = session.execute(select(Review.call_id, func.count()).where(Review.status == ReviewStatus.ASSIGNED)
                            .group_by(Review.call_id))
-    return {cid: n for cid, n in rows}
+    return dict(rows)

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from techmarket.accounts.notifications import notify
+from techmarket.challenges.conflicts import register_partner_source
 from techmarket.contracts import constants as cat
 from techmarket.contracts import payments
-from techmarket.challenges.conflicts import register_partner_source
 from techmarket.contracts.awards import draft_from_award, partners_since
 from techmarket.contracts.drafting import draft_from_deal
 from techmarket.contracts.models import Contract, ContractEvent

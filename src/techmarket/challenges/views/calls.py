@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from techmarket.challenges import access, applications, calls, decision, queries, review
 from techmarket.challenges.constants import CALL_STATUS_LABELS, PUBLIC_STATUSES, CallStatus
 from techmarket.challenges.forms import ActionForm, CallForm, TextForm, default_rubric_text
-from techmarket.challenges.models import Application, Call, Question
+from techmarket.challenges.models import Application, Question
 from techmarket.challenges.views.common import actor, form_version, get_or_404, paging, run, visible_call
 from techmarket.core.clock import local_today
 from techmarket.core.components import component
@@ -31,7 +31,8 @@ from techmarket.search.service import SearchService
 
 TABS = ("overview", "targets", "timeline", "qa", "results")
 DONE = {"submit": _l("Submitted to the operator for review."), "approve": _l("The call is published."),
-        "return": _l("The call was returned to its poster with your reasons."), "withdraw": _l("The call is withdrawn.")}
+        "return": _l("The call was returned to its poster with your reasons."),
+        "withdraw": _l("The call is withdrawn.")}
 
 
 def _filters() -> queries.Filters:

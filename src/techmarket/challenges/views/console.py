@@ -19,4 +19,5 @@ def console() -> str:
     status = status if status in CALL_STATUS_LABELS else ""
     page = paginate(db.session, queries.console_calls(status), *paging())
     return render_template("challenges/console.html", page=page, status=status,
-                           counts=queries.stage_counts(db.session), open_reviews=queries.open_reviews_by_call(db.session))
+                           counts=queries.stage_counts(db.session),
+                           open_reviews=queries.open_reviews_by_call(db.session))

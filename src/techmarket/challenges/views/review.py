@@ -12,8 +12,8 @@ from werkzeug.wrappers import Response
 from techmarket.challenges import access, decision, review
 from techmarket.challenges.forms import ActionForm, TextForm
 from techmarket.challenges.models import Objection, Review
-from techmarket.challenges.views.common import actor, form_version, get_or_404, run, visible_application, visible_call
 from techmarket.challenges.queries import applications_of_call
+from techmarket.challenges.views.common import actor, form_version, get_or_404, run, visible_application, visible_call
 from techmarket.core.errors import ValidationFailed
 from techmarket.core.inputs import strip_control
 from techmarket.extensions import db
