@@ -53,7 +53,9 @@ PUBLIC: dict[str, set[int]] = {
     "listings.detail": {404},  # the parameter is a listing that does not exist
     "listings.download": {404},
     "listings_io.export": {200},
-    "trading.sale": {404},  # a 挂牌 sale is public once approved; the parameter is a sale that does not exist
+    "trading.sale": {404},
+    "challenges.index": {200},  # the public list of calls (揭榜挂帅)
+    "challenges.detail": {404},  # the parameter is a call that does not exist  # a 挂牌 sale is public once approved; the parameter is a sale that does not exist
     # search over the public market (search team)
     "search.results": {200},
     "search.suggest": {200},
@@ -164,6 +166,12 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "reg_id": lambda w, r: MISSING,
     "deal_id": lambda w, r: MISSING,
     "candidate_id": lambda w, r: MISSING,
+    "call_id": lambda w, r: MISSING,
+    "question_id": lambda w, r: MISSING,
+    "application_id": lambda w, r: MISSING,
+    "file_id": lambda w, r: MISSING,
+    "review_id": lambda w, r: MISSING,
+    "objection_id": lambda w, r: MISSING,
 }
 
 

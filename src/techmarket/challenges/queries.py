@@ -102,11 +102,11 @@ def console_calls(status: str = "") -> Select[Any]:
 
 
 def stage_counts(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Call.status, func.count()).group_by(Call.status)))
+    return dict(session.execute(select(Call.status, func.count()).group_by(Call.status)).all())
 
 
 def open_reviews_by_call(session: Session) -> dict[int, int]:
     """Reviews assigned and not yet scored, per call (the console's overdue reviews)."""
     rows = session.execute(select(Review.call_id, func.count()).where(Review.status == ReviewStatus.ASSIGNED)
                            .group_by(Review.call_id))
-    return dict(rows)
+    return dict(rows.all())
