@@ -26,7 +26,8 @@ def test_post_a_call_through_the_form(make, login) -> None:
     client = login(org.memberships[0].user)
     page = client.get("/challenges/new")
     assert page.status_code == 200 and "技术路线" not in page.get_data(as_text=True)
-    form = {"csrf_token": _csrf(page.get_data(as_text=True)), "poster_org_id": str(org.id), "title": "大规模储能电池热管理",
+    form = {"csrf_token": _csrf(page.get_data(as_text=True)), "poster_org_id": str(org.id),
+            "title": "大规模储能电池热管理",
             "public_summary": "征集储能热管理方案", "problem": "温差大", "targets": "温差 | ≤3 | ℃ | 实测",
             "field": "energy_storage", "prefecture_code": "", "bounty": "200万", "fund_source": "enterprise",
             "duration_months": "12", "deadline_on": (local_today() + dt.timedelta(days=20)).isoformat(),

@@ -53,9 +53,9 @@ PUBLIC: dict[str, set[int]] = {
     "listings.detail": {404},  # the parameter is a listing that does not exist
     "listings.download": {404},
     "listings_io.export": {200},
-    "trading.sale": {404},
+    "trading.sale": {404},  # a 挂牌 sale is public once approved; the parameter is a sale that does not exist
     "challenges.index": {200},  # the public list of calls (揭榜挂帅)
-    "challenges.detail": {404},  # the parameter is a call that does not exist  # a 挂牌 sale is public once approved; the parameter is a sale that does not exist
+    "challenges.detail": {404},  # a call that does not exist
     # search over the public market (search team)
     "search.results": {200},
     "search.suggest": {200},

@@ -142,8 +142,3 @@ class ApplicationForm(SafeForm):
                                               "criteria (linked to the targets) | share of the bounty in %. The "
                                               "shares add up to 100."))
     version = HiddenField()
-
-
-def version_of(form: Any) -> int | None:
-    raw = str(form.version.data or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None

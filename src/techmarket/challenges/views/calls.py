@@ -21,6 +21,7 @@ from techmarket.challenges.views.common import actor, form_version, get_or_404, 
 from techmarket.core.clock import local_today
 from techmarket.core.components import component
 from techmarket.core.forms import submit
+from techmarket.core.inputs import parse_int
 from techmarket.core.pagination import paginate
 from techmarket.extensions import db
 from techmarket.listings.constants import FIELDS
@@ -51,7 +52,7 @@ def _filters() -> queries.Filters:
     status = args.get("status", "")
     return queries.Filters(
         q=args.get("q", "")[:200], field=args.get("field", "") if args.get("field") in FIELDS else "",
-        region=args.get("region", "")[:6] if args.get("region", "").isdigit() else "",
+        region=args.get("region", "")[:6] if parse_int(args.get("region", "")) is not None else "",
         status=status if status in {str(s) for s in PUBLIC_STATUSES} else "", bounty_min=amount("bounty_min"),
         bounty_max=amount("bounty_max"), deadline_before=before)
 
@@ -218,7 +219,6 @@ def start_application(call_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     org_id = request.form.get("org_id", "")
-    app = applications.start(db.session, actor(), call, int(org_id) if org_id.isdigit() and len(org_id) < 10
-                             else None)
+    app = applications.start(db.session, actor(), call, parse_int(org_id, lo=1))
     db.session.commit()
     return redirect(url_for("challenges.application", application_id=app.id))

@@ -15,6 +15,7 @@ from techmarket.challenges.constants import PUBLIC_STATUSES
 from techmarket.challenges.models import Application, Call
 from techmarket.core.actor import ANONYMOUS, Actor
 from techmarket.core.errors import ValidationFailed
+from techmarket.core.inputs import parse_int
 from techmarket.core.pagination import clamp
 from techmarket.extensions import db
 
@@ -66,5 +67,4 @@ def run(step: Callable[..., Any], *args: Any, success: Any, back: str, **kwargs:
 
 
 def form_version(raw: Any) -> int | None:
-    text = str(raw or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return parse_int(raw, lo=0)

@@ -15,7 +15,7 @@ from techmarket.challenges.models import Objection, Review
 from techmarket.challenges.queries import applications_of_call
 from techmarket.challenges.views.common import actor, form_version, get_or_404, run, visible_application, visible_call
 from techmarket.core.errors import ValidationFailed
-from techmarket.core.inputs import strip_control
+from techmarket.core.inputs import parse_int, strip_control
 from techmarket.extensions import db
 
 
@@ -40,7 +40,7 @@ def panel(call_id: int) -> str | Response:
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        chosen = [int(x) for x in request.form.getlist("experts") if x.isdigit() and len(x) < 10]
+        chosen = [i for x in request.form.getlist("experts") if (i := parse_int(x, lo=1)) is not None]
         return run(review.assign, db.session, who, call, chosen,
                    success=_l("Panel assigned; experts with a conflict of interest were recused."),
                    back=url_for("challenges.panel", call_id=call.id))
@@ -105,7 +105,7 @@ def decide(call_id: int) -> Response:
         return run(decision.no_award, db.session, actor(), call, form.reason.data or "",
                    expected_version=form_version(form.version.data), success=_l("Closed without an award."),
                    back=back)
-    winners = [int(x) for x in request.form.getlist("winners") if x.isdigit() and len(x) < 10]
+    winners = [i for x in request.form.getlist("winners") if (i := parse_int(x, lo=1)) is not None]
     return run(decision.propose, db.session, actor(), call, winners, form.reason.data or "",
                expected_version=form_version(form.version.data),
                success=_l("The results are in publicity for 5 working days."), back=back)
