@@ -49,16 +49,18 @@ def _org(session: Session, name: str) -> Organisation:
 
 
 def _call(session: Session, poster: User, org: Organisation, title: str, **over: Any) -> Call:
-    values: dict[str, Any] = dict(
-        poster_org_id=org.id, title=title, problem=f"{title}：现有工艺无法满足下游客户的指标要求，需要外部团队攻关。",
-        public_summary=f"征集{title}的解决方案，欢迎高校、院所和企业揭榜，可联合揭榜。", field="rare_earth",
-        bounty=Decimal("3000000"), deadline_on=local_today() + dt.timedelta(days=30), prefecture_code="150200",
-        targets=[{"indicator": "矫顽力", "value": "≥20", "unit": "kOe", "method": "第三方检测机构按GB/T 3217测定"},
-                 {"indicator": "重稀土用量", "value": "≤1.5", "unit": "wt%", "method": "ICP成分分析"}],
-        rubric=[dict(c) for c in RUBRIC], region_scope="world", credentials="具有相关领域研发基础",
-        ip_licence_back="发榜方享有免费、非独占的使用许可", ip_revenue_sharing="对外许可收益按合同约定分配",
-        confidential_details="现有产线工艺参数与失效样品检测数据（附件另附）。", nda_text="接受本协议者对保密内容承担保密义务，"
-        "不得用于本榜单以外的用途。", duration_months=24)
+    values: dict[str, Any] = {
+        "poster_org_id": org.id, "title": title,
+        "problem": f"{title}：现有工艺无法满足下游客户的指标要求，需要外部团队攻关。",
+        "public_summary": f"征集{title}的解决方案，欢迎高校、院所和企业揭榜，可联合揭榜。", "field": "rare_earth",
+        "bounty": Decimal("3000000"), "deadline_on": local_today() + dt.timedelta(days=30),
+        "prefecture_code": "150200",
+        "targets": [{"indicator": "矫顽力", "value": "≥20", "unit": "kOe", "method": "第三方检测机构按GB/T 3217测定"},
+                    {"indicator": "重稀土用量", "value": "≤1.5", "unit": "wt%", "method": "ICP成分分析"}],
+        "rubric": [dict(c) for c in RUBRIC], "region_scope": "world", "credentials": "具有相关领域研发基础",
+        "ip_licence_back": "发榜方享有免费、非独占的使用许可", "ip_revenue_sharing": "对外许可收益按合同约定分配",
+        "confidential_details": "现有产线工艺参数与失效样品检测数据（附件另附）。",
+        "nda_text": "接受本协议者对保密内容承担保密义务，不得用于本榜单以外的用途。", "duration_months": 24}
     values.update(over)
     return calls.create(session, accounts.actor_for(poster), CallData(**values))
 
@@ -85,8 +87,8 @@ def _close(session: Session, call: Call) -> None:
 def _score(session: Session, expert: User, app: Application, marks: list[int]) -> None:
     r = session.scalar(select(Review).where(Review.application_id == app.id, Review.expert_id == expert.id))
     if r is not None and r.status == "assigned":
-        review.score(session, accounts.actor_for(expert), r,
-                     {f"c{i}": (str(v), "论证较充分。" if v >= 7 else "需进一步论证。") for i, v in enumerate(marks, 1)})
+        marks_of = {f"c{i}": (str(v), "论证较充分。" if v >= 7 else "需进一步论证。") for i, v in enumerate(marks, 1)}
+        review.score(session, accounts.actor_for(expert), r, marks_of)
 
 
 def load_challenges(session: Session) -> int:
