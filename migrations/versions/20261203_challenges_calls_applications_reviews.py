@@ -1,5 +1,5 @@
 """challenges: 揭榜挂帅 calls, NDA acceptances, Q&A, applications with consortium members and files, expert
-profiles, reviews and objections
+profiles, reviews, objections, and the awarded projects' milestones (with files) and bounty transfers
 
 Revision ID: challenges_1
 Revises: matching_1
@@ -194,6 +194,32 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_challenge_member_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_challenge_member_organisation_id'), ['organisation_id'], unique=False)
 
+    op.create_table('challenge_milestone',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('deliverable', sa.String(length=500), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('criteria', sa.Text(), nullable=False),
+    sa.Column('share', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('is_final', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('delivery_note', sa.Text(), nullable=False),
+    sa.Column('delivered_at', techmarket.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('target_results', sa.JSON(), nullable=False),
+    sa.Column('decided_at', techmarket.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['challenge_application.id'], name=op.f('fk_challenge_milestone_application_id_challenge_application'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_challenge_milestone')),
+    sa.UniqueConstraint('application_id', 'seq', name=op.f('uq_challenge_milestone_application_id'))
+    )
+    with op.batch_alter_table('challenge_milestone', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_challenge_milestone_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_challenge_milestone_due_on'), ['due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_challenge_milestone_status'), ['status'], unique=False)
+
     op.create_table('challenge_review',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('call_id', sa.Integer(), nullable=False),
@@ -218,11 +244,58 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_challenge_review_expert_id'), ['expert_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_challenge_review_status'), ['status'], unique=False)
 
+    op.create_table('challenge_milestone_file',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('milestone_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_at', techmarket.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['milestone_id'], ['challenge_milestone.id'], name=op.f('fk_challenge_milestone_file_milestone_id_challenge_milestone'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user.id'], name=op.f('fk_challenge_milestone_file_uploaded_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_challenge_milestone_file'))
+    )
+    with op.batch_alter_table('challenge_milestone_file', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_challenge_milestone_file_milestone_id'), ['milestone_id'], unique=False)
+
+    op.create_table('challenge_transfer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('milestone_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=18, scale=2), nullable=False),
+    sa.Column('reference', sa.String(length=100), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', techmarket.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', techmarket.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['challenge_application.id'], name=op.f('fk_challenge_transfer_application_id_challenge_application'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['milestone_id'], ['challenge_milestone.id'], name=op.f('fk_challenge_transfer_milestone_id_challenge_milestone'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], name=op.f('fk_challenge_transfer_recorded_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_challenge_transfer'))
+    )
+    with op.batch_alter_table('challenge_transfer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_challenge_transfer_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_challenge_transfer_status'), ['status'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('challenge_transfer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_challenge_transfer_status'))
+        batch_op.drop_index(batch_op.f('ix_challenge_transfer_application_id'))
+
+    op.drop_table('challenge_transfer')
+    with op.batch_alter_table('challenge_milestone_file', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_challenge_milestone_file_milestone_id'))
+
+    op.drop_table('challenge_milestone_file')
     with op.batch_alter_table('challenge_review', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_challenge_review_status'))
         batch_op.drop_index(batch_op.f('ix_challenge_review_expert_id'))
@@ -230,6 +303,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_challenge_review_application_id'))
 
     op.drop_table('challenge_review')
+    with op.batch_alter_table('challenge_milestone', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_challenge_milestone_status'))
+        batch_op.drop_index(batch_op.f('ix_challenge_milestone_due_on'))
+        batch_op.drop_index(batch_op.f('ix_challenge_milestone_application_id'))
+
+    op.drop_table('challenge_milestone')
     with op.batch_alter_table('challenge_member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_challenge_member_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_challenge_member_application_id'))

@@ -11,10 +11,13 @@ from techmarket.challenges.models import (
     Call,
     ExpertProfile,
     Member,
+    Milestone,
+    MilestoneFile,
     NdaAcceptance,
     Objection,
     Question,
     Review,
+    Transfer,
 )
 from techmarket.contracts.models import (
     Contract,
@@ -83,6 +86,8 @@ __all__ = [
     "MatchFeedback",
     "Member",
     "Membership",
+    "Milestone",
+    "MilestoneFile",
     "NdaAcceptance",
     "Negotiation",
     "NonTechItem",
@@ -104,8 +109,10 @@ __all__ = [
     "SearchTag",
     "Statement",
     "StatementFlag",
+    "Transfer",
     "User",
     "UserLogin",
     "UserRole",
 ]
+
 

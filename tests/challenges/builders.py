@@ -9,7 +9,7 @@ from typing import Any
 
 from techmarket.accounts.models import User
 from techmarket.accounts.services import actor_for
-from techmarket.challenges import applications, calls
+from techmarket.challenges import applications, calls, decision, review
 from techmarket.challenges.data import CallData
 from techmarket.challenges.models import Application, Call
 from techmarket.core.actor import Actor
@@ -120,3 +120,20 @@ def reviewing(make: Any) -> tuple[Scene, Application, Application, Organisation]
     calls.settle(db.session, s.call)
     db.session.commit()
     return s, a, b, other_org
+
+
+def awarded(make: Any, **over: Any) -> tuple[Scene, Application]:
+    """A call awarded to a single applicant (its two milestones: 40% and 60%)."""
+    s = scene(make, **over)
+    a = applications.start(db.session, s.a, s.call, s.applicant_org.id)
+    complete(a, s.a)
+    applications.submit(db.session, s.a, a)
+    db.session.commit()
+    pass_deadline(s.call)
+    calls.settle(db.session, s.call)
+    review.formal_check(db.session, OPERATOR, a, True)
+    decision.propose(db.session, OPERATOR if s.call.fiscal else s.p, s.call, [a.id], "唯一合格申报")
+    s.call.publicity_until = local_today() - dt.timedelta(days=1)
+    decision.finalise(db.session, OPERATOR, s.call)
+    db.session.commit()
+    return s, a

@@ -25,7 +25,7 @@ def test_post_a_call_through_the_form(make, login) -> None:
     org = make.org(status="verified")
     client = login(org.memberships[0].user)
     page = client.get("/challenges/new")
-    assert page.status_code == 200 and "技术路线" not in page.get_data(as_text=True)
+    assert page.status_code == 200 and "技术路线 | 30 | 10" in page.get_data(as_text=True)  # the default rubric
     form = {"csrf_token": _csrf(page.get_data(as_text=True)), "poster_org_id": str(org.id),
             "title": "大规模储能电池热管理",
             "public_summary": "征集储能热管理方案", "problem": "温差大", "targets": "温差 | ≤3 | ℃ | 实测",
@@ -34,7 +34,7 @@ def test_post_a_call_through_the_form(make, login) -> None:
             "selection_mode": "jiebang", "max_winners": "1", "region_scope": "china", "consortium_allowed": "y",
             "rubric": "技术方案 | 60 | 10\n团队 | 30 | 10", "ip_owner": "joint"}
     bad = client.post("/challenges/new", data=form)
-    assert bad.status_code == 400 and "add up to 90" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "权重合计为 90" in bad.get_data(as_text=True)
     assert db.session.query(Call).count() == 0
     form["rubric"] = "技术方案 | 60 | 10\n团队 | 40 | 10"
     ok = client.post("/challenges/new", data=form)
@@ -77,7 +77,7 @@ def test_pages_from_the_list_to_the_award(make, login, signin) -> None:
     token = _csrf(page.get_data(as_text=True))
     bad = ex.post(f"/challenges/reviews/{r.id}", data={"csrf_token": token, "version": r.version, "score_c1": "12",
                                                        "comment_c1": "好", "score_c2": "8", "comment_c2": "好"})
-    assert bad.status_code == 400 and "0 to 10" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "0 到 10" in bad.get_data(as_text=True)
     ok = ex.post(f"/challenges/reviews/{r.id}", data={"csrf_token": token, "version": r.version, "score_c1": "9",
                                                       "comment_c1": "好", "score_c2": "8", "comment_c2": "好"})
     assert ok.status_code == 302

@@ -129,7 +129,7 @@ def build_world(app: Flask, make: Any) -> World:
         "deal_id": MISSING, "sale_id": MISSING, "offer_id": MISSING, "reg_id": MISSING, "candidate_id": MISSING,
         "number": 1, "year": local_today().year, "action": "submit", "code": "en",
         "call_id": call.id, "question_id": MISSING, "application_id": MISSING, "file_id": MISSING,
-        "review_id": MISSING, "objection_id": MISSING,
+        "review_id": MISSING, "objection_id": MISSING, "milestone_id": MISSING, "transfer_id": MISSING,
     }
     rule_set = sorted(rulesets.rulebook(db.session).names())[0]
     return World(member_email=member.email, operator_email=operator.email, values=values, tokens=tokens,

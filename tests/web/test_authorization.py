@@ -172,6 +172,8 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "file_id": lambda w, r: MISSING,
     "review_id": lambda w, r: MISSING,
     "objection_id": lambda w, r: MISSING,
+    "milestone_id": lambda w, r: MISSING,
+    "transfer_id": lambda w, r: MISSING,
 }
 
 

@@ -11,6 +11,7 @@ from techmarket.challenges import constants as cat
 from techmarket.challenges.views import apply as apply_views
 from techmarket.challenges.views import calls as call_views
 from techmarket.challenges.views import console as console_views
+from techmarket.challenges.views import project as project_views
 from techmarket.challenges.views import review as review_views
 from techmarket.listings.constants import FIELDS
 from techmarket.orgs.constants import ORG_TYPE_LABELS
@@ -22,7 +23,8 @@ LABELS: dict[str, Any] = {
     "call": cat.CALL_STATUS_LABELS, "app": cat.APP_STATUS_LABELS, "member": cat.MEMBER_STATUS_LABELS,
     "review": cat.REVIEW_STATUS_LABELS, "objection": cat.OBJECTION_STATUS_LABELS, "mode": cat.SELECTION_MODES,
     "fund": cat.FUND_SOURCES, "scope": cat.REGION_SCOPES, "ip": cat.IP_OWNERS, "field": FIELDS,
-    "org_type": ORG_TYPE_LABELS,
+    "org_type": ORG_TYPE_LABELS, "milestone": cat.MILESTONE_STATUS_LABELS, "result": cat.TARGET_RESULTS,
+    "transfer_kind": cat.TRANSFER_KINDS, "transfer": cat.TRANSFER_STATUS_LABELS,
 }
 
 
@@ -66,10 +68,17 @@ URLS: tuple[tuple[Blueprint, str, Callable[..., Any], list[str]], ...] = (
     (bp, "/<int:call_id>/objections", review_views.object_to, ["POST"]),
     (bp, "/objections/<int:objection_id>/<any(uphold, dismiss):verdict>", review_views.decide_objection, ["POST"]),
     (bp, "/<int:call_id>/finalise", review_views.finalise, ["POST"]),
+    (bp, "/projects/<int:application_id>", project_views.page, ["GET"]),
+    (bp, "/projects/<int:application_id>/funding", project_views.fund, ["POST"]),
+    (bp, "/milestones/<int:milestone_id>/<any(deliver, accept, reject, expert_pass, expert_fail, ask_diligence, "
+         "diligent, not_diligent):action>", project_views.act, ["POST"]),
+    (bp, "/milestones/<int:milestone_id>/files/<int:file_id>", project_views.download, ["GET"]),
+    (bp, "/transfers/<int:transfer_id>/<any(confirm, reject):decision>", project_views.decide_transfer, ["POST"]),
     (console, "/", console_views.console, ["GET"]),
 )
 
-_NAMES = {review_views.review_page: "review", apply_views.act: "application_act", call_views.act: "act"}
+_NAMES = {review_views.review_page: "review", apply_views.act: "application_act", call_views.act: "act",
+          project_views.page: "project", project_views.act: "milestone_act", project_views.download: "milestone_file"}
 
 for _blueprint, _rule, _view, _methods in URLS:
     _blueprint.add_url_rule(_rule, _NAMES.get(_view, _view.__name__), _view, methods=_methods)

@@ -119,3 +119,30 @@ DISAGREEMENT_SPREAD = Decimal(25)  # points of 100 between the highest and lowes
 MAX_BOUNTY = Decimal("100000000000")
 MAX_MEMBERS = 10
 MAX_FILES = 10
+
+
+class MilestoneStatus(enum.StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    EXPERT_REVIEW = "expert_review"  # the final milestone of a fiscal call: an expert's acceptance (验收)
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    DILIGENCE = "diligence"  # the team asked for a diligence review of the failure (二十七)
+    FAILED_DILIGENT = "failed_diligent"
+    FAILED = "failed"
+
+
+MILESTONE_STATUS_LABELS = {
+    MilestoneStatus.PENDING: _l("Due"),
+    MilestoneStatus.DELIVERED: _l("Delivered, awaiting the poster"),
+    MilestoneStatus.EXPERT_REVIEW: _l("Awaiting the expert acceptance"),
+    MilestoneStatus.ACCEPTED: _l("Accepted"),
+    MilestoneStatus.REJECTED: _l("Not accepted"),
+    MilestoneStatus.DILIGENCE: _l("Diligence review requested"),
+    MilestoneStatus.FAILED_DILIGENT: _l("Failed but diligent: no negative evaluation"),
+    MilestoneStatus.FAILED: _l("Not met"),
+}
+TARGET_RESULTS = {"met": _l("Met"), "partly": _l("Partly met"), "not_met": _l("Not met")}
+TRANSFER_KINDS = {"fund": _l("Funding by the poster"), "release": _l("Release to the winner")}
+TRANSFER_STATUS_LABELS = {"recorded": _l("Recorded, awaiting the operator"), "confirmed": _l("Confirmed"),
+                          "rejected": _l("Not confirmed")}

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from techmarket.challenges import access, machines, review
+from techmarket.challenges import access, machines, project, review
 from techmarket.challenges.constants import AppStatus, CallStatus, ObjectionStatus
 from techmarket.challenges.models import Application, Call, Objection
 from techmarket.core import audit, events, workflow
@@ -113,4 +113,6 @@ def finalise(session: Session, actor: Actor, call: Call, expected_version: int |
                 workflow.apply(session, actor, machines.APPLICATION, app, "not_award")
     workflow.apply(session, actor, machines.CALL, call, "finalise", expected_version=expected_version,
                    application_ids=[a.id for a in winners])
+    for app in winners:  # the bounty is shared equally when several winners are funded in parallel
+        project.create_milestones(session, app, (call.bounty / len(winners)).quantize(project.CENT))
     return call

@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from techmarket.accounts.notifications import notify
-from techmarket.challenges.access import member_ids, operator_ids
+from techmarket.challenges.access import expert_ids, member_ids, operator_ids
 from techmarket.challenges.constants import AppStatus
-from techmarket.challenges.models import Application, Call, Member, Objection, Question, Review
+from techmarket.challenges.models import Application, Call, Member, Milestone, Objection, Question, Review, Transfer
 from techmarket.core import events
 from techmarket.core.events import DomainEvent
 
@@ -94,6 +94,30 @@ def on_objection(session: Session, event: DomainEvent) -> None:
                tab="results")
 
 
+def on_milestone(session: Session, event: DomainEvent) -> None:
+    m: Milestone = event.subject
+    app = m.application
+    params = {"title": app.call.title, "seq": m.seq, "reason": m.reason[:300]}
+    verb = event.verb
+    if verb == "delivered":
+        to = member_ids(session, app.call.poster_org_id)
+    elif verb in ("sent_to_expert", "diligence_requested"):
+        to = operator_ids(session) | expert_ids(session)
+    elif verb in ("accepted", "rejected", "failed_diligent", "failed"):
+        to = member_ids(session, *app.org_ids)
+    else:
+        return
+    notify(session, to, f"milestone_{verb}", params, "challenges.project", application_id=app.id)
+
+
+def on_transfer(session: Session, event: DomainEvent) -> None:
+    t: Transfer = event.subject
+    app = session.get(Application, t.application_id)
+    if event.verb == "recorded" and app is not None:
+        notify(session, operator_ids(session), "transfer_recorded", {"title": app.call.title}, "challenges.project",
+               application_id=app.id)
+
+
 def register() -> None:
     events.on("call.*", on_call)
     events.on("application.*", on_application)
@@ -101,3 +125,5 @@ def register() -> None:
     events.on("review.*", on_review)
     events.on("question.*", on_question)
     events.on("objection.*", on_objection)
+    events.on("milestone.*", on_milestone)
+    events.on("bounty_transfer.*", on_transfer)

@@ -3,7 +3,7 @@ that the current state does not allow. The tables themselves are in :mod:`techma
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -15,11 +15,13 @@ from techmarket.challenges.constants import (
     APP_STATUS_LABELS,
     CALL_STATUS_LABELS,
     MEMBER_STATUS_LABELS,
+    MILESTONE_STATUS_LABELS,
     OBJECTION_STATUS_LABELS,
     PUBLICITY_WORKING_DAYS,
     REVIEW_STATUS_LABELS,
+    TRANSFER_STATUS_LABELS,
 )
-from techmarket.challenges.models import Application, Call, Member, Objection, Review
+from techmarket.challenges.models import Application, Call, Member, Milestone, Objection, Review, Transfer
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today, utcnow
 from techmarket.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -29,14 +31,14 @@ from techmarket.core.workflow import Machine
 from techmarket.policy.calendar import add_working_days
 from techmarket.policy.money import jsonable
 
-_LABELS: dict[Any, Any] = {**CALL_STATUS_LABELS, **APP_STATUS_LABELS, **MEMBER_STATUS_LABELS, **REVIEW_STATUS_LABELS,
-           **OBJECTION_STATUS_LABELS}
 
+def _conflict(labels: Mapping[Any, Any]) -> Callable[[Any, str], Conflict]:
+    def not_possible(obj: Any, action: str) -> Conflict:
+        state = labels.get(obj.status, obj.status)
+        return Conflict(_l("This is “%(state)s” now: that step is not possible. Reload to see what happened.",
+                           state=state))
 
-def _state_conflict(obj: Any, action: str) -> Conflict:
-    state = _LABELS.get(obj.status, obj.status)
-    return Conflict(_l("This is “%(state)s” now: that step is not possible. Reload to see what happened.",
-                       state=state))
+    return not_possible
 
 
 def _system(actor: Actor, who: str) -> bool:
@@ -74,6 +76,21 @@ def _authorise_review(session: Session, actor: Actor, review: Review, who: str) 
 
 
 def _authorise_objection(session: Session, actor: Actor, objection: Objection, who: str) -> None:
+    access.require_operator(actor)
+
+
+def _authorise_milestone(session: Session, actor: Actor, m: Milestone, who: str) -> None:
+    if who == workflow.POSTER:
+        access.require_poster(session, actor, m.application.call)
+    elif who == workflow.WINNER:
+        access.require_lead(session, actor, m.application)
+    elif not actor.has(Role.EXPERT):
+        raise PermissionDenied(_l("Only an expert records the acceptance or the diligence opinion."))
+    elif m.application.org_ids & access.org_ids_of(session, actor):
+        raise PermissionDenied(_l("You cannot judge your own organisation's work."))
+
+
+def _authorise_transfer(session: Session, actor: Actor, t: Transfer, who: str) -> None:
     access.require_operator(actor)
 
 
@@ -135,13 +152,24 @@ def review_snapshot(r: Review) -> dict[str, Any]:
     return jsonable({"status": r.status, "total": r.total, "scores": r.scores, "recusal": r.recusal_reason})
 
 
-CALL: Machine[Call] = Machine("call", _call_rows(), _authorise_call, call_snapshot, _state_conflict)
+CALL: Machine[Call] = Machine("call", _call_rows(), _authorise_call, call_snapshot, _conflict(CALL_STATUS_LABELS))
 APPLICATION: Machine[Application] = Machine(
     "application", _with_reasons(workflow.APPLICATION, {"fail"}, "formal_reason"), _authorise_application,
-    application_snapshot, _state_conflict)
+    application_snapshot, _conflict(APP_STATUS_LABELS))
 MEMBER: Machine[Member] = Machine("consortium_member", workflow.MEMBER, _authorise_member,
-                                  lambda m: jsonable({"status": m.status, "org": m.organisation_id}), _state_conflict)
-REVIEW: Machine[Review] = Machine("review", workflow.REVIEW, _authorise_review, review_snapshot, _state_conflict)
+                                  lambda m: jsonable({"status": m.status, "org": m.organisation_id}),
+                                  _conflict(MEMBER_STATUS_LABELS))
+REVIEW: Machine[Review] = Machine("review", workflow.REVIEW, _authorise_review, review_snapshot,
+                                  _conflict(REVIEW_STATUS_LABELS))
+MILESTONE: Machine[Milestone] = Machine(
+    "milestone", _with_reasons(workflow.MILESTONE, {"reject", "expert_fail", "ask_diligence", "diligent",
+                                                    "not_diligent"}, "reason"),
+    _authorise_milestone, lambda m: jsonable({"status": m.status, "reason": m.reason, "amount": m.amount}),
+    _conflict(MILESTONE_STATUS_LABELS))
+TRANSFER: Machine[Transfer] = Machine(
+    "bounty_transfer", _with_reasons(workflow.TRANSFER, {"reject"}, "reason"), _authorise_transfer,
+    lambda t: jsonable({"status": t.status, "kind": t.kind, "amount": t.amount, "reference": t.reference}),
+    _conflict(TRANSFER_STATUS_LABELS))
 OBJECTION: Machine[Objection] = Machine(
     "objection", _with_reasons(workflow.OBJECTION, {"uphold", "dismiss"}, "reason"), _authorise_objection,
-    lambda o: {"status": o.status, "reason": o.reason}, _state_conflict)
+    lambda o: {"status": o.status, "reason": o.reason}, _conflict(OBJECTION_STATUS_LABELS))

@@ -27,4 +27,12 @@ MESSAGES = {
     "question_answered": _l("A clarification was published for call “%(title)s”."),
     "objection_raised": _l("An objection was raised to the results of call “%(title)s”."),
     "objection_decided": _l("Your objection to the results of “%(title)s” was decided: %(reason)s"),
+    "milestone_delivered": _l("Milestone %(seq)s of “%(title)s” was delivered: please accept or reject it."),
+    "milestone_accepted": _l("Milestone %(seq)s of “%(title)s” was accepted; its part of the bounty will be released."),
+    "milestone_rejected": _l("Milestone %(seq)s of “%(title)s” was not accepted: %(reason)s"),
+    "milestone_sent_to_expert": _l("The final milestone of “%(title)s” awaits an expert acceptance."),
+    "milestone_diligence_requested": _l("A diligence review was requested for milestone %(seq)s of “%(title)s”."),
+    "milestone_failed_diligent": _l("Milestone %(seq)s of “%(title)s”: failed but diligent, no negative evaluation."),
+    "milestone_failed": _l("Milestone %(seq)s of “%(title)s” was recorded as not met: %(reason)s"),
+    "transfer_recorded": _l("A bank transfer for “%(title)s” awaits your confirmation."),
 }

@@ -236,3 +236,70 @@ class Objection(Base):
     call: Mapped[Call] = relationship(lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class Milestone(Base):
+    """A milestone of an awarded application: the deliverable, due date, acceptance criteria and its part of the
+    bounty; delivered with files, accepted or rejected by the poster (and by an expert for the final milestone of
+    a fiscal call); a failure may be reviewed for diligence (clause 二十七)."""
+
+    __tablename__ = "challenge_milestone"
+    __table_args__ = (UniqueConstraint("application_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("challenge_application.id", ondelete="CASCADE"),
+                                                index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    deliverable: Mapped[str] = mapped_column(String(500))
+    due_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    criteria: Mapped[str] = mapped_column(Text, default="")
+    share: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    amount: Mapped[Decimal]
+    is_final: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    delivery_note: Mapped[str] = mapped_column(Text, default="")
+    delivered_at: Mapped[dt.datetime | None]
+    reason: Mapped[str] = mapped_column(Text, default="")  # rejection, expert opinion, diligence statement
+    target_results: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # expert acceptance
+    decided_at: Mapped[dt.datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    application: Mapped[Application] = relationship(lazy="joined")
+    files: Mapped[list[MilestoneFile]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                      order_by="MilestoneFile.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def fiscal_final(self) -> bool:
+        return self.is_final and self.application.call.fiscal
+
+
+class MilestoneFile(StoredFileColumns, Base):
+    __tablename__ = "challenge_milestone_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("challenge_milestone.id", ondelete="CASCADE"), index=True)
+
+
+class Transfer(Base):
+    """A bank transfer of the bounty, recorded and confirmed by the operator: the poster's funding up front, and a
+    release to the winner for each accepted milestone."""
+
+    __tablename__ = "challenge_transfer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("challenge_application.id", ondelete="CASCADE"),
+                                                index=True)
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("challenge_milestone.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(16))  # fund | release
+    amount: Mapped[Decimal]
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[str] = mapped_column(String(16), default="recorded", index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

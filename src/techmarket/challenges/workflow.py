@@ -9,6 +9,7 @@ from __future__ import annotations
 from techmarket.challenges.constants import AppStatus as A
 from techmarket.challenges.constants import CallStatus as C
 from techmarket.challenges.constants import MemberStatus as M
+from techmarket.challenges.constants import MilestoneStatus as MS
 from techmarket.challenges.constants import ObjectionStatus as O
 from techmarket.challenges.constants import ReviewStatus as R
 from techmarket.core.transitions import Transition, transition
@@ -59,4 +60,24 @@ REVIEW: tuple[Transition, ...] = (
 OBJECTION: tuple[Transition, ...] = (
     transition("uphold", {O.PENDING}, O.UPHELD, OPERATOR, "upheld"),
     transition("dismiss", {O.PENDING}, O.DISMISSED, OPERATOR, "dismissed"),
+)
+
+WINNER = "winner"  # a member of the awarded application's lead organisation
+EXPERT_ROLE = "expert_role"  # any user with the expert role (acceptance and diligence opinions)
+
+MILESTONE: tuple[Transition, ...] = (
+    transition("deliver", {MS.PENDING, MS.REJECTED}, MS.DELIVERED, WINNER, "delivered"),
+    transition("accept", {MS.DELIVERED}, MS.ACCEPTED, POSTER, "accepted", when=lambda m: not m.fiscal_final),
+    transition("accept", {MS.DELIVERED}, MS.EXPERT_REVIEW, POSTER, "sent_to_expert", when=lambda m: m.fiscal_final),
+    transition("reject", {MS.DELIVERED}, MS.REJECTED, POSTER, "rejected"),
+    transition("expert_pass", {MS.EXPERT_REVIEW}, MS.ACCEPTED, EXPERT_ROLE, "accepted"),
+    transition("expert_fail", {MS.EXPERT_REVIEW}, MS.REJECTED, EXPERT_ROLE, "rejected"),
+    transition("ask_diligence", {MS.REJECTED}, MS.DILIGENCE, WINNER, "diligence_requested"),
+    transition("diligent", {MS.DILIGENCE}, MS.FAILED_DILIGENT, EXPERT_ROLE, "failed_diligent"),
+    transition("not_diligent", {MS.DILIGENCE}, MS.FAILED, EXPERT_ROLE, "failed"),
+)
+
+TRANSFER: tuple[Transition, ...] = (
+    transition("confirm", {"recorded"}, "confirmed", OPERATOR, "confirmed"),
+    transition("reject", {"recorded"}, "rejected", OPERATOR, "rejected"),
 )
