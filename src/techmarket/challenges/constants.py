@@ -49,7 +49,7 @@ class AppStatus(enum.StrEnum):
 
 APP_STATUS_LABELS = {
     AppStatus.DRAFT: _l("Draft"),
-    AppStatus.SUBMITTED: _l("Submitted"),
+    AppStatus.SUBMITTED: _l("Submitted for review"),
     AppStatus.WITHDRAWN: _l("Withdrawn"),
     AppStatus.ELIGIBLE: _l("Passed the formal check"),
     AppStatus.INELIGIBLE: _l("Failed the formal check"),
@@ -133,16 +133,16 @@ class MilestoneStatus(enum.StrEnum):
 
 
 MILESTONE_STATUS_LABELS = {
-    MilestoneStatus.PENDING: _l("Due"),
+    MilestoneStatus.PENDING: _l("Not yet delivered"),
     MilestoneStatus.DELIVERED: _l("Delivered, awaiting the poster"),
     MilestoneStatus.EXPERT_REVIEW: _l("Awaiting the expert acceptance"),
-    MilestoneStatus.ACCEPTED: _l("Accepted"),
+    MilestoneStatus.ACCEPTED: _l("Milestone accepted"),
     MilestoneStatus.REJECTED: _l("Not accepted"),
     MilestoneStatus.DILIGENCE: _l("Diligence review requested"),
     MilestoneStatus.FAILED_DILIGENT: _l("Failed but diligent: no negative evaluation"),
     MilestoneStatus.FAILED: _l("Not met"),
 }
-TARGET_RESULTS = {"met": _l("Met"), "partly": _l("Partly met"), "not_met": _l("Not met")}
+TARGET_RESULTS = {"met": _l("Target met"), "partly": _l("Partly met"), "not_met": _l("Not met")}
 TRANSFER_KINDS = {"fund": _l("Funding by the poster"), "release": _l("Release to the winner")}
 TRANSFER_STATUS_LABELS = {"recorded": _l("Recorded, awaiting the operator"), "confirmed": _l("Confirmed"),
                           "rejected": _l("Not confirmed")}

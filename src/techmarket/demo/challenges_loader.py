@@ -1,6 +1,7 @@
 """Demo calls (揭榜挂帅) through the challenge services, one in each stage: awaiting the operator, open with
 public Q&A, under review with a consortium that has a foreign member and a panel with a recused expert, in
-publicity, and awarded (with its draft development contract). Idempotent: nothing is added when a call exists.
+publicity, and awarded (with its draft development contract and a project whose first milestone is accepted and
+paid out). Idempotent: nothing is added when a call exists.
 
 Time is moved on by setting a call's deadline (and a publicity's end) into the past, as the clock would."""
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from techmarket.accounts import services as accounts
 from techmarket.accounts.models import User
-from techmarket.challenges import applications, calls, decision, review
+from techmarket.challenges import applications, calls, decision, project, review
 from techmarket.challenges.data import CallData
 from techmarket.challenges.models import Application, Call, ExpertProfile, Review
 from techmarket.core.actor import Actor
@@ -167,5 +168,14 @@ def load_challenges(session: Session) -> int:
     awarded.publicity_until = local_today() - dt.timedelta(days=1)
     session.flush()
     decision.finalise(session, operator, awarded)
+    # the project: funded up front, the first milestone delivered, accepted and its part released
+    fund = project.record_funding(session, accounts.actor_for(dairy), won, "60万", "ICBC-20261120-0087")
+    project.decide_transfer(session, operator, fund, True)
+    first = project.milestones_of(session, won)[0]
+    project.deliver(session, accounts.actor_for(inst), first, "小试样品10批及第三方检测报告（矫顽力18.6kOe）", [],
+                    instance_path="", max_bytes=0)
+    project.decide(session, accounts.actor_for(dairy), first, "accept")
+    release = next(t for t in project.transfers_of(session, won) if t.kind == "release")
+    project.decide_transfer(session, operator, release, True)
     session.flush()
     return 5
