@@ -22,6 +22,7 @@ from techmarket.accounts.cli import accounts_cli
 from techmarket.accounts.loader import load_user
 from techmarket.blueprints import register_blueprints
 from techmarket.challenges import listeners as challenge_listeners
+from techmarket.challenges.cli import challenges_cli
 from techmarket.challenges.messages import MESSAGES as CHALLENGE_MESSAGES
 from techmarket.challenges.search_index import register_calls
 from techmarket.config import PROJECT_ROOT, load_config
@@ -137,7 +138,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     init_caches(app)
     for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, _policy_cli(app), listings_cli, search_cli,
-                  trading_cli):
+                  trading_cli, challenges_cli):
         app.cli.add_command(group)
     register_error_handlers(app)
     register_security_headers(app)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from techmarket.accounts.notifications import Notification
 from techmarket.accounts.services import actor_for
-from techmarket.challenges import calls, queries
+from techmarket.challenges import calls, queries, reminders
 from techmarket.challenges.models import Call, NdaAcceptance
 from techmarket.core.clock import local_today
 from techmarket.core.components import component
@@ -25,7 +25,7 @@ def _calls() -> int:
     return db.session.scalar(select(func.count()).select_from(Call)) or 0
 
 
-@pytest.mark.parametrize(("over", "field", "words"), [
+BAD_CALLS = [
     ({"rubric": [{"key": "c1", "name": "技术", "weight": 60, "scale": 10},
                  {"key": "c2", "name": "团队", "weight": 30, "scale": 10}]}, "rubric", "add up to 90"),
     ({"deadline_on": local_today() - dt.timedelta(days=1)}, "deadline_on", "future"),
@@ -33,21 +33,21 @@ def _calls() -> int:
      "enterprise_funds", "add up"),
     ({"targets": []}, "targets", "targets"),
     ({"confidential_details": "数据", "nda_text": ""}, "nda_text", "non-disclosure"),
-])
-def test_bad_calls_are_refused_and_nothing_is_saved(make, over, field, words) -> None:
+]
+
+
+def test_bad_calls_are_refused_and_nothing_is_saved(make) -> None:
     org = make.org(status="verified")
     owner = actor_for(org.memberships[0].user)
-    with pytest.raises(ValidationFailed) as err:
-        calls.create(db.session, owner, call_data(org.id, **over))
-    assert field in err.value.field_errors and words in str(err.value.field_errors[field])
-    db.session.rollback()
+    for over, field, words in BAD_CALLS:
+        with pytest.raises(ValidationFailed) as err:
+            calls.create(db.session, owner, call_data(org.id, **over))
+        assert field in err.value.field_errors and words in str(err.value.field_errors[field]), over
+        db.session.rollback()
     assert _calls() == 0
-
-
-def test_only_verified_orgs_post(make) -> None:
-    org = make.org(status="pending")
-    with pytest.raises(ValidationFailed) as err:
-        calls.create(db.session, actor_for(org.memberships[0].user), call_data(org.id))
+    pending = make.org(status="pending")
+    with pytest.raises(ValidationFailed) as err:  # only verified organisations post
+        calls.create(db.session, actor_for(pending.memberships[0].user), call_data(pending.id))
     assert "verified" in str(err.value.field_errors["poster_org_id"])
 
 
@@ -99,9 +99,16 @@ def test_review_return_publish_list_search_nda_and_qa(app, make) -> None:
     log = queries.clarifications(db.session, call)
     assert [x.answer[:2] for x in log] == ["接受", "补遗"] and all(x.answered_at for x in log)
 
-    # the deadline passes (server time): the call closes for review
+    # three days before the deadline, those who accepted the NDA are reminded (once: the day it falls due)
+    call.deadline = calls.end_of_day(local_today() + dt.timedelta(days=3))
+    assert reminders.remind(db.session) == 1 and reminders.remind(db.session, local_today() - dt.timedelta(1)) == 0
+    db.session.commit()
+    told = db.session.scalars(select(Notification.user_id).where(Notification.kind == "call_deadline_soon")).all()
+    assert told == [s.applicant.id]
+
+    # the deadline passes (server time): the daily job closes the call for review
     pass_deadline(call)
-    assert calls.settle(db.session, call) and call.status == "reviewing"
+    assert reminders.close_due(db.session) == 1 and call.status == "reviewing"
     with pytest.raises(ValidationFailed):
         calls.ask(db.session, s.a, call, "还能问吗？")
 

@@ -12,7 +12,7 @@ from techmarket.challenges.models import Application, Call, Review
 from techmarket.core.clock import local_today
 from techmarket.core.roles import Role
 from techmarket.extensions import db
-from tests.challenges.builders import OPERATOR, reviewing
+from tests.challenges.builders import OPERATOR, awarded, reviewing
 
 
 def _csrf(html: str) -> str:
@@ -96,3 +96,16 @@ def test_pages_from_the_list_to_the_award(make, login, signin) -> None:
     assert operator.get("/admin/challenges/").status_code == 200
     assert signin(s.poster).get("/challenges/mine").status_code == 200
     assert actor_for(s.poster)
+
+
+def test_project_page(make, signin) -> None:
+    s, a = awarded(make)
+    poster = signin(s.poster)
+    page = poster.get(f"/challenges/projects/{a.id}")
+    assert page.status_code == 200 and "小试样品" in page.get_data(as_text=True)
+    done = poster.post(f"/challenges/projects/{a.id}/funding", data={"amount": "300万", "reference": "BANK-7"})
+    assert done.status_code == 302
+    assert signin(s.applicant).get(f"/challenges/projects/{a.id}").status_code == 200
+    assert signin(make.user(Role.ENTERPRISE)).get(f"/challenges/projects/{a.id}").status_code == 404
+    operator = signin(make.operator())
+    assert "BANK-7" in operator.get(f"/challenges/projects/{a.id}").get_data(as_text=True)

@@ -35,4 +35,5 @@ MESSAGES = {
     "milestone_failed_diligent": _l("Milestone %(seq)s of “%(title)s”: failed but diligent, no negative evaluation."),
     "milestone_failed": _l("Milestone %(seq)s of “%(title)s” was recorded as not met: %(reason)s"),
     "transfer_recorded": _l("A bank transfer for “%(title)s” awaits your confirmation."),
+    "call_deadline_soon": _l("The application deadline of “%(title)s” is in %(days)s days."),
 }
