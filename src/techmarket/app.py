@@ -21,6 +21,10 @@ from techmarket.accounts import notifications
 from techmarket.accounts.cli import accounts_cli
 from techmarket.accounts.loader import load_user
 from techmarket.blueprints import register_blueprints
+from techmarket.challenges import listeners as challenge_listeners
+from techmarket.challenges.cli import challenges_cli
+from techmarket.challenges.messages import MESSAGES as CHALLENGE_MESSAGES
+from techmarket.challenges.search_index import register_calls
 from techmarket.config import PROJECT_ROOT, load_config
 from techmarket.contracts import listeners as contract_listeners
 from techmarket.contracts.messages import MESSAGES as CONTRACT_MESSAGES
@@ -118,11 +122,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     search_sync.install(SASession)
     listing_listeners.register()
     trading_listeners.register()
+    challenge_listeners.register()
     contract_listeners.register()
     incentive_listeners.register()
     reporting_tally.register()
     claim_listeners.register()
     register_listings()
+    register_calls()
     provide(app, SearchService, make_search_service(app))
     if cfg["ENV"] != "testing":  # jieba's dictionary takes seconds: load it now, not in a visitor's first search
         search_suggest.preload()
@@ -130,6 +136,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     notifications.register_messages(CONTRACT_MESSAGES)
     notifications.register_messages(TRADING_MESSAGES)
     notifications.register_messages(CLAIM_MESSAGES)
+    notifications.register_messages(CHALLENGE_MESSAGES)
     with app.app_context():
         configure_engine(db.engine)
 
@@ -138,7 +145,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     init_caches(app)
     for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, _policy_cli(app), listings_cli, search_cli,
-                  trading_cli, reporting_cli):
+                  trading_cli, reporting_cli, challenges_cli):
         app.cli.add_command(group)
     register_error_handlers(app)
     register_security_headers(app)

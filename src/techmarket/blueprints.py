@@ -10,6 +10,7 @@ from techmarket.admin.listings import bp as admin_listings_bp
 from techmarket.admin.views import bp as admin_bp
 from techmarket.api.search import bp as api_search_bp
 from techmarket.api.views import bp as api_bp
+from techmarket.challenges.blueprint import BLUEPRINTS as CHALLENGE_BLUEPRINTS
 from techmarket.contracts.blueprint import BLUEPRINTS as CONTRACT_BLUEPRINTS
 from techmarket.incentives import views as incentive_views
 from techmarket.incentives.brokers.blueprint import BLUEPRINTS as BROKER_BLUEPRINTS
@@ -30,5 +31,5 @@ def register_blueprints(app: Flask) -> None:
     for bp in (web_bp, accounts_bp, orgs_bp, admin_bp, admin_listings_bp, calculators_bp, api_bp, listings_bp,
                notifications_bp, admin_imports_bp, listings_io_bp, search_bp, api_search_bp,
                matching_bp, *CONTRACT_BLUEPRINTS, *incentive_views.BLUEPRINTS, *CLAIM_BLUEPRINTS, *BROKER_BLUEPRINTS,
-               trading_bp, *REPORTING_BLUEPRINTS):
+               trading_bp, *CHALLENGE_BLUEPRINTS, *REPORTING_BLUEPRINTS):
         app.register_blueprint(bp)

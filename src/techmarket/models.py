@@ -5,6 +5,20 @@ from __future__ import annotations
 
 from techmarket.accounts.models import LoginThrottle, User, UserLogin, UserRole
 from techmarket.accounts.notifications import Notification
+from techmarket.challenges.models import (
+    Application,
+    ApplicationFile,
+    Call,
+    ExpertProfile,
+    Member,
+    Milestone,
+    MilestoneFile,
+    NdaAcceptance,
+    Objection,
+    Question,
+    Review,
+    Transfer,
+)
 from techmarket.contracts.models import (
     Contract,
     ContractDocument,
@@ -47,6 +61,8 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
 
 
 __all__ = [
+    "Application",
+    "ApplicationFile",
     "Attachment",
     "AuditEntry",
     "AuditHead",
@@ -55,6 +71,7 @@ __all__ = [
     "Broker",
     "BrokerDeal",
     "BureauArea",
+    "Call",
     "ClaimContract",
     "ClaimObjection",
     "ClaimStep",
@@ -66,6 +83,7 @@ __all__ = [
     "Deal",
     "Disbursement",
     "Division",
+    "ExpertProfile",
     "IPItem",
     "InquiryMessage",
     "InquiryThread",
@@ -76,15 +94,22 @@ __all__ = [
     "ListingTag",
     "LoginThrottle",
     "MatchFeedback",
+    "Member",
     "Membership",
+    "Milestone",
+    "MilestoneFile",
+    "NdaAcceptance",
     "Negotiation",
     "NonTechItem",
     "Notification",
+    "Objection",
     "Offer",
     "Organisation",
     "Payment",
+    "Question",
     "QueuedJob",
     "Registration",
+    "Review",
     "Revision",
     "RuleSetVersion",
     "Sale",
@@ -97,8 +122,11 @@ __all__ = [
     "SubsidyClaim",
     "TallyCell",
     "TallyFact",
+    "Transfer",
     "User",
     "UserLogin",
     "UserRole",
     "YearlyReport",
 ]
+
+

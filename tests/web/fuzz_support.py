@@ -24,6 +24,7 @@ from werkzeug.routing.converters import AnyConverter
 from techmarket.accounts import services as accounts
 from techmarket.accounts.services import actor_for
 from techmarket.accounts.tokens import make_token
+from techmarket.challenges import calls
 from techmarket.core.clock import local_today
 from techmarket.core.roles import Role
 from techmarket.extensions import db
@@ -31,6 +32,7 @@ from techmarket.listings import engagement
 from techmarket.orgs.models import Invitation
 from techmarket.policy import CALCULATORS
 from techmarket.rulesets import services as rulesets
+from tests.challenges.builders import call_data
 from tests.contracts import builders
 from tests.listings.pages_support import make_listing
 from tests.orgs.support import add_member
@@ -96,6 +98,7 @@ def build_world(app: Flask, make: Any) -> World:
                             invited_by_id=member.id)
     db.session.add(invitation)
     own = make_listing(d.seller_org, status="published")
+    call = calls.create(db.session, actor_for(member), call_data(d.seller_org.id))  # a draft call of theirs
     make_listing(d.seller_org, status="submitted", title="稀土抛光粉回收技术")
     theirs = make_listing(d.buyer_org, status="published", title="草原牧草加工技术")
     thread = engagement.ask(db.session, actor_for(member), theirs, d.seller_org, "请问可以许可吗？")
@@ -128,6 +131,8 @@ def build_world(app: Flask, make: Any) -> World:
         "claim_id": MISSING, "objection_id": MISSING, "role": "buyer", "verdict": "dismiss",
         "broker_id": MISSING,
         "number": 1, "year": local_today().year, "action": "submit", "code": "en",
+        "call_id": call.id, "question_id": MISSING, "application_id": MISSING, "file_id": MISSING,
+        "review_id": MISSING, "milestone_id": MISSING, "transfer_id": MISSING,
     }
     rule_set = sorted(rulesets.rulebook(db.session).names())[0]
     return World(member_email=member.email, operator_email=operator.email, values=values, tokens=tokens,

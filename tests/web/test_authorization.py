@@ -54,6 +54,8 @@ PUBLIC: dict[str, set[int]] = {
     "listings.download": {404},
     "listings_io.export": {200},
     "trading.sale": {404},  # a 挂牌 sale is public once approved; the parameter is a sale that does not exist
+    "challenges.index": {200},  # the public list of calls (揭榜挂帅)
+    "challenges.detail": {404},  # a call that does not exist
     # search over the public market (search team)
     "search.results": {200},
     "search.suggest": {200},
@@ -186,6 +188,13 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "role": lambda w, r: "buyer",
     "verdict": lambda w, r: "dismiss",
     "broker_id": lambda w, r: MISSING,
+    "call_id": lambda w, r: MISSING,
+    "question_id": lambda w, r: MISSING,
+    "application_id": lambda w, r: MISSING,
+    "file_id": lambda w, r: MISSING,
+    "review_id": lambda w, r: MISSING,
+    "milestone_id": lambda w, r: MISSING,
+    "transfer_id": lambda w, r: MISSING,
 }
 
 

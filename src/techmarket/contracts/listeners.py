@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from techmarket.accounts.notifications import notify
+from techmarket.challenges.conflicts import register_partner_source
 from techmarket.contracts import constants as cat
 from techmarket.contracts import payments
+from techmarket.contracts.awards import draft_from_award, partners_since
 from techmarket.contracts.drafting import draft_from_deal
 from techmarket.contracts.models import Contract, ContractEvent
 from techmarket.contracts.services import party_user_ids, registrar_ids
@@ -61,3 +63,5 @@ def register() -> None:
     events.on("contract.*", tell)
     events.on("contract_payment.*", payments.tell_parties)
     events.on("deal.concluded", draft_from_deal)
+    events.on("call.awarded", draft_from_award)
+    register_partner_source(partners_since)

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from techmarket.accounts.notifications import without_mail
 from techmarket.core.clock import local_today
+from techmarket.demo.challenges_loader import load_challenges
 from techmarket.demo.claims_loader import load_claims
 from techmarket.demo.contracts_data import SECOND_REGISTRAR
 from techmarket.demo.contracts_loader import load_contracts
@@ -38,6 +39,7 @@ def load_command() -> None:
         created["contracts"] = load_contracts(db.session)
         created["trading"] = load_trading(db.session)
         created["claims"] = load_claims(db.session)
+        created["challenges"] = load_challenges(db.session)
         created["bodies"] = load_bodies(db.session, local_today())  # last: it also counts the statistics afresh
         settle_notifications(db.session)
         db.session.commit()
@@ -48,4 +50,5 @@ def load_command() -> None:
     click.echo(f"demo platforms and bodies: {created['bodies']} added; statistics counted")
     click.echo(f"demo claims and brokers: {created['claims']} added (bureaus: county@demo.techmarket.cn for 九原区, "
                "city@demo.techmarket.cn for 包头市)")
+    click.echo(f"demo calls (揭榜挂帅): {created['challenges']} added (one in each stage)")
     click.echo(f"demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in USERS))

@@ -26,6 +26,7 @@ NAV_STAFF = [
     ("admin.organisations", _l("Verification queue"), (Role.OPERATOR,)),
     ("admin_listings.queue", _l("Listing review"), (Role.OPERATOR,)),
     ("trading.console", _l("Trading approvals"), (Role.OPERATOR,)),
+    ("challenges_admin.console", _l("Calls (揭榜挂帅)"), (Role.OPERATOR,)),
     ("admin_imports.index", _l("Import listings"), (Role.OPERATOR,)),
     ("matching.console", _l("Matching console"), (Role.OPERATOR,)),
     ("admin.users", _l("Users"), (Role.OPERATOR,)),

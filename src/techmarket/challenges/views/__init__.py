@@ -1,0 +1,1 @@
+"""The challenge pages' handlers; their URLs are in :mod:`techmarket.challenges.blueprint`."""
