@@ -14,6 +14,7 @@ from techmarket.contracts.blueprint import BLUEPRINTS as CONTRACT_BLUEPRINTS
 from techmarket.incentives import views as incentive_views
 from techmarket.listings.io_views import bp as listings_io_bp
 from techmarket.listings.views import bp as listings_bp
+from techmarket.matching.alert_views import bp as alerts_bp
 from techmarket.matching.views import bp as matching_bp
 from techmarket.orgs.views import bp as orgs_bp
 from techmarket.rulesets.views import bp as calculators_bp
@@ -26,5 +27,5 @@ from techmarket.web.views import bp as web_bp
 def register_blueprints(app: Flask) -> None:
     for bp in (web_bp, accounts_bp, orgs_bp, admin_bp, admin_listings_bp, calculators_bp, api_bp, listings_bp,
                notifications_bp, admin_imports_bp, listings_io_bp, search_bp, api_search_bp,
-               matching_bp, *CONTRACT_BLUEPRINTS, *incentive_views.BLUEPRINTS, trading_bp):
+               matching_bp, alerts_bp, *CONTRACT_BLUEPRINTS, *incentive_views.BLUEPRINTS, trading_bp):
         app.register_blueprint(bp)

@@ -29,7 +29,7 @@ from techmarket.listings.models import (
     ListingTag,
     Revision,
 )
-from techmarket.matching.models import MatchFeedback
+from techmarket.matching.models import AlertDelivery, AlertDigest, MatchFeedback, Subscription
 from techmarket.orgs.models import Division, Invitation, Membership, Organisation
 from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
 from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
@@ -65,7 +65,10 @@ __all__ = [
     "Listing",
     "ListingTag",
     "LoginThrottle",
+    "AlertDelivery",
+    "AlertDigest",
     "MatchFeedback",
+    "Subscription",
     "Membership",
     "Negotiation",
     "NonTechItem",

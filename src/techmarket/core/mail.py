@@ -25,18 +25,23 @@ def outbox_dir() -> Path:
     return path
 
 
-def send_mail(to: str, subject: str, template: str, **context: object) -> None:
-    """Render now (in the sender's language) and hand the message to the job queue."""
+def send_mail(to: str, subject: str, template: str, *, headers: dict[str, str] | None = None,
+              **context: object) -> None:
+    """Render now (in the sender's language) and hand the message to the job queue; ``headers``: extra ones
+    (List-Unsubscribe)."""
     body = render_template(f"emails/{template}.txt", **context)
-    queue().enqueue("techmarket.core.mail.deliver", to=to, subject=subject, body=body)
+    extra = {"headers": headers} if headers else {}
+    queue().enqueue("techmarket.core.mail.deliver", to=to, subject=subject, body=body, **extra)
 
 
-def deliver(to: str, subject: str, body: str) -> None:
+def deliver(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_SENDER"]
     msg["To"] = to
     msg["Subject"] = subject
     msg["Message-ID"] = make_msgid(domain="techmarket.local")
+    for name, value in (headers or {}).items():
+        msg[name] = value
     msg.set_content(body)
     if current_app.config["MAIL_BACKEND"] == "smtp":
         cfg = current_app.config
