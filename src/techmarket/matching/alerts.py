@@ -72,17 +72,16 @@ def period_key(period: str, now: dt.datetime) -> str:
     return local.isoformat()
 
 
-def _could_match(query: Sequence[Sequence[str]], haystack: str) -> bool:
-    """Cheap test before the search: every word of the saved search occurs somewhere in the new items' text
-    (a word, one of its synonyms, or its text). Never false for an item the search would find."""
+def _could_match(query: Sequence[Sequence[str]], texts: Sequence[str]) -> bool:
+    """Cheap test before the search: some new item holds every word of the saved search (the word, one of its
+    synonyms, or a phrase's parts) in its text. Never false for an item the search would find (it finds an item
+    only by words, synonyms or character bigrams of the word that are in the item's text)."""
     words = " ".join(v for k, v in query if k == "q")
     if not words.strip():
         return True
-    for term in parse(words).terms:
-        options = {*term.alternatives, term.text, *term.phrase}
-        if not any(o and normalise(o) in haystack for o in options):
-            return False
-    return True
+    options = [[normalise(o) for o in {*term.alternatives, term.text, *term.phrase} if o]
+               for term in parse(words).terms]
+    return any(all(any(o in text for o in term) for term in options) for text in texts)
 
 
 class Matcher:
@@ -101,24 +100,30 @@ class Matcher:
                 self.by_region[item.region].append(item)
             if item.org_id is not None:
                 self.by_org[str(item.org_id)].append(item)
-        self.haystack = normalise("\n".join(f"{i.title}\n{i.text}" for i in self.items))
+        self.texts = [normalise(f"{i.title}\n{i.text}") for i in self.items]
         self._searches: dict[str, list[NewItem]] = {}
         self._demands: dict[str, list[NewItem]] | None = None
+        self.demand_ids: set[int] = set()  # the demands whose matches are asked for (set by collect)
 
-    def _demand_index(self) -> dict[str, list[NewItem]]:
+    def _demand_index(self, demand_ids: set[int]) -> dict[str, list[NewItem]]:
         if self._demands is None:
             self._demands = defaultdict(list)
+            by_kind: dict[str, list[NewItem]] = defaultdict(list)
             for item in self.items:
-                source = source_for(item.kind)
-                for demand_id in source.matched_demands(self.session, self.search, item) if source else {}:
-                    self._demands[str(demand_id)].append(item)
+                by_kind[item.kind].append(item)
+            for kind, items in by_kind.items():
+                source = source_for(kind)
+                found = source.matched_demands(self.session, self.search, items, demand_ids) if source else {}
+                keyed = {i.id: i for i in items}
+                for demand_id, item_ids in found.items():
+                    self._demands[str(demand_id)] += [keyed[i] for i in sorted(item_ids) if i in keyed]
         return self._demands
 
     def _search(self, sub: Subscription) -> list[NewItem]:
         found = self._searches.get(sub.target)
         if found is None:
             found = []
-            if _could_match(sub.query or [], self.haystack):
+            if _could_match(sub.query or [], self.texts):
                 by_kind: dict[str, dict[int, NewItem]] = defaultdict(dict)
                 for item in self.items:
                     by_kind[item.kind][item.id] = item
@@ -138,7 +143,7 @@ class Matcher:
         elif sub.kind == ORG:
             found = self.by_org.get(sub.target, [])
         elif sub.kind == DEMAND:
-            found = self._demand_index().get(sub.target, [])
+            found = self._demand_index(self.demand_ids).get(sub.target, [])
         elif sub.kind == SEARCH:
             found = self._search(sub)
         else:
@@ -163,6 +168,8 @@ def collect(session: Session, matcher: Matcher, subs: Iterable[Subscription], li
             ) -> dict[int, list[tuple[NewItem, Subscription]]]:
     """User id -> the new items their subscriptions find that they were not sent before (each item once)."""
     found: dict[int, dict[tuple[str, int], tuple[NewItem, Subscription]]] = defaultdict(dict)
+    subs = list(subs)
+    matcher.demand_ids = {int(s.target) for s in subs if s.kind == DEMAND and s.target.isdigit()}
     for sub in subs:
         for item in matcher.found_by(sub):
             found[sub.user_id].setdefault(item.key, (item, sub))

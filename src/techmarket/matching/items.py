@@ -53,8 +53,10 @@ class ItemSource(Protocol):
         """Which of ``ids`` (public since ``since``) a saved search's arguments find."""
         ...
 
-    def matched_demands(self, session: Session, search: SearchService, item: NewItem) -> dict[int, float]:
-        """Demand id -> score, for the demands this item is a good match for (empty when none can be)."""
+    def matched_demands(self, session: Session, search: SearchService, items: list[NewItem], demand_ids: set[int]
+                        ) -> dict[int, set[int]]:
+        """Of ``demand_ids``, those some of ``items`` are a good match for: demand id -> those items' ids
+        (empty for a kind that cannot match a demand)."""
         ...
 
 

@@ -14,16 +14,16 @@ from techmarket.listings import searching
 from techmarket.listings.constants import Kind, Status
 from techmarket.listings.models import Listing
 from techmarket.listings.search_index import to_document
-from techmarket.listings.visibility import Viewer, is_confidential
+from techmarket.listings.visibility import is_confidential
 from techmarket.matching.items import NewItem
 from techmarket.matching.queries import GOOD_SCORE
-from techmarket.matching.recommend import matches_for
+from techmarket.matching import profiles
+from techmarket.matching.regions import NEIGHBOURS
+from techmarket.matching.scoring import CorpusStats, rank
 from techmarket.search.service import SearchService
 
 KIND = "listing"
 SEARCH_WINDOW = 200  # the newest hits of a saved search looked at per run
-DEMAND_POOL = 30  # the best demands of a new achievement looked at
-SYSTEM = Viewer(None, frozenset(), True, True)  # sees every demand: the alert goes to the demand's own owners
 
 
 def item_of(listing: Listing) -> NewItem:
@@ -64,11 +64,28 @@ class ListingSource:
             return set()
         return {h.object_id for h in result.hits} & ids
 
-    def matched_demands(self, session: Session, search: SearchService, item: NewItem) -> dict[int, float]:
-        if item.subkind != Kind.ACHIEVEMENT.value:
+    def matched_demands(self, session: Session, search: SearchService, items: list[NewItem], demand_ids: set[int]
+                        ) -> dict[int, set[int]]:
+        """Each of the demands whose new achievements score at least :data:`GOOD_SCORE` for it: the matcher's
+        pure scorer over the day's new achievements, with the document frequencies the recommendations use."""
+        ids = [i.id for i in items if i.subkind == Kind.ACHIEVEMENT.value]
+        if not ids or not demand_ids:
             return {}
-        listing = session.get(Listing, item.id)
-        if listing is None or listing.status != Status.PUBLISHED:
+        found = session.scalars(_public(session).where(Listing.id.in_(ids))).all()  # type: ignore[attr-defined]
+        candidates = [profiles.profile_of(a, details=True) for a in found]
+        if not candidates:
             return {}
-        found = matches_for(session, search, SYSTEM, listing, limit=DEMAND_POOL)
-        return {demand.id: match.score for demand, match, _hidden in found if match.score >= GOOD_SCORE}
+        average = sum(c.length for c in candidates) / len(candidates)
+        demands = session.scalars(_public(session).where(  # type: ignore[attr-defined]
+            Listing.id.in_(sorted(demand_ids)), Listing.kind == Kind.DEMAND.value))
+        out: dict[int, set[int]] = {}
+        for demand in demands:
+            query = profiles.query_profile(profiles.profile_of(demand, details=True), demand.title)
+            documents, df = profiles.document_frequencies(session, search, Kind.ACHIEVEMENT.value, query.terms)
+            stats = CorpusStats(documents=max(documents, len(candidates)), average_length=average, df=df)
+            ranked = rank(query, candidates, stats, query_is_demand=True, neighbours=NEIGHBOURS,
+                          limit=len(candidates))
+            good = {m.candidate_id for m in ranked if m.score >= GOOD_SCORE}
+            if good:
+                out[demand.id] = good
+        return out
