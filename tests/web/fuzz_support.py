@@ -28,6 +28,7 @@ from techmarket.core.clock import local_today
 from techmarket.core.roles import Role
 from techmarket.extensions import db
 from techmarket.listings import engagement
+from techmarket.matching import subscriptions
 from techmarket.orgs.models import Invitation
 from techmarket.policy import CALCULATORS
 from techmarket.rulesets import services as rulesets
@@ -105,6 +106,7 @@ def build_world(app: Flask, make: Any) -> World:
     saved = rulesets.save_calculation(db.session, actor_for(member), d.seller_org, "transfer-income-tax",
                                       TRANSFER_CASE, result, "2024")
     operator = make.user(Role.OPERATOR, Role.REGISTRAR)
+    follow = subscriptions.follow(db.session, actor_for(member), "field", "rare_earth")
     db.session.commit()
     document = draft.documents[0] if getattr(draft, "documents", None) else None
     tokens = {
@@ -112,6 +114,7 @@ def build_world(app: Flask, make: Any) -> World:
         "accounts.reset_password": make_token("reset", {"id": colleague.id,
                                                         "fp": accounts.reset_fingerprint(colleague)}),
         "orgs.accept": make_token("invite", invitation.id),
+        "alerts.unsubscribe": make_token("alerts-unsubscribe", {"u": member.id, "s": [follow.id]}),
     }
     home = app.test_client().get("/").get_data(as_text=True)
     static_files = {}
@@ -124,6 +127,7 @@ def build_world(app: Flask, make: Any) -> World:
         "document_id": document.id if document is not None else MISSING, "attachment_id": MISSING,
         "run_id": MISSING, "payment_id": MISSING, "statement_id": MISSING, "disbursement_id": MISSING,
         "deal_id": MISSING, "sale_id": MISSING, "offer_id": MISSING, "reg_id": MISSING, "candidate_id": MISSING,
+        "subscription_id": follow.id, "digest_id": MISSING,
         "number": 1, "year": local_today().year, "action": "submit", "code": "en",
     }
     rule_set = sorted(rulesets.rulebook(db.session).names())[0]

@@ -62,6 +62,8 @@ PUBLIC: dict[str, set[int]] = {
     "api.policy_index": {200},
     "api.policy_describe": {200, 404},
     "api.policy_calc": {200, 400, 404, 415, 422},  # 415: the walk posts a form, the API takes JSON
+    # the one-click unsubscribe link of alert mails works signed out (the signed token is the proof)
+    "alerts.unsubscribe": {200},
 }
 
 # Walking these signed in would end the walk's own sign-in.
@@ -118,6 +120,7 @@ def _build_world(app: Flask, make: Any) -> tuple[World, Any, Any]:
         "accounts.reset_password": make_token("reset", {"id": ordinary.id,
                                                         "fp": accounts.reset_fingerprint(ordinary)}),
         "orgs.accept": make_token("invite", inv.id),
+        "alerts.unsubscribe": make_token("alerts-unsubscribe", {"u": ordinary.id, "s": []}),
     }
     home = app.test_client().get("/").get_data(as_text=True)
     static_files = {}
@@ -164,6 +167,8 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "reg_id": lambda w, r: MISSING,
     "deal_id": lambda w, r: MISSING,
     "candidate_id": lambda w, r: MISSING,
+    "subscription_id": lambda w, r: MISSING,
+    "digest_id": lambda w, r: MISSING,
 }
 
 
