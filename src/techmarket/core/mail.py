@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import make_msgid
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, render_template
 
@@ -32,6 +33,21 @@ def send_mail(to: str, subject: str, template: str, *, headers: dict[str, str] |
     body = render_template(f"emails/{template}.txt", **context)
     extra = {"headers": headers} if headers else {}
     queue().enqueue("techmarket.core.mail.deliver", to=to, subject=subject, body=body, **extra)
+
+
+MAIL_BATCH = 200
+
+
+def send_mails(messages: list[dict[str, Any]]) -> None:
+    """Hand many rendered messages (``to``, ``subject``, ``body``, ``headers``) to the queue, a job per
+    :data:`MAIL_BATCH` (a digest run queues a few jobs, not one per reader)."""
+    for start in range(0, len(messages), MAIL_BATCH):
+        queue().enqueue("techmarket.core.mail.deliver_many", messages=messages[start:start + MAIL_BATCH])
+
+
+def deliver_many(messages: list[dict[str, Any]]) -> None:
+    for message in messages:
+        deliver(message["to"], message["subject"], message["body"], message.get("headers"))
 
 
 def deliver(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import nullcontext
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from techmarket.accounts.tokens import make_token, read_token
 from techmarket.core.components import component
-from techmarket.core.mail import send_mail
+from techmarket.core.mail import send_mails
 from techmarket.extensions import db
 from techmarket.matching import alerts
 from techmarket.matching.describe import describe
@@ -62,11 +62,12 @@ def _subject(out: alerts.Outgoing) -> str:
 
 def send(outgoing: list[alerts.Outgoing]) -> None:
     """Mail each message in its reader's language, with an unsubscribe link per subscription and one for all
-    of the message's subscriptions in the List-Unsubscribe header."""
+    of the message's subscriptions in the List-Unsubscribe header (RFC 8058 one-click)."""
     if not outgoing:
         return
     context = nullcontext() if has_request_context() else current_app.test_request_context(
         base_url=current_app.config["BASE_URL"])
+    messages = []
     with context:
         for out in outgoing:
             subs = out.subscriptions
@@ -79,7 +80,9 @@ def send(outgoing: list[alerts.Outgoing]) -> None:
                           if item.endpoint else "", describe(sub)) for item, sub in out.items]
                 digest_link = url_for("alerts.digest", digest_id=out.digest_id, _external=True) \
                     if out.digest_id else None
-                send_mail(out.email, _subject(out), "alerts", name=out.name, items=items, stops=stops,
-                          every=every, digest_link=digest_link, settings=url_for("alerts.index", _external=True),
-                          headers={"List-Unsubscribe": f"<{every}>",
-                                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+                body = render_template("emails/alerts.txt", name=out.name, items=items, stops=stops, every=every,
+                                       digest_link=digest_link, settings=url_for("alerts.index", _external=True))
+                messages.append({"to": out.email, "subject": _subject(out), "body": body,
+                                 "headers": {"List-Unsubscribe": f"<{every}>",
+                                             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}})
+    send_mails(messages)

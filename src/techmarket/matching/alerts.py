@@ -14,11 +14,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from techmarket.accounts.models import User
-from techmarket.accounts.notifications import notify, without_mail
+from techmarket.accounts.notifications import Notification, notify, without_mail
 from techmarket.core.clock import LOCAL_TZ, utcnow
 from techmarket.matching.items import SOURCES, NewItem, source_for
 from techmarket.matching.models import DEMAND, FIELD, ORG, REGION, SEARCH, AlertDelivery, AlertDigest, Subscription
@@ -72,16 +72,28 @@ def period_key(period: str, now: dt.datetime) -> str:
     return local.isoformat()
 
 
-def _could_match(query: Sequence[Sequence[str]], texts: Sequence[str]) -> bool:
-    """Cheap test before the search: some new item holds every word of the saved search (the word, one of its
-    synonyms, or a phrase's parts) in its text. Never false for an item the search would find (it finds an item
-    only by words, synonyms or character bigrams of the word that are in the item's text)."""
-    words = " ".join(v for k, v in query if k == "q")
-    if not words.strip():
-        return True
+def _could_match(query: Sequence[Sequence[str]], items: Sequence[tuple[NewItem, str]]) -> bool:
+    """Cheap test before the search: some new item has the saved search's type, field and 盟市 (when it names
+    them) and holds every one of its words (the word, one of its synonyms, or a phrase's parts) in its text.
+    Never false for an item the search would find (it finds an item only by words, synonyms or character
+    bigrams of the word that are in the item's text)."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for name, value in query:
+        wanted[name].add(value)
+    words = " ".join(sorted(wanted.pop("q", set())))
     options = [[normalise(o) for o in {*term.alternatives, term.text, *term.phrase} if o]
-               for term in parse(words).terms]
-    return any(all(any(o in text for o in term) for term in options) for text in texts)
+               for term in parse(words).terms] if words.strip() else []
+
+    def fits(item: NewItem, text: str) -> bool:
+        if wanted.get("kind") and item.subkind not in wanted["kind"]:
+            return False
+        if wanted.get("field") and not (item.fields & wanted["field"]):
+            return False
+        if wanted.get("region") and item.region not in wanted["region"]:
+            return False
+        return all(any(o in text for o in term) for term in options)
+
+    return any(fits(item, text) for item, text in items)
 
 
 class Matcher:
@@ -100,7 +112,7 @@ class Matcher:
                 self.by_region[item.region].append(item)
             if item.org_id is not None:
                 self.by_org[str(item.org_id)].append(item)
-        self.texts = [normalise(f"{i.title}\n{i.text}") for i in self.items]
+        self.texts = [(i, normalise(f"{i.title}\n{i.text}")) for i in self.items]
         self._searches: dict[str, list[NewItem]] = {}
         self._demands: dict[str, list[NewItem]] | None = None
         self.demand_ids: set[int] = set()  # the demands whose matches are asked for (set by collect)
@@ -192,11 +204,13 @@ def _users(session: Session, user_ids: Iterable[int]) -> dict[int, User]:
 
 
 def _record(session: Session, user: User, pairs: list[tuple[NewItem, Subscription]], period: str,
-            digest: AlertDigest | None) -> Outgoing:
-    session.add_all(AlertDelivery(user_id=user.id, item_kind=i.kind, item_id=i.id, title=i.title[:200],
-                                  subscription_id=s.id, digest_id=digest.id if digest else None) for i, s in pairs)
+            digest_id: int | None) -> Outgoing:
+    """Write what is delivered (one bulk insert: a digest run writes tens of thousands of rows)."""
+    session.execute(insert(AlertDelivery), [
+        {"user_id": user.id, "item_kind": i.kind, "item_id": i.id, "title": i.title[:200], "subscription_id": s.id,
+         "digest_id": digest_id, "delivered_at": utcnow()} for i, s in pairs])
     return Outgoing(user_id=user.id, email=user.email, name=user.name, language=user.language, period=period,
-                    items=[(i, ref(s)) for i, s in pairs], digest_id=digest.id if digest else None)
+                    items=[(i, ref(s)) for i, s in pairs], digest_id=digest_id)
 
 
 def deliver_item(session: Session, search: SearchService, kind: str, item_id: int) -> list[Outgoing]:
@@ -263,11 +277,13 @@ def run_digest(session: Session, search: SearchService, period: str, now: dt.dat
             digests[user_id] = AlertDigest(user_id=user_id, period=period, period_key=key, item_count=len(pairs))
     session.add_all(digests.values())
     session.flush()
-    with without_mail(session):
-        for user_id, digest in sorted(digests.items()):
-            report.digests.append(_record(session, users[user_id], found[user_id], period, digest))
-            notify(session, [user_id], f"alert_digest_{period}", {"count": digest.item_count}, "alerts.digest",
-                   digest_id=digest.id)
+    notes = []
+    for user_id, digest in sorted(digests.items()):
+        report.digests.append(_record(session, users[user_id], found[user_id], period, digest.id))
+        notes.append({"user_id": user_id, "kind": f"alert_digest_{period}", "params": {"count": digest.item_count},
+                      "endpoint": "alerts.digest", "endpoint_args": {"digest_id": digest.id}, "created_at": utcnow()})
+    if notes:  # in the site only: the digest's own mail carries the unsubscribe links
+        session.execute(insert(Notification), notes)
     session.flush()
     return report
 
