@@ -7,10 +7,10 @@ import random
 import time
 from typing import Any
 
+from _listings_data import FIELD_WEIGHTS, TOPICS
 from flask import Flask
 from sqlalchemy import insert, select
 
-from _listings_data import FIELD_WEIGHTS, TOPICS
 from techmarket.accounts.models import User
 from techmarket.core.components import component
 from techmarket.extensions import db

@@ -37,10 +37,9 @@ from decimal import Decimal  # noqa: E402
 from typing import Any  # noqa: E402
 
 sys.path.append(_HERE)
+from _alerts_bench import digest_figures  # noqa: E402
 from _listings_data import FIELD_WEIGHTS, MODES_A, MODES_D, SUFFIXES, TOPICS  # noqa: E402
 from _matching_setup import insert_listings, make_app, organisation  # noqa: E402
-
-from _alerts_bench import digest_figures  # noqa: E402
 
 from techmarket.core.components import component  # noqa: E402
 from techmarket.extensions import db  # noqa: E402

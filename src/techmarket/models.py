@@ -44,6 +44,8 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
 
 
 __all__ = [
+    "AlertDelivery",
+    "AlertDigest",
     "Attachment",
     "AuditEntry",
     "AuditHead",
@@ -65,10 +67,7 @@ __all__ = [
     "Listing",
     "ListingTag",
     "LoginThrottle",
-    "AlertDelivery",
-    "AlertDigest",
     "MatchFeedback",
-    "Subscription",
     "Membership",
     "Negotiation",
     "NonTechItem",
@@ -87,6 +86,7 @@ __all__ = [
     "SearchTag",
     "Statement",
     "StatementFlag",
+    "Subscription",
     "User",
     "UserLogin",
     "UserRole",

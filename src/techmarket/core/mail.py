@@ -31,7 +31,7 @@ def send_mail(to: str, subject: str, template: str, *, headers: dict[str, str] |
     """Render now (in the sender's language) and hand the message to the job queue; ``headers``: extra ones
     (List-Unsubscribe)."""
     body = render_template(f"emails/{template}.txt", **context)
-    extra = {"headers": headers} if headers else {}
+    extra: dict[str, Any] = {"headers": headers} if headers else {}
     queue().enqueue("techmarket.core.mail.deliver", to=to, subject=subject, body=body, **extra)
 
 

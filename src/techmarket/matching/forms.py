@@ -22,7 +22,8 @@ FREQUENCY_LABELS = {"immediate": _l("Immediately"), "daily": _l("Daily digest"),
 class FrequencyForm(SafeForm):
     """How often: on the settings page, and with every subscribe button."""
 
-    frequency = SelectField(_l("How often"), choices=[SelectChoice(k, v) for k, v in FREQUENCY_LABELS.items()], default="daily")
+    frequency = SelectField(_l("How often"), choices=[SelectChoice(k, v) for k, v in FREQUENCY_LABELS.items()],
+                            default="daily")
     next = HiddenField()
 
 

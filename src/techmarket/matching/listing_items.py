@@ -15,9 +15,9 @@ from techmarket.listings.constants import Kind, Status
 from techmarket.listings.models import Listing
 from techmarket.listings.search_index import to_document
 from techmarket.listings.visibility import is_confidential
+from techmarket.matching import profiles
 from techmarket.matching.items import NewItem
 from techmarket.matching.queries import GOOD_SCORE
-from techmarket.matching import profiles
 from techmarket.matching.regions import NEIGHBOURS
 from techmarket.matching.scoring import CorpusStats, rank
 from techmarket.search.service import SearchService

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, select
@@ -171,7 +172,7 @@ def unsubscribe(session: Session, user_id: int, subscription_ids: Sequence[int])
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def of_user(user_id: int) -> Select[tuple[Subscription]]:
+def of_user(user_id: int) -> Select[Any]:
     """A user's subscriptions, newest first (the settings page paginates it)."""
     return select(Subscription).where(Subscription.user_id == user_id).order_by(Subscription.id.desc())
 
