@@ -7,6 +7,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from techmarket.accounts.notifications import without_mail
+from techmarket.core.components import component
+from techmarket.demo.alerts_loader import load_alerts
 from techmarket.demo.contracts_data import SECOND_REGISTRAR
 from techmarket.demo.contracts_loader import load_contracts
 from techmarket.demo.data import DEMO_PASSWORD, USERS
@@ -14,6 +16,7 @@ from techmarket.demo.inbox import settle_notifications
 from techmarket.demo.loader import load
 from techmarket.demo.trading_loader import load_trading
 from techmarket.extensions import db
+from techmarket.search.service import SearchService
 
 
 @click.group("demo")
@@ -35,9 +38,12 @@ def load_command() -> None:
         created["contracts"] = load_contracts(db.session)
         created["trading"] = load_trading(db.session)
         settle_notifications(db.session)
+        db.session.commit()  # the search index holds the listings from here on
+        created["alerts"] = load_alerts(db.session, component(SearchService))
         db.session.commit()
     click.echo(f"demo data: {created['users']} users, {created['organisations']} organisations and "
                f"{created['listings']} listings added")
     click.echo(f"demo contracts: {created['contracts']} added (second registrar {SECOND_REGISTRAR[0]})")
     click.echo(f"demo trading: {created['trading']} added (a negotiation with a counter-offer, a 挂牌 sale)")
+    click.echo(f"demo alerts: {created['alerts']} subscriptions and a first daily digest")
     click.echo(f"demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in USERS))
