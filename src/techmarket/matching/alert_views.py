@@ -115,7 +115,10 @@ def digest(digest_id: int) -> str:
     if found is None:
         abort(404)
     digest, rows = found
-    return render_template("matching/digest.html", digest=digest, rows=rows)
+    why = {s.id: describe(s) for s in subscriptions.listed(db.session, current_user.id,
+                                                            sorted({r.subscription_id for r in rows
+                                                                    if r.subscription_id}))}
+    return render_template("matching/digest.html", digest=digest, rows=rows, why=why)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

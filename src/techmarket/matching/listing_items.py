@@ -17,13 +17,17 @@ from techmarket.listings.search_index import to_document
 from techmarket.listings.visibility import is_confidential
 from techmarket.matching import profiles
 from techmarket.matching.items import NewItem
-from techmarket.matching.queries import GOOD_SCORE
 from techmarket.matching.regions import NEIGHBOURS
 from techmarket.matching.scoring import CorpusStats, rank
 from techmarket.search.service import SearchService
 
 KIND = "listing"
 SEARCH_WINDOW = 200  # the newest hits of a saved search looked at per run
+# A new achievement is sent to a demand's owners when it scores this much for the demand, text alone at least
+# TEXT_SCORE: stricter than the console's "good match" bar, since the structured facts (same field, 盟市, mode)
+# alone come near that bar and an alert must be worth reading.
+ALERT_SCORE = 0.5
+TEXT_SCORE = 0.1
 
 
 def item_of(listing: Listing) -> NewItem:
@@ -66,7 +70,7 @@ class ListingSource:
 
     def matched_demands(self, session: Session, search: SearchService, items: list[NewItem], demand_ids: set[int]
                         ) -> dict[int, set[int]]:
-        """Each of the demands whose new achievements score at least :data:`GOOD_SCORE` for it: the matcher's
+        """Each of the demands whose new achievements score at least :data:`ALERT_SCORE` for it: the matcher's
         pure scorer over the day's new achievements, with the document frequencies the recommendations use."""
         ids = [i.id for i in items if i.subkind == Kind.ACHIEVEMENT.value]
         if not ids or not demand_ids:
@@ -85,7 +89,7 @@ class ListingSource:
             stats = CorpusStats(documents=max(documents, len(candidates)), average_length=average, df=df)
             ranked = rank(query, candidates, stats, query_is_demand=True, neighbours=NEIGHBOURS,
                           limit=len(candidates))
-            good = {m.candidate_id for m in ranked if m.score >= GOOD_SCORE}
+            good = {m.candidate_id for m in ranked if m.score >= ALERT_SCORE and m.text_score >= TEXT_SCORE}
             if good:
                 out[demand.id] = good
         return out
