@@ -44,6 +44,9 @@ from techmarket.listings import listeners as listing_listeners
 from techmarket.listings.cli import listings_cli
 from techmarket.listings.messages import MESSAGES as LISTING_MESSAGES
 from techmarket.listings.search_index import register_listings
+from techmarket.matching import listeners as matching_listeners
+from techmarket.matching.cli import matching_cli
+from techmarket.matching.messages import MESSAGES as MATCHING_MESSAGES
 from techmarket.orgs.cli import orgs_cli
 from techmarket.policy.cli import make_group as make_policy_group
 from techmarket.policy.ruleset import RuleBook
@@ -127,6 +130,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     incentive_listeners.register()
     reporting_tally.register()
     claim_listeners.register()
+    matching_listeners.register()
     register_listings()
     register_calls()
     provide(app, SearchService, make_search_service(app))
@@ -137,6 +141,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     notifications.register_messages(TRADING_MESSAGES)
     notifications.register_messages(CLAIM_MESSAGES)
     notifications.register_messages(CHALLENGE_MESSAGES)
+    notifications.register_messages(MATCHING_MESSAGES)
     with app.app_context():
         configure_engine(db.engine)
 
@@ -145,7 +150,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     init_caches(app)
     for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, _policy_cli(app), listings_cli, search_cli,
-                  trading_cli, reporting_cli, challenges_cli):
+                  trading_cli, reporting_cli, challenges_cli, matching_cli):
         app.cli.add_command(group)
     register_error_handlers(app)
     register_security_headers(app)

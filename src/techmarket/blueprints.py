@@ -17,6 +17,7 @@ from techmarket.incentives.brokers.blueprint import BLUEPRINTS as BROKER_BLUEPRI
 from techmarket.incentives.claims.blueprint import BLUEPRINTS as CLAIM_BLUEPRINTS
 from techmarket.listings.io_views import bp as listings_io_bp
 from techmarket.listings.views import bp as listings_bp
+from techmarket.matching.alert_views import bp as alerts_bp
 from techmarket.matching.views import bp as matching_bp
 from techmarket.orgs.views import bp as orgs_bp
 from techmarket.reporting.blueprint import BLUEPRINTS as REPORTING_BLUEPRINTS
@@ -30,6 +31,6 @@ from techmarket.web.views import bp as web_bp
 def register_blueprints(app: Flask) -> None:
     for bp in (web_bp, accounts_bp, orgs_bp, admin_bp, admin_listings_bp, calculators_bp, api_bp, listings_bp,
                notifications_bp, admin_imports_bp, listings_io_bp, search_bp, api_search_bp,
-               matching_bp, *CONTRACT_BLUEPRINTS, *incentive_views.BLUEPRINTS, *CLAIM_BLUEPRINTS, *BROKER_BLUEPRINTS,
-               trading_bp, *CHALLENGE_BLUEPRINTS, *REPORTING_BLUEPRINTS):
+               matching_bp, alerts_bp, *CONTRACT_BLUEPRINTS, *incentive_views.BLUEPRINTS, *CLAIM_BLUEPRINTS,
+               *BROKER_BLUEPRINTS, trading_bp, *CHALLENGE_BLUEPRINTS, *REPORTING_BLUEPRINTS):
         app.register_blueprint(bp)

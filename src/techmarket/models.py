@@ -45,7 +45,7 @@ from techmarket.listings.models import (
     ListingTag,
     Revision,
 )
-from techmarket.matching.models import MatchFeedback
+from techmarket.matching.models import AlertDelivery, AlertDigest, MatchFeedback, Subscription
 from techmarket.orgs.models import Division, Invitation, Membership, Organisation
 from techmarket.reporting.models import Body, TallyCell, TallyFact, YearlyReport
 from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
@@ -61,6 +61,8 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
 
 
 __all__ = [
+    "AlertDelivery",
+    "AlertDigest",
     "Application",
     "ApplicationFile",
     "Attachment",
@@ -119,6 +121,7 @@ __all__ = [
     "SearchTag",
     "Statement",
     "StatementFlag",
+    "Subscription",
     "SubsidyClaim",
     "TallyCell",
     "TallyFact",

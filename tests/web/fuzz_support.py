@@ -29,6 +29,7 @@ from techmarket.core.clock import local_today
 from techmarket.core.roles import Role
 from techmarket.extensions import db
 from techmarket.listings import engagement
+from techmarket.matching import subscriptions
 from techmarket.orgs.models import Invitation
 from techmarket.policy import CALCULATORS
 from techmarket.rulesets import services as rulesets
@@ -108,6 +109,7 @@ def build_world(app: Flask, make: Any) -> World:
     saved = rulesets.save_calculation(db.session, actor_for(member), d.seller_org, "transfer-income-tax",
                                       TRANSFER_CASE, result, "2024")
     operator = make.user(Role.OPERATOR, Role.REGISTRAR)
+    follow = subscriptions.follow(db.session, actor_for(member), "field", "rare_earth")
     db.session.commit()
     document = draft.documents[0] if getattr(draft, "documents", None) else None
     tokens = {
@@ -115,6 +117,7 @@ def build_world(app: Flask, make: Any) -> World:
         "accounts.reset_password": make_token("reset", {"id": colleague.id,
                                                         "fp": accounts.reset_fingerprint(colleague)}),
         "orgs.accept": make_token("invite", invitation.id),
+        "alerts.unsubscribe": make_token("alerts-unsubscribe", {"u": member.id, "s": [follow.id]}),
     }
     home = app.test_client().get("/").get_data(as_text=True)
     static_files = {}
@@ -130,6 +133,7 @@ def build_world(app: Flask, make: Any) -> World:
         "slug": "listing-month", "report_id": MISSING, "body_id": MISSING,
         "claim_id": MISSING, "objection_id": MISSING, "role": "buyer", "verdict": "dismiss",
         "broker_id": MISSING,
+        "subscription_id": follow.id, "digest_id": MISSING,
         "number": 1, "year": local_today().year, "action": "submit", "code": "en",
         "call_id": call.id, "question_id": MISSING, "application_id": MISSING, "file_id": MISSING,
         "review_id": MISSING, "milestone_id": MISSING, "transfer_id": MISSING,

@@ -74,6 +74,8 @@ PUBLIC: dict[str, set[int]] = {
     "brokers.registry": {200},  # the public broker registry and a broker's record
     "brokers.detail": {404},  # the public certificate check (number + verification code)
     "claims.objection": {404},  # the parameter is a claim that does not exist
+    # the one-click unsubscribe link of alert mails works signed out (the signed token is the proof)
+    "alerts.unsubscribe": {200},
 }
 
 # Walking these signed in would end the walk's own sign-in.
@@ -134,6 +136,7 @@ def _build_world(app: Flask, make: Any) -> tuple[World, Any, Any]:
         "accounts.reset_password": make_token("reset", {"id": ordinary.id,
                                                         "fp": accounts.reset_fingerprint(ordinary)}),
         "orgs.accept": make_token("invite", inv.id),
+        "alerts.unsubscribe": make_token("alerts-unsubscribe", {"u": ordinary.id, "s": []}),
     }
     home = app.test_client().get("/").get_data(as_text=True)
     static_files = {}
@@ -195,6 +198,8 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "review_id": lambda w, r: MISSING,
     "milestone_id": lambda w, r: MISSING,
     "transfer_id": lambda w, r: MISSING,
+    "subscription_id": lambda w, r: MISSING,
+    "digest_id": lambda w, r: MISSING,
 }
 
 

@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import make_msgid
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, render_template
 
@@ -25,18 +26,38 @@ def outbox_dir() -> Path:
     return path
 
 
-def send_mail(to: str, subject: str, template: str, **context: object) -> None:
-    """Render now (in the sender's language) and hand the message to the job queue."""
+def send_mail(to: str, subject: str, template: str, *, headers: dict[str, str] | None = None,
+              **context: object) -> None:
+    """Render now (in the sender's language) and hand the message to the job queue; ``headers``: extra ones
+    (List-Unsubscribe)."""
     body = render_template(f"emails/{template}.txt", **context)
-    queue().enqueue("techmarket.core.mail.deliver", to=to, subject=subject, body=body)
+    extra: dict[str, Any] = {"headers": headers} if headers else {}
+    queue().enqueue("techmarket.core.mail.deliver", to=to, subject=subject, body=body, **extra)
 
 
-def deliver(to: str, subject: str, body: str) -> None:
+MAIL_BATCH = 200
+
+
+def send_mails(messages: list[dict[str, Any]]) -> None:
+    """Hand many rendered messages (``to``, ``subject``, ``body``, ``headers``) to the queue, a job per
+    :data:`MAIL_BATCH` (a digest run queues a few jobs, not one per reader)."""
+    for start in range(0, len(messages), MAIL_BATCH):
+        queue().enqueue("techmarket.core.mail.deliver_many", messages=messages[start:start + MAIL_BATCH])
+
+
+def deliver_many(messages: list[dict[str, Any]]) -> None:
+    for message in messages:
+        deliver(message["to"], message["subject"], message["body"], message.get("headers"))
+
+
+def deliver(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_SENDER"]
     msg["To"] = to
     msg["Subject"] = subject
     msg["Message-ID"] = make_msgid(domain="techmarket.local")
+    for name, value in (headers or {}).items():
+        msg[name] = value
     msg.set_content(body)
     if current_app.config["MAIL_BACKEND"] == "smtp":
         cfg = current_app.config

@@ -8,6 +8,8 @@ from flask.cli import with_appcontext
 
 from techmarket.accounts.notifications import without_mail
 from techmarket.core.clock import local_today
+from techmarket.core.components import component
+from techmarket.demo.alerts_loader import load_alerts
 from techmarket.demo.challenges_loader import load_challenges
 from techmarket.demo.claims_loader import load_claims
 from techmarket.demo.contracts_data import SECOND_REGISTRAR
@@ -18,6 +20,7 @@ from techmarket.demo.loader import load
 from techmarket.demo.reporting_loader import load_bodies
 from techmarket.demo.trading_loader import load_trading
 from techmarket.extensions import db
+from techmarket.search.service import SearchService
 
 
 @click.group("demo")
@@ -42,6 +45,8 @@ def load_command() -> None:
         created["challenges"] = load_challenges(db.session)
         created["bodies"] = load_bodies(db.session, local_today())  # last: it also counts the statistics afresh
         settle_notifications(db.session)
+        db.session.commit()  # the search index holds the listings from here on
+        created["alerts"] = load_alerts(db.session, component(SearchService))
         db.session.commit()
     click.echo(f"demo data: {created['users']} users, {created['organisations']} organisations and "
                f"{created['listings']} listings added")
@@ -51,4 +56,5 @@ def load_command() -> None:
     click.echo(f"demo claims and brokers: {created['claims']} added (bureaus: county@demo.techmarket.cn for 九原区, "
                "city@demo.techmarket.cn for 包头市)")
     click.echo(f"demo calls (揭榜挂帅): {created['challenges']} added (one in each stage)")
+    click.echo(f"demo alerts: {created['alerts']} subscriptions and a first daily digest")
     click.echo(f"demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in USERS))

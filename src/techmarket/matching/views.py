@@ -22,9 +22,9 @@ from techmarket.listings.blueprint import LABELS, actor, get_listing
 from techmarket.listings.constants import Kind, Status
 from techmarket.listings.models import Listing
 from techmarket.listings.queries import prefectures
-from techmarket.matching import queries, services
-from techmarket.matching.forms import FeedbackForm
-from techmarket.matching.recommend import Recommendations, recommend
+from techmarket.matching import introductions, queries, services
+from techmarket.matching.forms import FeedbackForm, IntroductionForm
+from techmarket.matching.recommend import Recommendations, cached_matches, recommend
 from techmarket.matching.regions import NEIGHBOURS
 from techmarket.search.service import SearchService
 
@@ -51,9 +51,11 @@ def _region_names() -> dict[str, str]:
 def _render_panel(recs: Recommendations, viewer: visibility.Viewer, heading: Any) -> Markup:
     owner = viewer.is_member(recs.source) and viewer.user_id is not None
     verdicts = services.verdicts_of(db.session, viewer.user_id, recs.source.id) if owner else {}
+    broker = viewer.user_id is not None and introductions.may_introduce(db.session, actor())
     html = render_template("matching/_panel.html", recs=recs, owner=owner, verdicts=verdicts, heading=heading,
                            form=FeedbackForm(formdata=None), regions=_region_names(), labels=LABELS,
-                           next=request.full_path.rstrip("?"))
+                           next=request.full_path.rstrip("?"), broker=broker,
+                           intro_form=IntroductionForm(formdata=None) if broker else None)
     return Markup(html)  # noqa: S704 - rendered by an autoescaping template
 
 
@@ -97,6 +99,24 @@ def feedback(listing_id: int, candidate_id: int) -> Response:
     flash(_("Thank you: your feedback improves the suggestions."), "success")
     back = safe_local_path(form.next.data)
     return redirect(back or url_for("listings.detail", listing_id=listing.id))
+
+
+@bp.route("/<int:listing_id>/introduce/<int:candidate_id>", methods=["POST"])
+@login_required
+def introduce(listing_id: int, candidate_id: int) -> Response:
+    """A broker sends a suggestion to both sides: an inquiry thread between them, the reason quoted."""
+    listing = get_listing(listing_id)
+    candidate = get_listing(candidate_id)
+    form = IntroductionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    viewer = _viewer()
+    match = next((m for row, m, _h in cached_matches(db.session, _search(), viewer, listing)
+                  if row.id == candidate.id), None) if viewer.may_open(listing) else None
+    introductions.introduce(db.session, actor(), listing, candidate, form.reason.data or "", match)
+    db.session.commit()
+    flash(_("Introduced: both sides were sent an inquiry thread with your reason."), "success")
+    return redirect(safe_local_path(form.next.data) or url_for("listings.detail", listing_id=listing.id))
 
 
 @bp.route("/console")

@@ -21,6 +21,9 @@ from techmarket.extensions import db
 from techmarket.listings import searching, visibility
 from techmarket.listings.blueprint import LABELS
 from techmarket.listings.constants import Kind
+from techmarket.matching import subscriptions
+from techmarket.matching.forms import FrequencyForm
+from techmarket.matching.models import SEARCH
 from techmarket.search import suggest as suggestions
 from techmarket.search.params import SearchParams
 from techmarket.search.service import SearchService
@@ -61,7 +64,26 @@ def results() -> str:
         sees_details=_details_rule(),
         related=suggestions.related_terms(words) if empty and words else [],
         newest=searching.newest(db.session) if empty and not outcome.past_end else [],
+        alerts=_alerts_bar(params, labels),
     )
+
+
+FOLLOWED_FACETS = ("field", "region")
+
+
+def _alerts_bar(params: SearchParams, labels: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """For a signed-in user with a query or filters: save this search, follow the chosen fields and 盟市."""
+    if not current_user.is_authenticated:
+        return None
+    args = [(k, v) for k, v in params.args(page=None) if k in subscriptions.SEARCH_ARGS]
+    if not args:
+        return None
+    query = subscriptions.canonical_query(args)
+    saved = subscriptions.following(db.session, current_user.id, SEARCH, subscriptions.search_target(query))
+    follows = [(facet, v, labels.get(facet, {}).get(v, v)) for facet in FOLLOWED_FACETS
+               for v in params.query.filters.get(facet, [])[:3]]
+    return {"args": args, "saved": saved, "follows": follows,
+            "form": FrequencyForm(formdata=None, frequency=saved.frequency if saved else "daily")}
 
 
 @bp.route("/suggest")
