@@ -68,7 +68,7 @@ def upgrade():
     sa.Column('auction_id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('pseudonym', sa.String(length=16), nullable=False),
-    sa.Column('agreement_accepted_at', techmarket.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('agreement_accepted_at', techmarket.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('registered_by_id', sa.Integer(), nullable=False),

@@ -81,7 +81,8 @@ class AuctionBidder(Base):
     auction_id: Mapped[int] = mapped_column(ForeignKey("auction.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     pseudonym: Mapped[str] = mapped_column(String(16))
-    agreement_accepted_at: Mapped[dt.datetime]
+    agreement_accepted_at: Mapped[dt.datetime | None]
+    """None: made from a 挂牌 sale's qualified buyer who has not accepted the bidder agreement yet."""
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
