@@ -28,9 +28,9 @@ T0 = dt.datetime(2031, 6, 2, 1, 0, tzinfo=dt.UTC)  # a Monday, 09:00 in Shanghai
 
 
 def _data(**extra) -> services.AuctionData:
-    base = dict(mode="english", trade_mode="transfer", start_price=D("100000"), increment=D("5000"),
-                starts_at=T0, free_ends_at=T0 + dt.timedelta(hours=2), reserve=D("110000"),
-                deposit_amount=D("10000"), timed_minutes=30)
+    base = {"mode": "english", "trade_mode": "transfer", "start_price": D("100000"), "increment": D("5000"),
+                "starts_at": T0, "free_ends_at": T0 + dt.timedelta(hours=2), "reserve": D("110000"),
+                "deposit_amount": D("10000"), "timed_minutes": 30}
     return services.AuctionData(**(base | extra))
 
 
@@ -180,7 +180,7 @@ def test_extension_close_deal_deposits_publicity_and_objection(make, runner) -> 
 
 def test_failed_auction_below_reserve_and_relisting(make, runner) -> None:
     sc = scene(make)
-    auction, op, b1, _b2 = _running(make, sc, deposit_amount=D("0"))
+    auction, _op, b1, _b2 = _running(make, sc, deposit_amount=D("0"))
     assert deposits.deposit_for(db.session, auction, sc.buyer_org.id) is None  # no deposit asked
     bidding.place(db.session, b1, auction.id, D("100000"), "a", now=T0 + dt.timedelta(minutes=1))
     db.session.commit()
