@@ -3,7 +3,7 @@ bid."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -18,7 +18,7 @@ from techmarket.trading.auctions.views.common import actor, now, visible_auction
 from techmarket.trading.auctions.views.public import render_detail
 from techmarket.trading.terms import to_decimal
 
-Page = str | Response | tuple[str, int]
+Page = str | Response | tuple[str, int] | tuple[Response, int]
 
 
 def _form_page(listing: Listing, form: AuctionForm, auction: object | None = None) -> Page:
@@ -98,14 +98,19 @@ def register(auction_id: int) -> Page:
 
 @login_required
 def bid(auction_id: int) -> Page:
-    """One bid; the amount is typed or one of the quick-bid buttons (+1/+2/+5 increments)."""
+    """One bid; the amount is typed or one of the quick-bid buttons (+1/+2/+5 increments). A client that asks
+    for JSON (the page's script, the benchmark) gets 201 with the bid, or 400 with the refusal."""
     form = BidForm()
     amount = request.form.get("quick") or form.amount.data
+    as_json = request.accept_mimetypes.best == "application/json"
     if form.validate_on_submit():
         placed = submit(form, bidding.place, db.session, actor(), auction_id, to_decimal(amount),
                         form.key.data or "", now=now())
         if placed is not None:
             db.session.commit()
+            if as_json:
+                return jsonify(bid=placed.bid.id, amount=str(placed.bid.amount), repeated=placed.repeated,
+                               extended=placed.extended), 201
             if placed.repeated:
                 flash(_("This bid was already received; it counts once."), "info")
             elif placed.extended:
@@ -114,4 +119,8 @@ def bid(auction_id: int) -> Page:
                 flash(_("Bid received."), "success")
             return redirect(url_for("auctions.detail", auction_id=auction_id))
     db.session.rollback()
+    if as_json:
+        errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
+        return jsonify(error={"code": "validation_failed", "fields": errors,
+                              "message": [str(m) for m in form.form_errors]}), 400
     return render_detail(visible_auction(auction_id), bid_form=form, code=400)
