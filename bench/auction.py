@@ -25,6 +25,7 @@ sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 
 import argparse  # noqa: E402
 import http.client  # noqa: E402
+import itertools  # noqa: E402
 import multiprocessing  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
@@ -37,8 +38,6 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 sys.path.append(_HERE)
-import itertools
-
 from _server import (  # noqa: E402
     HOST,
     PROJECT,
@@ -53,7 +52,7 @@ from _server import (  # noqa: E402
     wait_ready,
 )
 
-PASSWORD = "Sekret-pass-42"  # the factories' password (tests/factories.py)
+PASSWORD = "Sekret-pass-42"  # noqa: S105 - the test factories' password (tests/factories.py)
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|id="csrf_token" name="csrf_token" '
                   r'type="hidden" value="([^"]+)"')
 
