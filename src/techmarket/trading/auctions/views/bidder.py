@@ -14,7 +14,7 @@ from techmarket.listings.models import Listing
 from techmarket.trading import access
 from techmarket.trading.auctions import bidding, services
 from techmarket.trading.auctions.forms import AuctionForm, BidderForm, BidForm, local_naive, version_of
-from techmarket.trading.auctions.views.common import actor, now, visible_auction
+from techmarket.trading.auctions.views.common import actor, injected_now, now, visible_auction
 from techmarket.trading.auctions.views.public import render_detail
 from techmarket.trading.terms import to_decimal
 
@@ -105,12 +105,13 @@ def bid(auction_id: int) -> Page:
     as_json = request.accept_mimetypes.best == "application/json"
     if form.validate_on_submit():
         placed = submit(form, bidding.place, db.session, actor(), auction_id, to_decimal(amount),
-                        form.key.data or "", now=now())
+                        form.key.data or "", now=injected_now())
         if placed is not None:
+            answer = {"bid": placed.bid.id, "amount": str(placed.bid.amount), "repeated": placed.repeated,
+                      "extended": placed.extended}
             db.session.commit()
             if as_json:
-                return jsonify(bid=placed.bid.id, amount=str(placed.bid.amount), repeated=placed.repeated,
-                               extended=placed.extended), 201
+                return jsonify(answer), 201
             if placed.repeated:
                 flash(_("This bid was already received; it counts once."), "info")
             elif placed.extended:

@@ -23,10 +23,16 @@ def actor() -> Actor:
     return actor_for(current_user) if current_user.is_authenticated else ANONYMOUS
 
 
-def now() -> dt.datetime:
-    """The server's time; ``AUCTION_CLOCK`` (a callable, tests only) replaces it."""
+def injected_now() -> dt.datetime | None:
+    """The time of ``AUCTION_CLOCK`` (a callable, tests only), else None: a bid then reads the server's clock
+    itself, after taking the auction's lock."""
     clock = current_app.config.get("AUCTION_CLOCK")
-    return clock() if callable(clock) else utcnow()
+    return clock() if callable(clock) else None
+
+
+def now() -> dt.datetime:
+    """The server's time (or the injected one) for what a page shows and the lazy steps it takes."""
+    return injected_now() or utcnow()
 
 
 def visible_auction(auction_id: int, *, refresh: bool = True) -> Auction:
