@@ -40,6 +40,12 @@ REFUSAL_MESSAGES: dict[str, Any] = {
 }
 
 
+MONOTONE = frozenset({modes.NOT_ABOVE_HIGH, modes.NOT_BELOW_LOW, modes.BELOW_START, modes.ABOVE_START,
+                      modes.NOT_POSITIVE})
+"""Refusals that a later state cannot lift (the high only rises, the low only falls, the start is fixed): judged
+on the committed state without waiting for the lock, so the many late bids of a busy auction do not queue."""
+
+
 @dataclass(frozen=True)
 class Placed:
     bid: Bid
@@ -90,6 +96,13 @@ def place(session: Session, actor: Actor, auction_id: int, amount: Decimal | Non
     if seen.status not in (AuctionStatus.OPEN, AuctionStatus.SCHEDULED):
         raise Conflict(REFUSAL_MESSAGES[modes.CLOSED])
     bidder = may_bid(session, actor, seen)  # who may bid does not change with the price: checked before the lock
+    repeat = session.scalar(select(Bid).where(Bid.bidder_id == bidder.id, Bid.idempotency_key == key))
+    if repeat is not None:  # a double click or a retry: the first answer again
+        return Placed(repeat, repeated=True, extended=False)
+    early = modes.get(seen.mode).check(lifecycle.rules_of(seen), modes.State(seen.high_amount, seen.high_bidder_id),
+                                       bidder.id, amount, now or utcnow())
+    if early.refusal in MONOTONE:  # the best bid only gets better: refused now, refused under the lock too
+        raise _refuse(early.refusal)
     auction = lifecycle.lock(session, auction_id)
     at = now or utcnow()  # read after the lock: the order of the lock is the order of time
     lifecycle.open_if_due(session, auction, at)
