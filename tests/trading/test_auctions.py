@@ -11,6 +11,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
+from techmarket.accounts.notifications import Notification
 from techmarket.accounts.services import actor_for
 from techmarket.contracts.models import Contract
 from techmarket.core import events
@@ -148,6 +149,8 @@ def test_extension_close_deal_deposits_publicity_and_objection(make, runner) -> 
     assert deposits.overdue_refunds(db.session, loser.refund_due_on + dt.timedelta(days=1)) == [loser]
     deposits.record_refund(db.session, op, loser, reference="REFUND-1")
     db.session.commit()
+    kinds = set(db.session.scalars(select(Notification.kind).where(Notification.user_id == sc.buyer.id)))
+    assert {"auction_bidder_qualified", "auction_sold"} <= kinds
     deal = db.session.scalar(select(Deal).where(Deal.auction_id == auction.id))
     assert deal is not None and (deal.buyer_org_id, deal.amount, deal.status) == (sc.buyer_org.id, D("120000"),
                                                                                   "concluded")
