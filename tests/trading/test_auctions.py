@@ -197,6 +197,21 @@ def test_failed_auction_below_reserve_and_relisting(make, runner) -> None:
                                                      free_ends_at=T0 + dt.timedelta(days=4)), now=T0)
     db.session.commit()
     assert (auction.status, auction.start_price, auction.high_amount) == ("draft", D("90000"), None)
+    # A reverse auction for a demand: the lowest price wins and the demand's owner buys the service.
+    demand = make.listing(sc.seller_org, kind="demand")
+    with pytest.raises(ValidationFailed):  # a demand is auctioned in reverse only
+        services.create(db.session, sc.s, demand, _data(trade_mode="service"), now=T0)
+    db.session.rollback()
+    rev = services.create(db.session, sc.s, demand, _data(mode="reverse", trade_mode="service", reserve=None,
+                                                          deposit_amount=D("0")), now=T0 - dt.timedelta(days=1))
+    services.approve(db.session, _op, rev)
+    services.qualify(db.session, _op, services.register(db.session, b1, rev, None, agreement=True))
+    bidding.place(db.session, b1, rev.id, D("95000"), "r", now=T0 + dt.timedelta(minutes=1))
+    closing.refresh(db.session, rev, now=rev.ends_at)
+    db.session.commit()
+    deal = db.session.scalar(select(Deal).where(Deal.auction_id == rev.id))
+    assert rev.status == "publicity" and deal is not None
+    assert (deal.seller_org_id, deal.buyer_org_id, deal.amount) == (sc.buyer_org.id, sc.seller_org.id, D("95000"))
 
 
 def test_sealed_bids_hidden_one_each_and_listed_sale_becomes_an_auction(make) -> None:
