@@ -46,5 +46,6 @@ def visible_auction(auction_id: int, *, refresh: bool = True) -> Auction:
         if not (who.is_operator or auction.seller_org_id in access.org_ids_of(db.session, who)):
             abort(404)
     if refresh and closing.refresh(db.session, auction, now()):
+        actor()  # load the signed-in user before the commit: the mail sent after it asks for their language
         db.session.commit()
     return auction
