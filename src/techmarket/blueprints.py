@@ -22,6 +22,7 @@ from techmarket.matching.views import bp as matching_bp
 from techmarket.orgs.views import bp as orgs_bp
 from techmarket.reporting.blueprint import BLUEPRINTS as REPORTING_BLUEPRINTS
 from techmarket.rulesets.views import bp as calculators_bp
+from techmarket.trading.auctions.blueprint import bp as auctions_bp
 from techmarket.trading.views import bp as trading_bp
 from techmarket.web.notifications import bp as notifications_bp
 from techmarket.web.search import bp as search_bp
@@ -32,5 +33,5 @@ def register_blueprints(app: Flask) -> None:
     for bp in (web_bp, accounts_bp, orgs_bp, admin_bp, admin_listings_bp, calculators_bp, api_bp, listings_bp,
                notifications_bp, admin_imports_bp, listings_io_bp, search_bp, api_search_bp,
                matching_bp, alerts_bp, *CONTRACT_BLUEPRINTS, *incentive_views.BLUEPRINTS, *CLAIM_BLUEPRINTS,
-               *BROKER_BLUEPRINTS, trading_bp, *CHALLENGE_BLUEPRINTS, *REPORTING_BLUEPRINTS):
+               *BROKER_BLUEPRINTS, trading_bp, auctions_bp, *CHALLENGE_BLUEPRINTS, *REPORTING_BLUEPRINTS):
         app.register_blueprint(bp)

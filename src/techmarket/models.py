@@ -9,12 +9,12 @@ from techmarket.challenges.models import (
     Application,
     ApplicationFile,
     Call,
+    CallObjection,
     ExpertProfile,
     Member,
     Milestone,
     MilestoneFile,
     NdaAcceptance,
-    Objection,
     Question,
     Review,
     Transfer,
@@ -50,6 +50,7 @@ from techmarket.orgs.models import Division, Invitation, Membership, Organisatio
 from techmarket.reporting.models import Body, TallyCell, TallyFact, YearlyReport
 from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
 from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
+from techmarket.trading.auctions.models import Auction, AuctionBidder, AuctionDeposit, AuctionObjection, Bid
 from techmarket.trading.models import Deal, Negotiation, Offer, Registration, Sale
 
 # Structures the migrations create by hand for one database only; autogenerate and the drift test skip them.
@@ -66,14 +67,20 @@ __all__ = [
     "Application",
     "ApplicationFile",
     "Attachment",
+    "Auction",
+    "AuctionBidder",
+    "AuctionDeposit",
+    "AuctionObjection",
     "AuditEntry",
     "AuditHead",
+    "Bid",
     "Body",
     "Bookmark",
     "Broker",
     "BrokerDeal",
     "BureauArea",
     "Call",
+    "CallObjection",
     "ClaimContract",
     "ClaimObjection",
     "ClaimStep",
@@ -104,7 +111,6 @@ __all__ = [
     "Negotiation",
     "NonTechItem",
     "Notification",
-    "Objection",
     "Offer",
     "Organisation",
     "Payment",

@@ -56,6 +56,9 @@ PUBLIC: dict[str, set[int]] = {
     "trading.sale": {404},  # a 挂牌 sale is public once approved; the parameter is a sale that does not exist
     "challenges.index": {200},  # the public list of calls (揭榜挂帅)
     "challenges.detail": {404},  # a call that does not exist
+    "auctions.index": {200},  # auctions are public once approved; the parameters are auctions that do not exist
+    "auctions.detail": {404},
+    "auctions.status": {404},
     # search over the public market (search team)
     "search.results": {200},
     "search.suggest": {200},
@@ -95,6 +98,12 @@ STAFF_ELSEWHERE = {
     "claims.year",
     "claims.bureaus",
     "brokers.create",
+    "auctions.console",
+    "auctions.operate",
+    "auctions.decide",
+    "auctions.decide_bidder",
+    "auctions.deposit",
+    "auctions.decide_objection",
 }
 
 # Pages of one organisation: a signed-in user who is not its member is refused.
@@ -200,6 +209,9 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "transfer_id": lambda w, r: MISSING,
     "subscription_id": lambda w, r: MISSING,
     "digest_id": lambda w, r: MISSING,
+    "auction_id": lambda w, r: MISSING,
+    "bidder_id": lambda w, r: MISSING,
+    "deposit_id": lambda w, r: MISSING,
 }
 
 

@@ -21,7 +21,7 @@ console = Blueprint("challenges_admin", __name__, url_prefix="/admin/challenges"
 
 LABELS: dict[str, Any] = {
     "call": cat.CALL_STATUS_LABELS, "app": cat.APP_STATUS_LABELS, "member": cat.MEMBER_STATUS_LABELS,
-    "review": cat.REVIEW_STATUS_LABELS, "objection": cat.OBJECTION_STATUS_LABELS, "mode": cat.SELECTION_MODES,
+    "review": cat.REVIEW_STATUS_LABELS, "call_objection": cat.OBJECTION_STATUS_LABELS, "mode": cat.SELECTION_MODES,
     "fund": cat.FUND_SOURCES, "scope": cat.REGION_SCOPES, "ip": cat.IP_OWNERS, "field": FIELDS,
     "org_type": ORG_TYPE_LABELS, "milestone": cat.MILESTONE_STATUS_LABELS, "result": cat.TARGET_RESULTS,
     "transfer_kind": cat.TRANSFER_KINDS, "transfer": cat.TRANSFER_STATUS_LABELS,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from techmarket.challenges import access, machines, project, review
 from techmarket.challenges.constants import AppStatus, CallStatus, ObjectionStatus
-from techmarket.challenges.models import Application, Call, Objection
+from techmarket.challenges.models import Application, Call, CallObjection
 from techmarket.core import audit, events, workflow
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today
@@ -53,7 +53,7 @@ def in_publicity(call: Call) -> bool:
         and local_today() <= call.publicity_until
 
 
-def object_to(session: Session, actor: Actor, call: Call, text: str) -> Objection:
+def object_to(session: Session, actor: Actor, call: Call, text: str) -> CallObjection:
     """Anyone signed in may object while the results are in publicity."""
     if actor.user_id is None:
         raise PermissionDenied(_l("Sign in to raise an objection."))
@@ -63,17 +63,17 @@ def object_to(session: Session, actor: Actor, call: Call, text: str) -> Objectio
     if not text or len(text) > 4000:
         raise ValidationFailed(_l("Write 1 to 4000 characters."), field_errors={"text": _l("Write 1 to 4000 "
                                                                                               "characters.")})
-    row = Objection(call_id=call.id, raised_by_id=actor.user_id, text=text, status=ObjectionStatus.PENDING.value)
+    row = CallObjection(call_id=call.id, raised_by_id=actor.user_id, text=text, status=ObjectionStatus.PENDING.value)
     session.add(row)
     session.flush()
-    audit.record(session, actor, "objection", row.id, "raise", None, {"call_id": call.id})
-    events.publish(session, events.DomainEvent("objection.raised", "objection", row.id, actor,
+    audit.record(session, actor, "call_objection", row.id, "raise", None, {"call_id": call.id})
+    events.publish(session, events.DomainEvent("call_objection.raised", "call_objection", row.id, actor,
                                                {"call_id": call.id}, subject=row))
     return row
 
 
-def decide_objection(session: Session, actor: Actor, objection: Objection, uphold: bool, reason: str,
-                     expected_version: int | None = None) -> Objection:
+def decide_objection(session: Session, actor: Actor, objection: CallObjection, uphold: bool, reason: str,
+                     expected_version: int | None = None) -> CallObjection:
     """The operator decides; an upheld objection sends the call back to review (the proposal is undone)."""
     workflow.apply(session, actor, machines.OBJECTION, objection, "uphold" if uphold else "dismiss",
                    expected_version=expected_version, reason=reason)
@@ -85,9 +85,9 @@ def decide_objection(session: Session, actor: Actor, objection: Objection, uphol
     return objection
 
 
-def pending_objections(session: Session, call: Call) -> list[Objection]:
-    return list(session.scalars(select(Objection).where(Objection.call_id == call.id,
-                                                        Objection.status == ObjectionStatus.PENDING)))
+def pending_objections(session: Session, call: Call) -> list[CallObjection]:
+    return list(session.scalars(select(CallObjection).where(CallObjection.call_id == call.id,
+                                                        CallObjection.status == ObjectionStatus.PENDING)))
 
 
 def proposed(session: Session, call: Call) -> list[Application]:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from techmarket.accounts.notifications import notify
 from techmarket.challenges.access import expert_ids, member_ids, operator_ids
 from techmarket.challenges.constants import AppStatus
-from techmarket.challenges.models import Application, Call, Member, Milestone, Objection, Question, Review, Transfer
+from techmarket.challenges.models import Application, Call, CallObjection, Member, Milestone, Question, Review, Transfer
 from techmarket.core import events
 from techmarket.core.events import DomainEvent
 
@@ -84,7 +84,7 @@ def on_question(session: Session, event: DomainEvent) -> None:
 
 
 def on_objection(session: Session, event: DomainEvent) -> None:
-    obj: Objection = event.subject
+    obj: CallObjection = event.subject
     params = {"title": obj.call.title, "reason": obj.reason[:300]}
     if event.verb == "raised":
         notify(session, operator_ids(session), "objection_raised", params, "challenges.detail", call_id=obj.call_id,
@@ -124,6 +124,6 @@ def register() -> None:
     events.on("consortium_member.*", on_member)
     events.on("review.*", on_review)
     events.on("question.*", on_question)
-    events.on("objection.*", on_objection)
+    events.on("call_objection.*", on_objection)
     events.on("milestone.*", on_milestone)
     events.on("bounty_transfer.*", on_transfer)

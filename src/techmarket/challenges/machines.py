@@ -21,7 +21,7 @@ from techmarket.challenges.constants import (
     REVIEW_STATUS_LABELS,
     TRANSFER_STATUS_LABELS,
 )
-from techmarket.challenges.models import Application, Call, Member, Milestone, Objection, Review, Transfer
+from techmarket.challenges.models import Application, Call, CallObjection, Member, Milestone, Review, Transfer
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today, utcnow
 from techmarket.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -75,7 +75,7 @@ def _authorise_review(session: Session, actor: Actor, review: Review, who: str) 
     raise PermissionDenied(_l("Only the assigned expert may do this."))
 
 
-def _authorise_objection(session: Session, actor: Actor, objection: Objection, who: str) -> None:
+def _authorise_objection(session: Session, actor: Actor, objection: CallObjection, who: str) -> None:
     access.require_operator(actor)
 
 
@@ -170,6 +170,6 @@ TRANSFER: Machine[Transfer] = Machine(
     "bounty_transfer", _with_reasons(workflow.TRANSFER, {"reject"}, "reason"), _authorise_transfer,
     lambda t: jsonable({"status": t.status, "kind": t.kind, "amount": t.amount, "reference": t.reference}),
     _conflict(TRANSFER_STATUS_LABELS))
-OBJECTION: Machine[Objection] = Machine(
-    "objection", _with_reasons(workflow.OBJECTION, {"uphold", "dismiss"}, "reason"), _authorise_objection,
+OBJECTION: Machine[CallObjection] = Machine(
+    "call_objection", _with_reasons(workflow.OBJECTION, {"uphold", "dismiss"}, "reason"), _authorise_objection,
     lambda o: {"status": o.status, "reason": o.reason}, _conflict(OBJECTION_STATUS_LABELS))

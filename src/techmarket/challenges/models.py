@@ -218,7 +218,7 @@ class Review(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Objection(Base):
+class CallObjection(Base):
     """An objection raised during the publicity of the results, decided by the operator."""
 
     __tablename__ = "challenge_objection"

@@ -10,6 +10,7 @@ from techmarket.accounts.notifications import without_mail
 from techmarket.core.clock import local_today
 from techmarket.core.components import component
 from techmarket.demo.alerts_loader import load_alerts
+from techmarket.demo.auctions_loader import load_auctions
 from techmarket.demo.challenges_loader import load_challenges
 from techmarket.demo.claims_loader import load_claims
 from techmarket.demo.contracts_data import SECOND_REGISTRAR
@@ -43,6 +44,7 @@ def load_command() -> None:
         created["trading"] = load_trading(db.session)
         created["claims"] = load_claims(db.session)
         created["challenges"] = load_challenges(db.session)
+        created["auctions"] = load_auctions(db.session)
         created["bodies"] = load_bodies(db.session, local_today())  # last: it also counts the statistics afresh
         settle_notifications(db.session)
         db.session.commit()  # the search index holds the listings from here on
@@ -57,4 +59,5 @@ def load_command() -> None:
                "city@demo.techmarket.cn for 包头市)")
     click.echo(f"demo calls (揭榜挂帅): {created['challenges']} added (one in each stage)")
     click.echo(f"demo alerts: {created['alerts']} subscriptions and a first daily digest")
+    click.echo(f"demo auctions: {created['auctions']} added (one running, one closed in 成交公示)")
     click.echo(f"demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in USERS))

@@ -8,6 +8,7 @@ from techmarket.accounts.notifications import notify
 from techmarket.core import events
 from techmarket.core.events import DomainEvent
 from techmarket.trading.access import member_ids, operator_ids
+from techmarket.trading.auctions import listeners as auction_listeners
 from techmarket.trading.models import Deal, Negotiation, Offer, Registration, Sale
 
 
@@ -71,3 +72,4 @@ def register() -> None:
     events.on("sale.*", on_sale)
     events.on("registration.*", on_registration)
     events.on("deal.*", on_deal)
+    auction_listeners.register()

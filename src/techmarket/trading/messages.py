@@ -21,4 +21,13 @@ MESSAGES = {
     "registration_refused": _l("Your registration for “%(title)s” was refused: %(reason)s"),
     "deal_publicised": _l("The deal on “%(title)s” is in publicity (公示) until %(until)s."),
     "deal_concluded": _l("The deal on “%(title)s” is concluded; a draft contract is ready to complete."),
+    "auction_requested": _l("“%(title)s” is waiting for approval to be auctioned."),
+    "auction_approved": _l("The auction of “%(title)s” is approved; bidders may register."),
+    "auction_refused": _l("The auction of “%(title)s” was refused: %(reason)s"),
+    "auction_sold": _l("The auction of “%(title)s” closed with a sale; the result is in publicity (公示)."),
+    "auction_failed": _l("The auction of “%(title)s” failed (流拍)."),
+    "auction_bidder_qualified": _l("You passed the qualification check and may bid in the auction of “%(title)s”."),
+    "auction_bidder_refused": _l("Your registration for the auction of “%(title)s” was refused: %(reason)s"),
+    "deposit_released": _l("Your deposit for the auction of “%(title)s” is to be refunded by %(date)s."),
+    "objection_submitted": _l("An objection was raised to the result of the auction of “%(title)s”."),
 }

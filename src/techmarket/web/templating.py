@@ -38,6 +38,7 @@ NAV_STAFF = [
     ("contracts_admin.stats", _l("Registration statistics"), (Role.REGISTRAR, Role.OPERATOR)),
     ("contracts_admin.payments", _l("Payments to confirm"), (Role.OPERATOR,)),
     ("reporting_admin.console", _l("Statistics and reports"), (Role.REGISTRAR, Role.OPERATOR)),
+    ("auctions.console", _l("Auction console"), (Role.OPERATOR,)),
     ("statements.everything", _l("All statements"), (Role.REGISTRAR, Role.OPERATOR)),
     ("statements.disbursements", _l("Disbursements"), (Role.OPERATOR,)),
     ("claims.queue", _l("Claim review"), (Role.OPERATOR, Role.COUNTY_BUREAU, Role.CITY_BUREAU)),

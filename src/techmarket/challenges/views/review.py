@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from techmarket.challenges import access, decision, review
 from techmarket.challenges.forms import ActionForm, TextForm
-from techmarket.challenges.models import Objection, Review
+from techmarket.challenges.models import CallObjection, Review
 from techmarket.challenges.queries import applications_of_call
 from techmarket.challenges.views.common import actor, form_version, get_or_404, run, visible_application, visible_call
 from techmarket.core.errors import ValidationFailed
@@ -125,13 +125,13 @@ def object_to(call_id: int) -> Response:
 
 @login_required
 def decide_objection(objection_id: int, verdict: str) -> Response:
-    obj: Objection = get_or_404(Objection, objection_id)
+    obj: CallObjection = get_or_404(CallObjection, objection_id)
     access.require_operator(actor())
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
     return run(decision.decide_objection, db.session, actor(), obj, verdict == "uphold", form.reason.data or "",
-               expected_version=form_version(form.version.data), success=_l("Objection decided."),
+               expected_version=form_version(form.version.data), success=_l("CallObjection decided."),
                back=url_for("challenges.detail", call_id=obj.call_id, tab="results"))
 
 
