@@ -39,6 +39,8 @@ from techmarket.listings.cli import listings_cli
 from techmarket.listings.messages import MESSAGES as LISTING_MESSAGES
 from techmarket.listings.search_index import register_listings
 from techmarket.orgs.cli import orgs_cli
+from techmarket.payments import listeners as payment_listeners
+from techmarket.payments.components import Gateways, make_gateways
 from techmarket.policy.cli import make_group as make_policy_group
 from techmarket.policy.ruleset import RuleBook
 from techmarket.rulesets.services import rulebook as stored_rulebook
@@ -116,8 +118,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     trading_listeners.register()
     contract_listeners.register()
     incentive_listeners.register()
+    payment_listeners.register()
     register_listings()
     provide(app, SearchService, make_search_service(app))
+    provide(app, Gateways, make_gateways(app))
     if cfg["ENV"] != "testing":  # jieba's dictionary takes seconds: load it now, not in a visitor's first search
         search_suggest.preload()
     notifications.register_messages(LISTING_MESSAGES)

@@ -30,6 +30,7 @@ from techmarket.listings.models import (
     Revision,
 )
 from techmarket.matching.models import MatchFeedback
+from techmarket.payments.models import MarketPayment, PaymentReceipt, WebhookEvent
 from techmarket.orgs.models import Division, Invitation, Membership, Organisation
 from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
 from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
@@ -63,6 +64,7 @@ __all__ = [
     "Invitation",
     "JobRun",
     "Listing",
+    "MarketPayment",
     "ListingTag",
     "LoginThrottle",
     "MatchFeedback",
@@ -73,6 +75,7 @@ __all__ = [
     "Offer",
     "Organisation",
     "Payment",
+    "PaymentReceipt",
     "QueuedJob",
     "Registration",
     "Revision",
@@ -85,6 +88,7 @@ __all__ = [
     "Statement",
     "StatementFlag",
     "User",
+    "WebhookEvent",
     "UserLogin",
     "UserRole",
 ]
