@@ -16,6 +16,7 @@ from techmarket.listings.io_views import bp as listings_io_bp
 from techmarket.listings.views import bp as listings_bp
 from techmarket.matching.views import bp as matching_bp
 from techmarket.orgs.views import bp as orgs_bp
+from techmarket.payments.blueprint import BLUEPRINTS as PAYMENT_BLUEPRINTS
 from techmarket.rulesets.views import bp as calculators_bp
 from techmarket.trading.views import bp as trading_bp
 from techmarket.web.notifications import bp as notifications_bp
@@ -26,5 +27,6 @@ from techmarket.web.views import bp as web_bp
 def register_blueprints(app: Flask) -> None:
     for bp in (web_bp, accounts_bp, orgs_bp, admin_bp, admin_listings_bp, calculators_bp, api_bp, listings_bp,
                notifications_bp, admin_imports_bp, listings_io_bp, search_bp, api_search_bp,
-               matching_bp, *CONTRACT_BLUEPRINTS, *incentive_views.BLUEPRINTS, trading_bp):
+               matching_bp, *CONTRACT_BLUEPRINTS, *incentive_views.BLUEPRINTS, trading_bp,
+               *PAYMENT_BLUEPRINTS):
         app.register_blueprint(bp)
