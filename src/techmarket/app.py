@@ -40,6 +40,7 @@ from techmarket.listings.messages import MESSAGES as LISTING_MESSAGES
 from techmarket.listings.search_index import register_listings
 from techmarket.orgs.cli import orgs_cli
 from techmarket.payments import listeners as payment_listeners
+from techmarket.payments.cli import payments_cli
 from techmarket.payments.components import Gateways, make_gateways
 from techmarket.policy.cli import make_group as make_policy_group
 from techmarket.policy.ruleset import RuleBook
@@ -135,7 +136,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     init_caches(app)
     for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, _policy_cli(app), listings_cli, search_cli,
-                  trading_cli):
+                  trading_cli, payments_cli):
         app.cli.add_command(group)
     register_error_handlers(app)
     register_security_headers(app)
