@@ -30,8 +30,8 @@ from techmarket.listings.models import (
     Revision,
 )
 from techmarket.matching.models import MatchFeedback
-from techmarket.payments.models import MarketPayment, PaymentReceipt, WebhookEvent
 from techmarket.orgs.models import Division, Invitation, Membership, Organisation
+from techmarket.payments.models import MarketPayment, PaymentReceipt, WebhookEvent
 from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
 from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
 from techmarket.trading.models import Deal, Negotiation, Offer, Registration, Sale
@@ -64,9 +64,9 @@ __all__ = [
     "Invitation",
     "JobRun",
     "Listing",
-    "MarketPayment",
     "ListingTag",
     "LoginThrottle",
+    "MarketPayment",
     "MatchFeedback",
     "Membership",
     "Negotiation",
@@ -88,7 +88,7 @@ __all__ = [
     "Statement",
     "StatementFlag",
     "User",
-    "WebhookEvent",
     "UserLogin",
     "UserRole",
+    "WebhookEvent",
 ]

@@ -44,7 +44,8 @@ def test_stripe_collect_hold_capture_cancel_refund(app):
 
 def test_stripe_declined_card(app):
     with pytest.raises(PaymentDeclined):
-        component(Gateways).get("stripe").create(Decimal("10"), metadata={}, payment_method="pm_card_chargeCustomerFail")
+        component(Gateways).get("stripe").create(Decimal("10"), metadata={},
+                                                 payment_method="pm_card_chargeCustomerFail")
 
 
 def test_stripe_webhook_signature(app):

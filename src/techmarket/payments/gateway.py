@@ -73,7 +73,7 @@ class GatewayUnavailable(DomainError):
         super().__init__(message or _l("The payment service is not available right now. Please try again later."))
 
 
-class BadSignature(Exception):  # noqa: N818 - reads as what happened
+class BadSignature(Exception):
     """A webhook whose signature does not verify (forged, altered, or signed with another secret)."""
 
 
