@@ -62,6 +62,8 @@ PUBLIC: dict[str, set[int]] = {
     "api.policy_index": {200},
     "api.policy_describe": {200, 404},
     "api.policy_calc": {200, 400, 404, 415, 422},  # 415: the walk posts a form, the API takes JSON
+    # gateway webhooks: signed by the gateway, no session (404 when Stripe is not configured, 400 unsigned)
+    "payments.stripe": {400, 404, 405},
 }
 
 # Walking these signed in would end the walk's own sign-in.
@@ -164,6 +166,8 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "reg_id": lambda w, r: MISSING,
     "deal_id": lambda w, r: MISSING,
     "candidate_id": lambda w, r: MISSING,
+    "instalment_id": lambda w, r: MISSING,
+    "receipt_id": lambda w, r: MISSING,
 }
 
 

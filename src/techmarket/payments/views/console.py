@@ -27,6 +27,7 @@ def queue() -> str:
 
 @login_required
 def decide(payment_id: int, decision: str) -> Response:
+    queries.require_operator(actor())
     payment = visible_payment(payment_id)
     form = TransferDecisionForm()
     if not form.validate_on_submit() or (version := parse_int(form.version.data, lo=0)) is None:

@@ -18,12 +18,17 @@ log = logging.getLogger(__name__)
 MAX_BYTES = 256 * 1024
 
 
+def _error(status: int, code: str, message: str) -> tuple[Response, int]:
+    """The site's one JSON error shape (``{"error": {"status", "code", "message"}}``)."""
+    return jsonify(error={"status": status, "code": code, "message": message}), status
+
+
 def stripe() -> tuple[Response, int]:
     if not gateways().offers("stripe"):
-        return jsonify(error="stripe is not configured"), 404
+        return _error(404, "not_found", "Stripe payments are not configured here.")
     payload = request.get_data(cache=False)[:MAX_BYTES + 1]
     if len(payload) > MAX_BYTES:
-        return jsonify(error="too large"), 413
+        return _error(413, "too_large", "The event is too large.")
     try:
         outcome = webhooks.receive(db.session, gateways().get("stripe"), payload,
                                    request.headers.get("Stripe-Signature", ""))
@@ -31,7 +36,7 @@ def stripe() -> tuple[Response, int]:
     except BadSignature as exc:
         db.session.rollback()
         log.warning("stripe webhook refused: %s", exc)
-        return jsonify(error="bad signature"), 400
+        return _error(400, "bad_signature", "The Stripe-Signature header does not verify.")
     except IntegrityError:  # the same event applied by a concurrent delivery first
         db.session.rollback()
         outcome = "replay"
