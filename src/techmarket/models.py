@@ -34,6 +34,7 @@ from techmarket.orgs.models import Division, Invitation, Membership, Organisatio
 from techmarket.payments.models import MarketPayment, PaymentReceipt, WebhookEvent
 from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
 from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
+from techmarket.trading.auctions.models import Auction, AuctionBidder, AuctionDeposit, Bid, Objection
 from techmarket.trading.models import Deal, Negotiation, Offer, Registration, Sale
 
 # Structures the migrations create by hand for one database only; autogenerate and the drift test skip them.
@@ -46,8 +47,12 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
 
 __all__ = [
     "Attachment",
+    "Auction",
+    "AuctionBidder",
+    "AuctionDeposit",
     "AuditEntry",
     "AuditHead",
+    "Bid",
     "Bookmark",
     "Contract",
     "ContractDocument",
@@ -72,6 +77,7 @@ __all__ = [
     "Negotiation",
     "NonTechItem",
     "Notification",
+    "Objection",
     "Offer",
     "Organisation",
     "Payment",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,3 +57,17 @@ def buying_org(session: Session, actor: Actor, org_id: int | None, seller_org_id
         raise PermissionDenied(_l("Only members of a verified organisation can trade. Ask the operator to verify "
                                   "your organisation first."))
     return chosen
+
+
+def org_problems(session: Session, org_id: int, seller_org_id: int, related_codes: set[str]) -> list[Any]:
+    """Why an organisation does not qualify to buy (资格审查; empty: it does): verified, not the seller, not a
+    related party the seller declared. 挂牌 registrations and auction bidders are checked alike."""
+    org = session.get(Organisation, org_id)
+    problems: list[Any] = []
+    if org is None or not org.is_verified:
+        problems.append(_l("The organisation is not verified."))
+    if org is not None and org.id == seller_org_id:
+        problems.append(_l("The organisation is the seller."))
+    if org is not None and (org.credit_code or "").upper() in related_codes:
+        problems.append(_l("The seller declared the organisation a related party."))
+    return problems

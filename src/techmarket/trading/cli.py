@@ -1,4 +1,4 @@
-"""``techmarket trading expire|close-due``"""
+"""``techmarket trading expire|close-due|auctions-due``"""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from techmarket.extensions import db
 from techmarket.trading import deals, negotiation, sales
+from techmarket.trading.auctions import closing
 
 
 @click.group("trading")
@@ -31,3 +32,13 @@ def close_due_command() -> None:
     concluded = deals.conclude_due(db.session)
     db.session.commit()
     click.echo(f"{closed} sale(s) closed, {concluded} deal(s) concluded.")
+
+
+@trading_cli.command("auctions-due")
+@with_appcontext
+def auctions_due_command() -> None:
+    """Open auctions whose start came, close those whose end came, end 成交公示 periods (run every minute; pages
+    do the same lazily when they are read)."""
+    moved = closing.close_due(db.session)
+    db.session.commit()
+    click.echo(f"{moved} auction(s) moved on.")

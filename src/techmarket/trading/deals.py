@@ -24,14 +24,18 @@ from techmarket.trading.models import Deal, Offer, Sale
 
 
 def make(session: Session, actor: Actor, listing: Listing, buyer_org_id: int, amount: Decimal, mode: str, *,
-         offer: Offer | None = None, sale: Sale | None = None, public_since: dt.date | None = None) -> Deal:
+         offer: Offer | None = None, sale: Sale | None = None, public_since: dt.date | None = None,
+         auction_id: int | None = None, seller_org_id: int | None = None) -> Deal:
     """Record the deal and move it on: to publicity for a publicly funded result, else concluded.
 
     ``public_since``: the day the name and this price became public (a 挂牌 sale's start), if earlier than today.
+    ``seller_org_id``: the seller when it is not the listing's owner (a reverse auction for a demand: the owner
+    buys the service from the winner).
     """
-    deal = Deal(listing_id=listing.id, seller_org_id=listing.organisation_id, buyer_org_id=buyer_org_id,
-                amount=amount, mode=mode, status=DealStatus.AGREED.value,
-                offer_id=offer.id if offer is not None else None, sale_id=sale.id if sale is not None else None)
+    deal = Deal(listing_id=listing.id, seller_org_id=seller_org_id or listing.organisation_id,
+                buyer_org_id=buyer_org_id, amount=amount, mode=mode, status=DealStatus.AGREED.value,
+                offer_id=offer.id if offer is not None else None, sale_id=sale.id if sale is not None else None,
+                auction_id=auction_id)
     if offer is not None:
         deal.payment_note, deal.licence_scope = offer.payment_note, offer.licence_scope
         deal.licence_years, deal.territory = offer.licence_years, offer.territory

@@ -153,6 +153,7 @@ class Deal(Base):
     buyer_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     offer_id: Mapped[int | None] = mapped_column(ForeignKey("trade_offer.id", ondelete="SET NULL"), unique=True)
     sale_id: Mapped[int | None] = mapped_column(ForeignKey("trade_sale.id", ondelete="SET NULL"), unique=True)
+    auction_id: Mapped[int | None] = mapped_column(ForeignKey("auction.id", ondelete="SET NULL"), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="agreed", index=True)
     amount: Mapped[Decimal]
     mode: Mapped[str] = mapped_column(String(32))

@@ -4,9 +4,9 @@ qualification (资格审查). At the end of the period (the due job, or lazily w
 
 - exactly one qualified buyer: a deal at the listed price;
 - none: the sale ends unsold; the owner may relist it (the same or a lower price, a new period);
-- two or more: the rules call for an online auction. Auctions are not built yet, so the sale waits in
-  "competing bids needed", the operator is told, and after negotiating with each qualified buyer the operator
-  records the chosen buyer and the agreed price (at least the listed price).
+- two or more: the usual exchange rule, an online auction with the listed price as the starting price, starts
+  by itself (:func:`techmarket.trading.auctions.services.from_sale`); the sale waits in "competing" until the
+  auction closes (sold, or unsold after a 流拍). The operator may still record a buyer chosen by negotiation.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from techmarket.core.db import get_or_not_found
 from techmarket.core.errors import Conflict, PermissionDenied, ValidationFailed
 from techmarket.core.workflow import apply
 from techmarket.listings.models import Listing
-from techmarket.orgs.models import Organisation
 from techmarket.policy.calendar import add_working_days, working_days_between
 from techmarket.trading import access, deals, machines
+from techmarket.trading.auctions import services as auctions
 from techmarket.trading.constants import SALE_DAYS_MAX, SALE_DAYS_MIN, RegistrationStatus, SaleStatus
 from techmarket.trading.models import Deal, Registration, Sale
 from techmarket.trading.negotiation import tradable
@@ -164,17 +164,8 @@ def register(session: Session, actor: Actor, sale: Sale, buyer_org_id: int | Non
 
 
 def qualification_problems(session: Session, reg: Registration) -> list[Any]:
-    """Why the organisation does not qualify (empty: it does): verified, not the seller, not a related party."""
-    org = session.get(Organisation, reg.buyer_org_id)
-    sale = reg.sale
-    problems: list[Any] = []
-    if org is None or not org.is_verified:
-        problems.append(_l("The organisation is not verified."))
-    if org is not None and org.id == sale.seller_org_id:
-        problems.append(_l("The organisation is the seller."))
-    if org is not None and (org.credit_code or "").upper() in sale.related_codes:
-        problems.append(_l("The seller declared the organisation a related party."))
-    return problems
+    """Why the registered organisation does not qualify (empty: it does)."""
+    return access.org_problems(session, reg.buyer_org_id, reg.sale.seller_org_id, reg.sale.related_codes)
 
 
 def qualify(session: Session, actor: Actor, reg: Registration, *, expected_version: int | None = None) -> None:
@@ -205,6 +196,8 @@ def settle(session: Session, sale: Sale, today: dt.date | None = None) -> Deal |
         return None
     system = Actor.system("listing period end")
     applied = apply(session, system, machines.SALE, sale, "close", qualified=sale.qualified_count)
+    if applied.transition.target == SaleStatus.COMPETING:
+        auctions.from_sale(session, sale)
     if applied.transition.target != SaleStatus.SOLD:
         return None
     buyer = next(r for r in sale.registrations if r.status == RegistrationStatus.QUALIFIED)

@@ -44,8 +44,11 @@ SALE: tuple[Transition, ...] = (
     transition("close", {S.OPEN}, S.COMPETING, SYSTEM, "competing", when=lambda s: s.qualified_count >= 2),
     # Relisting (the same or a lower price, a new period) goes back to the operator.
     transition("relist", {S.UNSOLD, S.REFUSED}, S.PENDING, OWNER, "relisted"),
-    # Competing bids: the operator chooses the buyer after negotiating with each (no auction yet).
+    # Competing bids: an online auction with the listed price as the start decides (the operator may still
+    # record a buyer chosen by negotiation with each).
     transition("choose", {S.COMPETING}, S.SOLD, OPERATOR, "buyer_chosen"),
+    transition("auction_sold", {S.COMPETING}, S.SOLD, SYSTEM, "sold_by_auction"),
+    transition("auction_failed", {S.COMPETING}, S.UNSOLD, SYSTEM, "unsold"),
 )
 
 REGISTRATION: tuple[Transition, ...] = (
