@@ -1,7 +1,7 @@
 """payments: payments through a gateway (Stripe or bank transfer), their receipts, the webhooks applied
 
 Revision ID: payments_1
-Revises: matching_1
+Revises: auctions_1
 Create Date: 2026-12-03
 
 market_payment: one payment for a deposit or an instalment (live_key is unique while the payment is in progress
@@ -15,7 +15,7 @@ import techmarket.core.db
 
 # revision identifiers, used by Alembic.
 revision = 'payments_1'
-down_revision = 'matching_1'
+down_revision = 'auctions_1'
 branch_labels = None
 depends_on = None
 

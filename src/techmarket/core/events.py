@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from techmarket.core.actor import Actor
 
@@ -93,8 +93,8 @@ def publish(session: Session, event: DomainEvent) -> DomainEvent:
         listener(session, event)
     if _matching(_after_commit, event.name):
         kept = DomainEvent(event.name, event.object_type, event.object_id, event.actor, dict(event.data))
-        session.info.setdefault(_PENDING, []).append((session.get_transaction(), session.get_nested_transaction(),
-                                                      kept))
+        real = session() if isinstance(session, scoped_session) else session  # the proxy lacks get_transaction
+        real.info.setdefault(_PENDING, []).append((real.get_transaction(), real.get_nested_transaction(), kept))
     return event
 
 
