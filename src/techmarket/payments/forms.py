@@ -32,3 +32,11 @@ class TransferDecisionForm(SafeForm):
     version = HiddenField()
     reason = StringField(_l("Reason (required when not confirming)"), filters=[strip],
                          validators=[Length(max=2000)])
+
+
+class RefundForm(SafeForm):
+    reference = StringField(_l("Reference of the transfer back"), filters=[strip], validators=[Length(max=100)])
+
+
+class ForfeitForm(SafeForm):
+    reason = StringField(_l("Reason"), filters=[strip], validators=[Length(max=2000)])

@@ -12,6 +12,7 @@ from techmarket.core.actor import Actor
 from techmarket.core.errors import PermissionDenied
 from techmarket.core.roles import Role
 from techmarket.payments.models import MarketPayment
+from techmarket.trading.deposits import AuctionDeposit, DepositStatus
 
 FILTERS = ("requires_action", "authorised", "succeeded", "refunded", "cancelled", "failed")
 
@@ -36,3 +37,17 @@ def transfers_to_confirm(session: Session, actor: Actor, limit: int = 50) -> lis
                                          MarketPayment.receipts.any())
              .order_by(MarketPayment.updated_at.asc(), MarketPayment.id.asc()).limit(limit))
     return list(session.scalars(query))
+
+
+def deposits_to_refund(actor: Actor) -> Select[Any]:
+    """Released deposits waiting for their refund: the earliest deadline (the most overdue) first."""
+    require_operator(actor)
+    return (select(AuctionDeposit).where(AuctionDeposit.status == DepositStatus.RELEASED)
+            .order_by(AuctionDeposit.refund_due_on.asc(), AuctionDeposit.id.asc()))
+
+
+def applied_deposits(actor: Actor) -> Select[Any]:
+    """Winners' deposits counted toward the price: forfeited if the winner walks away."""
+    require_operator(actor)
+    return (select(AuctionDeposit).where(AuctionDeposit.status == DepositStatus.APPLIED)
+            .order_by(AuctionDeposit.updated_at.desc(), AuctionDeposit.id.desc()))

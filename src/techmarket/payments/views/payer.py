@@ -29,11 +29,11 @@ def pay_instalment(contract_id: int, instalment_id: int) -> Response:
     payment, _result = instalments.pay(db.session, actor(), gateways().get(method), contract, instalment_id,
                                        payment_method=form.payment_method.data or None)
     db.session.commit()
-    _tell(payment.status, payment.failure)
+    tell(payment.status, payment.failure)
     return redirect(url_for("payments.detail", payment_id=payment.id))
 
 
-def _tell(status: str, failure: str = "") -> None:
+def tell(status: str, failure: str = "") -> None:
     if status == "failed":
         flash(_("The payment did not go through: %(why)s", why=failure or _("declined")), "danger")
     elif status in {"succeeded", "authorised"}:
