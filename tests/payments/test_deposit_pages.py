@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from flask import render_template_string
 
@@ -22,7 +23,7 @@ def _box(app, deposit) -> str:
 
 def test_pay_deposits_from_the_box_and_the_operator_gives_back(app, make, signin):
     sc = scene(make)
-    auction, op, (b1, d1), (b2, d2) = _auction(make, sc)
+    auction, _op, (_b1, d1), (b2, d2) = _auction(make, sc)
     box = _box(app, d1)
     assert f"/payments/deposits/{d1.id}/pay" in box and 'value="stripe"' in box and 'value="offline"' in box
 
@@ -39,10 +40,10 @@ def test_pay_deposits_from_the_box_and_the_operator_gives_back(app, make, signin
     transfer = db.session.query(MarketPayment).filter_by(subject_id=d2.id).one()
     page = second.get(resp.headers["Location"]).get_data(as_text=True)
     assert transfer.gateway_reference in page and 'data-testid="receipt-form"' in page
-    bad = second.post(f"/payments/{transfer.id}/receipt", data={"file": (__import__("io").BytesIO(b"MZ"), "x.exe")},
+    bad = second.post(f"/payments/{transfer.id}/receipt", data={"file": (io.BytesIO(b"MZ"), "x.exe")},
                       content_type="multipart/form-data")
     assert bad.status_code == 400 and 'data-testid="receipt-form"' in bad.get_data(as_text=True)
-    ok = second.post(f"/payments/{transfer.id}/receipt", data={"file": (__import__("io").BytesIO(PDF), "回单.pdf")},
+    ok = second.post(f"/payments/{transfer.id}/receipt", data={"file": (io.BytesIO(PDF), "回单.pdf")},
                      content_type="multipart/form-data")
     assert ok.status_code == 302
 
@@ -50,7 +51,8 @@ def test_pay_deposits_from_the_box_and_the_operator_gives_back(app, make, signin
     console = operator.get("/admin/payments/").get_data(as_text=True)
     assert transfer.gateway_reference in console
     assert second.get("/admin/payments/").status_code == 403
-    assert operator.post(f"/admin/payments/{transfer.id}/confirm", data={"version": transfer.version}).status_code == 302
+    confirmed = operator.post(f"/admin/payments/{transfer.id}/confirm", data={"version": transfer.version})
+    assert confirmed.status_code == 302
     db.session.expire_all()
     assert d2.status == "secured"
 

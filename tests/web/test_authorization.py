@@ -168,6 +168,7 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "candidate_id": lambda w, r: MISSING,
     "instalment_id": lambda w, r: MISSING,
     "receipt_id": lambda w, r: MISSING,
+    "deposit_id": lambda w, r: MISSING,
 }
 
 
