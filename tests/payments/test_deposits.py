@@ -11,7 +11,7 @@ import pytest
 
 from techmarket.accounts.services import actor_for
 from techmarket.core.components import component
-from techmarket.core.errors import Conflict, ValidationFailed
+from techmarket.core.errors import Conflict, PermissionDenied, ValidationFailed
 from techmarket.extensions import db
 from techmarket.payments import deposits, services
 from techmarket.payments.components import Gateways
@@ -62,7 +62,7 @@ def test_deposits_held_transferred_released_and_given_back(app, make):
     assert (d1.status, d1.gateway, d1.reference) == ("secured", "offline", transfer.gateway_reference)
 
     # the other bidder's card: the auction ends within 5 days, so the deposit is only held
-    with pytest.raises(Conflict):  # not their organisation's deposit
+    with pytest.raises(PermissionDenied):  # not their organisation's deposit
         deposits.pay(db.session, b2, stripe, d1, now=T0)
     db.session.rollback()
     card, _ = deposits.pay(db.session, b2, stripe, d2, payment_method="pm_card_visa", now=T0)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from techmarket.core.actor import Actor
 from techmarket.core.clock import utcnow
-from techmarket.core.errors import Conflict, ValidationFailed
+from techmarket.core.errors import Conflict, PermissionDenied, ValidationFailed
 from techmarket.core.events import DomainEvent
 from techmarket.core.jobs import queue
 from techmarket.payments import services
@@ -49,7 +49,7 @@ def pay(session: Session, actor: Actor, gateway: PaymentGateway, deposit: Auctio
         ) -> tuple[MarketPayment, GatewayPayment | None]:
     """A member of the bidding organisation pays its deposit (once: a second payment is refused)."""
     if deposit.organisation_id not in access.org_ids_of(session, actor):
-        raise Conflict(_l("Only members of the bidding organisation pay its deposit."))
+        raise PermissionDenied(_l("Only members of the bidding organisation pay its deposit."))
     if deposit.status != DepositStatus.DUE:
         raise Conflict(_l("This deposit is already paid."))
     if deposit.auction.ends_at <= (now or utcnow()):
