@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from techmarket.accounts.services import actor_for
 from techmarket.core.components import component
 from techmarket.core.roles import Role
@@ -11,7 +13,11 @@ from techmarket.extensions import db
 from techmarket.payments import services
 from techmarket.payments.components import Gateways
 
+# The gateway is what is under test here, not the database: SQLite only.
+sqlite_only = pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 
+
+@sqlite_only
 def test_reconcile_lists_differences_and_exits_non_zero(app, runner, make):
     payer = make.user(Role.ENTERPRISE)
     gateways = component(Gateways)
@@ -33,6 +39,7 @@ def test_reconcile_lists_differences_and_exits_non_zero(app, runner, make):
     assert not any(same.gateway_reference in line for line in lines)
 
 
+@sqlite_only
 def test_reconcile_clean_exits_zero(app, runner, make):
     payer = make.user(Role.ENTERPRISE)
     services.start(db.session, actor_for(payer), component(Gateways).get("offline"), purpose="deposit",
