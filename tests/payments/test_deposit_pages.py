@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
 from flask import render_template_string
 
 from techmarket.core.clock import local_today
+from techmarket.demo.payments_loader import load_payments
 from techmarket.extensions import db
 from techmarket.payments.models import MarketPayment
 from techmarket.trading.auctions import closing
@@ -71,3 +73,15 @@ def test_pay_deposits_from_the_box_and_the_operator_gives_back(app, make, signin
                          data={"reference": "ICBC-BACK-1"}).status_code == 302
     db.session.expire_all()
     assert d2.status == "refunded" and transfer.status == "refunded"
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_demo_pays_due_deposits_by_bank_transfer(app, make):
+    _auction(make, scene(make))
+    make.operator()
+    assert load_payments(db.session) == 2
+    db.session.commit()
+    payments = db.session.query(MarketPayment).order_by(MarketPayment.id).all()
+    assert [(p.gateway, p.status, len(p.receipts)) for p in payments] == [("offline", "requires_action", 1),
+                                                                         ("offline", "succeeded", 1)]
+    assert load_payments(db.session) == 0  # again: nothing added

@@ -12,6 +12,7 @@ from techmarket.demo.contracts_loader import load_contracts
 from techmarket.demo.data import DEMO_PASSWORD, USERS
 from techmarket.demo.inbox import settle_notifications
 from techmarket.demo.loader import load
+from techmarket.demo.payments_loader import load_payments
 from techmarket.demo.trading_loader import load_trading
 from techmarket.extensions import db
 
@@ -34,10 +35,12 @@ def load_command() -> None:
         created = load(db.session)
         created["contracts"] = load_contracts(db.session)
         created["trading"] = load_trading(db.session)
+        created["payments"] = load_payments(db.session)
         settle_notifications(db.session)
         db.session.commit()
     click.echo(f"demo data: {created['users']} users, {created['organisations']} organisations and "
                f"{created['listings']} listings added")
     click.echo(f"demo contracts: {created['contracts']} added (second registrar {SECOND_REGISTRAR[0]})")
     click.echo(f"demo trading: {created['trading']} added (a negotiation with a counter-offer, a 挂牌 sale)")
+    click.echo(f"demo payments: {created['payments']} deposit transfer(s) added")
     click.echo(f"demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in USERS))
