@@ -18,6 +18,7 @@ from techmarket.matching.views import bp as matching_bp
 from techmarket.orgs.views import bp as orgs_bp
 from techmarket.payments.blueprint import BLUEPRINTS as PAYMENT_BLUEPRINTS
 from techmarket.rulesets.views import bp as calculators_bp
+from techmarket.trading.auctions.blueprint import bp as auctions_bp
 from techmarket.trading.views import bp as trading_bp
 from techmarket.web.notifications import bp as notifications_bp
 from techmarket.web.search import bp as search_bp
@@ -27,6 +28,6 @@ from techmarket.web.views import bp as web_bp
 def register_blueprints(app: Flask) -> None:
     for bp in (web_bp, accounts_bp, orgs_bp, admin_bp, admin_listings_bp, calculators_bp, api_bp, listings_bp,
                notifications_bp, admin_imports_bp, listings_io_bp, search_bp, api_search_bp,
-               matching_bp, *CONTRACT_BLUEPRINTS, *incentive_views.BLUEPRINTS, trading_bp,
+               matching_bp, *CONTRACT_BLUEPRINTS, *incentive_views.BLUEPRINTS, trading_bp, auctions_bp,
                *PAYMENT_BLUEPRINTS):
         app.register_blueprint(bp)

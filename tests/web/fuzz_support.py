@@ -124,7 +124,8 @@ def build_world(app: Flask, make: Any) -> World:
         "document_id": document.id if document is not None else MISSING, "attachment_id": MISSING,
         "run_id": MISSING, "payment_id": MISSING, "statement_id": MISSING, "disbursement_id": MISSING,
         "deal_id": MISSING, "sale_id": MISSING, "offer_id": MISSING, "reg_id": MISSING, "candidate_id": MISSING,
-        "instalment_id": MISSING, "receipt_id": MISSING, "deposit_id": MISSING,
+        "auction_id": MISSING, "bidder_id": MISSING, "deposit_id": MISSING, "objection_id": MISSING,
+        "instalment_id": MISSING, "receipt_id": MISSING,
         "number": 1, "year": local_today().year, "action": "submit", "code": "en",
     }
     rule_set = sorted(rulesets.rulebook(db.session).names())[0]

@@ -54,6 +54,9 @@ PUBLIC: dict[str, set[int]] = {
     "listings.download": {404},
     "listings_io.export": {200},
     "trading.sale": {404},  # a 挂牌 sale is public once approved; the parameter is a sale that does not exist
+    "auctions.index": {200},  # auctions are public once approved; the parameters are auctions that do not exist
+    "auctions.detail": {404},
+    "auctions.status": {404},
     # search over the public market (search team)
     "search.results": {200},
     "search.suggest": {200},
@@ -79,6 +82,12 @@ STAFF_ELSEWHERE = {
     "statements.disbursements",
     "trading.console",
     "matching.console",
+    "auctions.console",
+    "auctions.operate",
+    "auctions.decide",
+    "auctions.decide_bidder",
+    "auctions.deposit",
+    "auctions.decide_objection",
 }
 
 # Pages of one organisation: a signed-in user who is not its member is refused.
@@ -166,9 +175,12 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "reg_id": lambda w, r: MISSING,
     "deal_id": lambda w, r: MISSING,
     "candidate_id": lambda w, r: MISSING,
+    "auction_id": lambda w, r: MISSING,
+    "bidder_id": lambda w, r: MISSING,
+    "deposit_id": lambda w, r: MISSING,
+    "objection_id": lambda w, r: MISSING,
     "instalment_id": lambda w, r: MISSING,
     "receipt_id": lambda w, r: MISSING,
-    "deposit_id": lambda w, r: MISSING,
 }
 
 

@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from techmarket.accounts.notifications import without_mail
+from techmarket.demo.auctions_loader import load_auctions
 from techmarket.demo.contracts_data import SECOND_REGISTRAR
 from techmarket.demo.contracts_loader import load_contracts
 from techmarket.demo.data import DEMO_PASSWORD, USERS
@@ -35,6 +36,7 @@ def load_command() -> None:
         created = load(db.session)
         created["contracts"] = load_contracts(db.session)
         created["trading"] = load_trading(db.session)
+        created["auctions"] = load_auctions(db.session)
         created["payments"] = load_payments(db.session)
         settle_notifications(db.session)
         db.session.commit()
@@ -42,5 +44,6 @@ def load_command() -> None:
                f"{created['listings']} listings added")
     click.echo(f"demo contracts: {created['contracts']} added (second registrar {SECOND_REGISTRAR[0]})")
     click.echo(f"demo trading: {created['trading']} added (a negotiation with a counter-offer, a 挂牌 sale)")
+    click.echo(f"demo auctions: {created['auctions']} added (one running, one closed in 成交公示)")
     click.echo(f"demo payments: {created['payments']} deposit transfer(s) added")
     click.echo(f"demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in USERS))

@@ -6,44 +6,28 @@ versions and the note that technology income is estimated from the registered te
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from fontTools.ttLib import TTCollection
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from techmarket.contracts import constants as cat
 from techmarket.core import spreadsheets as sheets
 from techmarket.core.clock import to_local
-from techmarket.core.errors import DomainError
+from techmarket.core.pdf_fonts import SYSTEM_FONTS, FontMissing, pdf_font
 from techmarket.incentives.models import Statement
 from techmarket.rulesets.display import as_decimal
 
-#: Tried in this order when ``PDF_FONT`` is not set: (path, face to prefer in a collection).
-SYSTEM_FONTS = (
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
-    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"),
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "WenQuanYi Micro Hei"),
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "WenQuanYi Zen Hei"),
-    ("/usr/share/fonts/truetype/arphic/uming.ttc", ""),
-)
 TAX_FIGURES = ("total_gain", "exempt", "halved", "tax_on_gain", "taxable_income_reduction", "tax_saved")
 ESTIMATE_NOTE = _l("Technology income is estimated from the technical transaction amount registered on the platform "
                    "(技术交易额); the organisation supplies cost, taxes and expenses (POLICY §2.1).")
 FLAG_ACTIONS = {"amend": _l("amended"), "rescind": _l("rescinded")}
-
-
-class FontMissing(DomainError):
-    """The server has no font with Chinese glyphs, so no PDF can be made."""
-
-    status = 503
+__all__ = ["SYSTEM_FONTS", "FontMissing", "pdf", "pdf_font", "sections", "xlsx"]
 
 
 @dataclass
@@ -53,28 +37,6 @@ class Section:
     rows: list[list[Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     widths: tuple[int, ...] | None = None  # relative column widths in the PDF
-
-
-@functools.cache
-def _face_index(path: str, prefer: str) -> int:
-    """The index of the preferred face in a font collection (0 for a single font)."""
-    if not path.lower().endswith((".ttc", ".otc")):
-        return 0
-    with TTCollection(path, lazy=True) as collection:
-        names = [str(font["name"].getDebugName(4) or "") for font in collection.fonts]
-    if prefer and prefer in names:
-        return names.index(prefer)
-    return next((i for i, n in enumerate(names) if n.endswith(" SC") or "Hei" in n), 0)
-
-
-def pdf_font(config: Mapping[str, Any]) -> tuple[str, int] | None:
-    """``(path, face index)`` of a font with Chinese glyphs: ``PDF_FONT`` or a common system font."""
-    configured = str(config.get("PDF_FONT") or "").strip()
-    candidates = [(configured, "")] if configured else list(SYSTEM_FONTS)
-    for path, prefer in candidates:
-        if Path(path).is_file():
-            return path, _face_index(path, prefer)
-    return None
 
 
 def _rule_set(entry: Mapping[str, Any], titles: Mapping[str, str]) -> str:

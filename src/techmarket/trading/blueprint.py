@@ -15,6 +15,7 @@ from techmarket.extensions import db
 from techmarket.listings.constants import TRANSACTION_MODES, Kind, Status
 from techmarket.listings.models import Listing
 from techmarket.trading import access, deals, queries, sales
+from techmarket.trading.auctions.services import latest_auction
 from techmarket.trading.constants import REGISTRATION_STATUS_LABELS, SALE_STATUS_LABELS, STATUS_LABELS
 
 bp = Blueprint("trading", __name__, url_prefix="/trading")
@@ -63,6 +64,7 @@ def trading_box(listing: Listing) -> Markup:
         "trading/_box.html", listing=listing, sale=sale, owner=owner, buyer_orgs=buyer_orgs,
         days_left=sales.days_left(sale) if sale is not None else 0,
         publicity=[d for d in listed_deals if d.status == "publicity"], signed_in=current_user.is_authenticated,
+        auction=latest_auction(db.session, listing.id),
         operator=who.is_operator, threads=queries.threads_on(db.session, listing.id, mine)))
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from techmarket.core.forms import submit
 from techmarket.extensions import db
 from techmarket.listings.models import Listing
 from techmarket.trading import access, sales
+from techmarket.trading.auctions.models import Auction
 from techmarket.trading.blueprint import actor, bp, get_or_404
 from techmarket.trading.constants import SaleStatus
 from techmarket.trading.forms import ChooseForm, ReasonForm, RegisterForm, SaleForm, version_of
@@ -66,6 +68,7 @@ def _sale_page(sale: Sale, *, register_form: RegisterForm | None = None, relist_
         "trading/sale.html", sale=sale, owner=owner, operator=operator, registrations=shown,
         register_form=register_form, relist_form=relist_form, choose_form=choose_form,
         reason_form=ReasonForm(formdata=None), days_left=sales.days_left(sale),
+        sale_auction=db.session.scalar(select(Auction).where(Auction.sale_id == sale.id)),
         may_register=sale.status == SaleStatus.OPEN and bool(buyer_orgs),
         problems={r.id: sales.qualification_problems(db.session, r) for r in shown} if operator else {})
     return (html, status) if status != 200 else html

@@ -36,6 +36,7 @@ NAV_STAFF = [
     ("contracts_admin.search", _l("Contract search"), (Role.REGISTRAR, Role.OPERATOR)),
     ("contracts_admin.stats", _l("Registration statistics"), (Role.REGISTRAR, Role.OPERATOR)),
     ("contracts_admin.payments", _l("Payments to confirm"), (Role.OPERATOR,)),
+    ("auctions.console", _l("Auction console"), (Role.OPERATOR,)),
     ("statements.everything", _l("All statements"), (Role.REGISTRAR, Role.OPERATOR)),
     ("statements.disbursements", _l("Disbursements"), (Role.OPERATOR,)),
 ]

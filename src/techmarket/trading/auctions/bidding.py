@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from techmarket.core import audit, events
 from techmarket.core.actor import Actor
 from techmarket.core.clock import utcnow
-from techmarket.core.errors import Conflict, PermissionDenied, ValidationFailed
+from techmarket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from techmarket.trading import access, deposits
 from techmarket.trading.auctions import lifecycle, modes
 from techmarket.trading.auctions.constants import AuctionStatus, BidderStatus, DepositStatus
@@ -57,8 +57,9 @@ def may_bid(session: Session, actor: Actor, auction: Auction) -> AuctionBidder:
     mine = access.org_ids_of(session, actor)
     if auction.seller_org_id in mine:
         raise PermissionDenied(_l("The seller cannot bid on its own auction."))
-    bidder = next((b for b in auction.bidders if b.organisation_id in mine and b.status != BidderStatus.WITHDRAWN),
-                  None)
+    bidder = session.scalar(select(AuctionBidder).where(
+        AuctionBidder.auction_id == auction.id, AuctionBidder.organisation_id.in_(mine),
+        AuctionBidder.status != BidderStatus.WITHDRAWN).order_by(AuctionBidder.id).limit(1)) if mine else None
     if bidder is None:
         raise PermissionDenied(_l("Register as a bidder first."))
     if bidder.status == BidderStatus.REFUSED:
@@ -81,19 +82,24 @@ def place(session: Session, actor: Actor, auction_id: int, amount: Decimal | Non
     key = (key or "").strip()[:64]
     if not key:
         raise ValidationFailed(_l("The bid form was incomplete. Reload the page and bid again."))
+    if amount is None or not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationFailed(_l("Enter an amount in yuan."), field_errors={"amount": _l("Enter an amount in yuan.")})
+    seen = session.get(Auction, auction_id)
+    if seen is None:
+        raise NotFound(_l("No such auction."))
+    if seen.status not in (AuctionStatus.OPEN, AuctionStatus.SCHEDULED):
+        raise Conflict(REFUSAL_MESSAGES[modes.CLOSED])
+    bidder = may_bid(session, actor, seen)  # who may bid does not change with the price: checked before the lock
     auction = lifecycle.lock(session, auction_id)
     at = now or utcnow()  # read after the lock: the order of the lock is the order of time
     lifecycle.open_if_due(session, auction, at)
     if auction.status not in (AuctionStatus.OPEN, AuctionStatus.SCHEDULED):
         raise Conflict(REFUSAL_MESSAGES[modes.CLOSED])
-    bidder = may_bid(session, actor, auction)
     earlier = session.scalar(select(Bid).where(Bid.bidder_id == bidder.id, Bid.idempotency_key == key))
     if earlier is not None:
         return Placed(earlier, repeated=True, extended=False)
     if auction.status == AuctionStatus.SCHEDULED:
         raise _refuse(modes.NOT_OPEN)
-    if amount is None or not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise ValidationFailed(_l("Enter an amount in yuan."), field_errors={"amount": _l("Enter an amount in yuan.")})
     mode = modes.get(auction.mode)
     has_bid = mode.hidden and session.scalar(select(Bid.id).where(Bid.bidder_id == bidder.id).limit(1)) is not None
     state = modes.State(auction.high_amount, auction.high_bidder_id, frozenset({bidder.id} if has_bid else ()))

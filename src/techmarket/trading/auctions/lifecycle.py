@@ -29,11 +29,10 @@ def lock(session: Session, auction_id: int) -> Auction:
     """The auction re-read under its row lock, held until the unit of work ends: ``SELECT ... FOR UPDATE`` on
     PostgreSQL; on SQLite the write lock taken with ``BEGIN IMMEDIATE`` (one writer at a time)."""
     begin_write(session)
-    locked = session.scalar(select(Auction.id).where(Auction.id == auction_id).with_for_update())
-    if locked is None:
+    auction = session.scalar(select(Auction).where(Auction.id == auction_id).with_for_update()
+                             .execution_options(populate_existing=True))
+    if auction is None:
         raise NotFound(_l("No such auction."))
-    auction = session.get(Auction, auction_id, populate_existing=True)
-    assert auction is not None
     return auction
 
 

@@ -52,10 +52,11 @@ class Auction(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    listing: Mapped[Listing] = relationship(lazy="joined")
-    seller_org: Mapped[Organisation] = relationship(lazy="joined")
+    # Loaded when used: a bid locks and reads the auction's own row only (bench/auction.py).
+    listing: Mapped[Listing] = relationship(lazy="select")
+    seller_org: Mapped[Organisation] = relationship(lazy="select")
     bidders: Mapped[list[AuctionBidder]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="AuctionBidder.id", back_populates="auction",
+        cascade="all, delete-orphan", lazy="select", order_by="AuctionBidder.id", back_populates="auction",
         foreign_keys="AuctionBidder.auction_id")
 
     __mapper_args__ = {"version_id_col": version}
@@ -89,7 +90,7 @@ class AuctionBidder(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    auction: Mapped[Auction] = relationship(back_populates="bidders", foreign_keys=[auction_id], lazy="joined")
+    auction: Mapped[Auction] = relationship(back_populates="bidders", foreign_keys=[auction_id], lazy="select")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}
@@ -110,7 +111,7 @@ class Bid(Base):
     idempotency_key: Mapped[str] = mapped_column(String(64))
     placed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    bidder: Mapped[AuctionBidder] = relationship(lazy="joined")
+    bidder: Mapped[AuctionBidder] = relationship(lazy="select")
 
 
 class AuctionDeposit(Base):
@@ -134,8 +135,8 @@ class AuctionDeposit(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    auction: Mapped[Auction] = relationship(lazy="joined")
-    bidder: Mapped[AuctionBidder] = relationship(lazy="joined")
+    auction: Mapped[Auction] = relationship(lazy="select")
+    bidder: Mapped[AuctionBidder] = relationship(lazy="select")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -97,6 +97,12 @@ def active_auction(session: Session, listing_id: int) -> Auction | None:
                           .order_by(Auction.id.desc()).limit(1))
 
 
+def latest_auction(session: Session, listing_id: int) -> Auction | None:
+    """The listing's newest auction that the public may see (for the listing's trading box)."""
+    return session.scalar(select(Auction).where(Auction.listing_id == listing_id, Auction.status.notin_(
+        [AuctionStatus.DRAFT, AuctionStatus.REFUSED, AuctionStatus.WITHDRAWN])).order_by(Auction.id.desc()).limit(1))
+
+
 def create(session: Session, actor: Actor, listing: Listing, data: AuctionData, *, now: dt.datetime | None = None,
            sale: Sale | None = None) -> Auction:
     """The owner asks for an auction of a published listing; the operator approves it."""

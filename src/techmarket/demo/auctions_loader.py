@@ -1,0 +1,76 @@
+"""Demo auctions through the auction services, with the clock given to them: one running (English ascending,
+deposits received offline, a few bids) and one closed and sold, its result in 成交公示. Idempotent: nothing is
+added when the demo already holds an auction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from techmarket.accounts import services as accounts
+from techmarket.accounts.models import User, UserRole
+from techmarket.core.actor import Actor
+from techmarket.core.clock import utcnow
+from techmarket.core.roles import Role
+from techmarket.demo.trading_loader import _buyers, _candidates, _member, _mode, _price
+from techmarket.listings.models import Listing
+from techmarket.trading import deposits
+from techmarket.trading.auctions import bidding, closing, services
+from techmarket.trading.auctions.models import Auction
+from techmarket.trading.models import Deal, Negotiation, Sale
+
+
+def _auction(session: Session, operator: Actor, listing: Listing, start: dt.datetime, hours: int) -> Auction | None:
+    owner = _member(session, listing.organisation_id)
+    buyers = _buyers(session, listing.organisation_id, owner) if owner is not None else []
+    if owner is None or len(buyers) < 2:
+        return None
+    price = _price(listing, "800000")
+    increment = services.default_increment(price)
+    auction = services.create(session, accounts.actor_for(owner), listing, services.AuctionData(
+        mode="english", trade_mode=_mode(listing), start_price=price, increment=increment, starts_at=start,
+        free_ends_at=start + dt.timedelta(hours=hours), reserve=price + increment, deposit_amount=Decimal(50000),
+        timed_minutes=30), now=start - dt.timedelta(days=1))
+    services.approve(session, operator, auction)
+    bidders = []
+    for org, user in buyers[:2]:
+        who = accounts.actor_for(user)
+        bidder = services.register(session, who, auction, org.id, agreement=True, now=start - dt.timedelta(hours=2))
+        services.qualify(session, operator, bidder)
+        deposit = deposits.deposit_for(session, auction, org.id)
+        assert deposit is not None
+        deposits.secure(session, operator, deposit, gateway="offline", reference=f"DEMO-BANK-{auction.id}-{org.id}")
+        bidders.append(who)
+    amount = price
+    for n in range(3):
+        bidding.place(session, bidders[n % 2], auction.id, amount, f"demo-{auction.id}-{n}",
+                      now=start + dt.timedelta(minutes=10 * (n + 1)))
+        amount += increment * (n + 1)
+    return auction
+
+
+def load_auctions(session: Session) -> int:
+    """Add the running and the closed demo auction when the demo holds none; returns how many were added."""
+    if session.scalar(select(Auction.id).limit(1)) is not None:
+        return 0
+    operator_user = session.scalar(select(User).join(UserRole).where(UserRole.role == Role.OPERATOR.value)
+                                   .order_by(User.id).limit(1))
+    used = set(session.scalars(select(Sale.listing_id))) | set(session.scalars(select(Negotiation.listing_id))) \
+        | set(session.scalars(select(Deal.listing_id)))
+    listings = [listing for listing in _candidates(session) if listing.id not in used]
+    if operator_user is None or len(listings) < 2:
+        return 0
+    operator = accounts.actor_for(operator_user)
+    now = utcnow().replace(microsecond=0)
+    added = 0
+    if _auction(session, operator, listings[0], now - dt.timedelta(hours=1), 48) is not None:
+        added += 1
+    closed = _auction(session, operator, listings[1], now - dt.timedelta(days=1), 2)
+    if closed is not None:
+        closing.refresh(session, closed, now)  # ended a day ago: closes, sold, in 成交公示
+        added += 1
+    session.flush()
+    return added

@@ -1,0 +1,50 @@
+"""What the auction handlers share: who is looking, the auction they may see (moved on lazily), paging."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, current_app
+from flask_login import current_user
+
+from techmarket.accounts.services import actor_for
+from techmarket.core.actor import ANONYMOUS, Actor
+from techmarket.core.clock import utcnow
+from techmarket.extensions import db
+from techmarket.trading import access
+from techmarket.trading.auctions import closing
+from techmarket.trading.auctions.constants import AuctionStatus
+from techmarket.trading.auctions.models import Auction
+
+HIDDEN = (AuctionStatus.DRAFT, AuctionStatus.REFUSED, AuctionStatus.WITHDRAWN)
+
+
+def actor() -> Actor:
+    return actor_for(current_user) if current_user.is_authenticated else ANONYMOUS
+
+
+def injected_now() -> dt.datetime | None:
+    """The time of ``AUCTION_CLOCK`` (a callable, tests only), else None: a bid then reads the server's clock
+    itself, after taking the auction's lock."""
+    clock = current_app.config.get("AUCTION_CLOCK")
+    return clock() if callable(clock) else None
+
+
+def now() -> dt.datetime:
+    """The server's time (or the injected one) for what a page shows and the lazy steps it takes."""
+    return injected_now() or utcnow()
+
+
+def visible_auction(auction_id: int, *, refresh: bool = True) -> Auction:
+    """The auction if the visitor may see it (a draft only for its owner and the operator), moved on first when
+    its start, end or publicity end has come (the close happens on any read)."""
+    auction = db.session.get(Auction, auction_id)
+    if auction is None:
+        abort(404)
+    who = actor()
+    if auction.status in HIDDEN and not (who.is_operator or
+                                         auction.seller_org_id in access.org_ids_of(db.session, who)):
+        abort(404)
+    if refresh and closing.refresh(db.session, auction, now()):
+        db.session.commit()
+    return auction
