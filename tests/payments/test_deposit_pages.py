@@ -30,6 +30,8 @@ def test_pay_deposits_from_the_box_and_the_operator_gives_back(app, make, signin
     assert f"/payments/deposits/{d1.id}/pay" in box and 'value="stripe"' in box and 'value="offline"' in box
 
     first = signin(sc.buyer)
+    auction_page = first.get(f"/auctions/{auction.id}").get_data(as_text=True)
+    assert 'data-testid="deposit-action"' in auction_page and f"/payments/deposits/{d1.id}/pay" in auction_page
     resp = first.post(f"/payments/deposits/{d1.id}/pay", data={"method": "stripe", "payment_method": "pm_card_visa"})
     assert resp.status_code == 302
     db.session.expire_all()
