@@ -37,6 +37,8 @@ NAV_STAFF = [
     ("contracts_admin.stats", _l("Registration statistics"), (Role.REGISTRAR, Role.OPERATOR)),
     ("contracts_admin.payments", _l("Payments to confirm"), (Role.OPERATOR,)),
     ("auctions.console", _l("Auction console"), (Role.OPERATOR,)),
+    ("payments_admin.queue", _l("Payments and transfers"), (Role.OPERATOR,)),
+    ("payments_admin.deposits_console", _l("Deposit refunds"), (Role.OPERATOR,)),
     ("statements.everything", _l("All statements"), (Role.REGISTRAR, Role.OPERATOR)),
     ("statements.disbursements", _l("Disbursements"), (Role.OPERATOR,)),
 ]
