@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from techmarket.accounts.services import actor_for
 from techmarket.core.audit import AuditEntry, verify_chain
@@ -16,6 +17,7 @@ from techmarket.core.roles import Role
 from techmarket.extensions import db
 from techmarket.payments import services
 from techmarket.payments.components import Gateways
+from techmarket.payments.models import MarketPayment
 from tests.contracts.builders import PDF
 
 
@@ -97,3 +99,16 @@ def test_bank_transfer_receipt_then_operator_decides(app, make):
     assert _audit(payment.id) == ["start", "await", "upload_receipt", "confirm"]
     with pytest.raises(Conflict):
         services.decide_transfer(db.session, actor_for(operator), payment, confirm=False, reason="重复")
+
+
+def test_the_database_refuses_two_live_payments_for_one_subject(app, make):
+    """Two requests racing past the service's check: the unique live key stops the second on both databases."""
+    payer = make.user(Role.ENTERPRISE)
+    first = _start(payer, gateway="offline", subject=77)
+    twin = MarketPayment(purpose="deposit", subject_id=77, amount=Decimal("1.00"), gateway="offline",
+                         status="pending", payer_id=payer.id, live_key=first.live_key)
+    db.session.add(twin)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(MarketPayment)) == 1
