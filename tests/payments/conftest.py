@@ -65,7 +65,7 @@ def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc = subprocess.Popen([sys.executable, "-m", "localstripe", "--port", str(port)], stdout=out,
                                 stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # a loaded CI machine starts Python and aiohttp slowly
     while not _answers(base):
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()

@@ -23,6 +23,7 @@ def _box(app, deposit) -> str:
         return render_template_string('{% include "payments/_deposit_action.html" %}', deposit=deposit)
 
 
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # the gateway matters here, not the database
 def test_pay_deposits_from_the_box_and_the_operator_gives_back(app, make, signin):
     sc = scene(make)
     auction, _op, (_b1, d1), (b2, d2) = _auction(make, sc)

@@ -94,6 +94,7 @@ def test_deposits_held_transferred_released_and_given_back(app, make):
     assert (d1.status, transfer.status) == ("forfeited", "succeeded")
 
 
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # the gateway matters here, not the database
 def test_a_collected_card_deposit_is_refunded_and_a_transfer_needs_the_operators_reference(app, make):
     sc = scene(make)
     auction, op, (b1, d1), (b2, d2) = _auction(make, sc)

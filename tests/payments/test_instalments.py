@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from techmarket.contracts.models import Contract
 from techmarket.contracts.payments import outstanding
 from techmarket.core.roles import Role
@@ -42,6 +44,7 @@ def test_a_party_pays_an_instalment_by_card_and_the_contract_payment_is_confirme
     assert stranger.get(f"/payments/{payment.id}").status_code == 404
 
 
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # the gateway matters here, not the database
 def test_a_declined_card_leaves_the_instalment_open(app, make, signin):
     d = deal(make)
     contract = submitted(d)

@@ -35,6 +35,7 @@ def _audit(payment_id):
                                    .order_by(AuditEntry.seq)))
 
 
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # the gateway matters here, not the database
 def test_card_payment_held_then_released_each_movement_audited(app, make):
     payer = make.user(Role.ENTERPRISE)
     payment = _start(payer, hold=True, payment_method="pm_card_visa")
@@ -61,6 +62,7 @@ def test_a_deposit_paid_twice_is_refused(app, make):
     assert _start(payer, gateway="offline").status == "requires_action"  # refunded: the subject is free again
 
 
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # the gateway matters here, not the database
 def test_a_declined_card_is_recorded_as_failed_and_frees_the_subject(app, make):
     payer = make.user(Role.ENTERPRISE)
     failed = _start(payer, payment_method="pm_card_chargeCustomerFail")

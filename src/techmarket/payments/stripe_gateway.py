@@ -48,6 +48,9 @@ _EVENTS = {
 }
 
 
+_REFUND_DONE = frozenset({"succeeded", "pending"})
+
+
 def to_minor(amount: Decimal) -> int:
     """Yuan to fen (CNY has two decimals)."""
     return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
@@ -96,10 +99,12 @@ class StripeGateway:
         return self._payment(self._call(self._client.v1.payment_intents.retrieve, reference))
 
     def list_payments(self, since: dt.datetime | None = None) -> Iterator[GatewayPayment]:
+        refunds = self._call(self._client.v1.refunds.list, params={"limit": 100})
+        refunded = {str(r.payment_intent) for r in refunds.auto_paging_iter() if r.status in _REFUND_DONE}
         page = self._call(self._client.v1.payment_intents.list, params={"limit": 100})
         for intent in page.auto_paging_iter():
             if since is None or dt.datetime.fromtimestamp(intent.created, dt.UTC) >= since:
-                yield self._payment(intent)
+                yield self._payment(intent, refunded=intent.id in refunded)
 
     # --- webhooks ---------------------------------------------------------------------------------------------
 
@@ -134,13 +139,13 @@ class StripeGateway:
             log.warning("stripe unavailable: %s", exc)
             raise GatewayUnavailable() from exc
 
-    def _payment(self, intent: Any) -> GatewayPayment:
+    def _payment(self, intent: Any, *, refunded: bool | None = None) -> GatewayPayment:
         data: dict[str, Any] = intent.to_dict()
         status = _STATUS.get(str(data.get("status")), "requires_action")
         error = data.get("last_payment_error") or {}
         if status == "requires_action" and error:
             status = "failed"
-        if status == "succeeded" and self._refunded(str(data["id"])):
+        if status == "succeeded" and (self._refunded(str(data["id"])) if refunded is None else refunded):
             status = "refunded"
         metadata = {str(k): str(v) for k, v in (data.get("metadata") or {}).items()}
         return GatewayPayment(reference=str(data["id"]), status=status, amount=from_minor(data["amount"]),
@@ -149,4 +154,4 @@ class StripeGateway:
 
     def _refunded(self, reference: str) -> bool:
         refunds = self._call(self._client.v1.refunds.list, params={"payment_intent": reference, "limit": 10})
-        return any(r.status in {"succeeded", "pending"} for r in refunds.data)
+        return any(r.status in _REFUND_DONE for r in refunds.data)
