@@ -48,6 +48,9 @@ from techmarket.matching import listeners as matching_listeners
 from techmarket.matching.cli import matching_cli
 from techmarket.matching.messages import MESSAGES as MATCHING_MESSAGES
 from techmarket.orgs.cli import orgs_cli
+from techmarket.payments import listeners as payment_listeners
+from techmarket.payments.cli import payments_cli
+from techmarket.payments.components import Gateways, make_gateways
 from techmarket.policy.cli import make_group as make_policy_group
 from techmarket.policy.ruleset import RuleBook
 from techmarket.reporting import tally as reporting_tally
@@ -131,9 +134,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     reporting_tally.register()
     claim_listeners.register()
     matching_listeners.register()
+    payment_listeners.register()
     register_listings()
     register_calls()
     provide(app, SearchService, make_search_service(app))
+    provide(app, Gateways, make_gateways(app))
     if cfg["ENV"] != "testing":  # jieba's dictionary takes seconds: load it now, not in a visitor's first search
         search_suggest.preload()
     notifications.register_messages(LISTING_MESSAGES)
@@ -150,7 +155,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     init_caches(app)
     for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, _policy_cli(app), listings_cli, search_cli,
-                  trading_cli, reporting_cli, challenges_cli, matching_cli):
+                  trading_cli, reporting_cli, challenges_cli, matching_cli, payments_cli):
         app.cli.add_command(group)
     register_error_handlers(app)
     register_security_headers(app)

@@ -20,6 +20,7 @@ from techmarket.listings.views import bp as listings_bp
 from techmarket.matching.alert_views import bp as alerts_bp
 from techmarket.matching.views import bp as matching_bp
 from techmarket.orgs.views import bp as orgs_bp
+from techmarket.payments.blueprint import BLUEPRINTS as PAYMENT_BLUEPRINTS
 from techmarket.reporting.blueprint import BLUEPRINTS as REPORTING_BLUEPRINTS
 from techmarket.rulesets.views import bp as calculators_bp
 from techmarket.trading.auctions.blueprint import bp as auctions_bp
@@ -33,5 +34,6 @@ def register_blueprints(app: Flask) -> None:
     for bp in (web_bp, accounts_bp, orgs_bp, admin_bp, admin_listings_bp, calculators_bp, api_bp, listings_bp,
                notifications_bp, admin_imports_bp, listings_io_bp, search_bp, api_search_bp,
                matching_bp, alerts_bp, *CONTRACT_BLUEPRINTS, *incentive_views.BLUEPRINTS, *CLAIM_BLUEPRINTS,
-               *BROKER_BLUEPRINTS, trading_bp, auctions_bp, *CHALLENGE_BLUEPRINTS, *REPORTING_BLUEPRINTS):
+               *BROKER_BLUEPRINTS, trading_bp, auctions_bp, *CHALLENGE_BLUEPRINTS, *PAYMENT_BLUEPRINTS,
+               *REPORTING_BLUEPRINTS):
         app.register_blueprint(bp)

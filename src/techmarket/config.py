@@ -59,7 +59,8 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_OUTBOX_MAX_ATTEMPTS": 15,  # a change failing this often is reported as stuck (still retried hourly)
     "PAYMENTS_BACKEND": "offline",  # offline | stripe
     "STRIPE_API_KEY": None,
-    "STRIPE_API_BASE": None,
+    "STRIPE_API_BASE": None,  # default: Stripe's own https://api.stripe.com (tests: the localstripe server)
+    "STRIPE_WEBHOOK_SECRET": None,  # whsec_…: verifies the webhooks posted to /payments/webhooks/stripe
     "BEHIND_PROXY": 0,  # number of trusted reverse proxies (nginx: 1)
     "SECURE_COOKIES": "auto",  # auto (on in production) | 1 | 0
     "MAX_UPLOAD_MB": 20,
@@ -195,5 +196,19 @@ def _validate(cfg: dict) -> None:
         raise ConfigError(f"TECHMARKET_REGISTRATION_NUMBER_PATTERN is not a usable pattern: {exc}") from exc
     if "{seq" not in str(cfg["REGISTRATION_NUMBER_PATTERN"]) or not 4 <= len(sample) <= 40:
         raise ConfigError("TECHMARKET_REGISTRATION_NUMBER_PATTERN needs {seq} and must give 4 to 40 characters.")
-    if cfg["PAYMENTS_BACKEND"] == "stripe" and not cfg.get("STRIPE_API_KEY"):
-        raise ConfigError("TECHMARKET_PAYMENTS_BACKEND=stripe needs TECHMARKET_STRIPE_API_KEY.")
+    _validate_payments(cfg)
+
+
+def _validate_payments(cfg: dict) -> None:
+    if cfg["PAYMENTS_BACKEND"] != "stripe":
+        return
+    missing = [k for k in ("STRIPE_API_KEY", "STRIPE_WEBHOOK_SECRET") if not cfg.get(k)]
+    if missing:
+        names = " and ".join(f"TECHMARKET_{k}" for k in missing)
+        raise ConfigError(f"TECHMARKET_PAYMENTS_BACKEND=stripe needs {names}.")
+    if cfg["ENV"] == "production":
+        if str(cfg["STRIPE_API_KEY"]).startswith(("sk_test_", "rk_test_")):
+            raise ConfigError("Production start refused: TECHMARKET_STRIPE_API_KEY is a test key (sk_test_…).")
+        base = str(cfg.get("STRIPE_API_BASE") or "https://api.stripe.com")
+        if not base.startswith("https://"):
+            raise ConfigError("Production start refused: TECHMARKET_STRIPE_API_BASE must be an https:// address.")

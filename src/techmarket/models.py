@@ -47,6 +47,7 @@ from techmarket.listings.models import (
 )
 from techmarket.matching.models import AlertDelivery, AlertDigest, MatchFeedback, Subscription
 from techmarket.orgs.models import Division, Invitation, Membership, Organisation
+from techmarket.payments.models import MarketPayment, PaymentReceipt, WebhookEvent
 from techmarket.reporting.models import Body, TallyCell, TallyFact, YearlyReport
 from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
 from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
@@ -102,6 +103,7 @@ __all__ = [
     "Listing",
     "ListingTag",
     "LoginThrottle",
+    "MarketPayment",
     "MatchFeedback",
     "Member",
     "Membership",
@@ -114,6 +116,7 @@ __all__ = [
     "Offer",
     "Organisation",
     "Payment",
+    "PaymentReceipt",
     "Question",
     "QueuedJob",
     "Registration",
@@ -135,6 +138,7 @@ __all__ = [
     "User",
     "UserLogin",
     "UserRole",
+    "WebhookEvent",
     "YearlyReport",
 ]
 

@@ -79,6 +79,8 @@ PUBLIC: dict[str, set[int]] = {
     "claims.objection": {404},  # the parameter is a claim that does not exist
     # the one-click unsubscribe link of alert mails works signed out (the signed token is the proof)
     "alerts.unsubscribe": {200},
+    # gateway webhooks: signed by the gateway, no session (404 when Stripe is not configured, 400 unsigned)
+    "payments.stripe": {400, 404, 405},
 }
 
 # Walking these signed in would end the walk's own sign-in.
@@ -212,6 +214,8 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "auction_id": lambda w, r: MISSING,
     "bidder_id": lambda w, r: MISSING,
     "deposit_id": lambda w, r: MISSING,
+    "instalment_id": lambda w, r: MISSING,
+    "receipt_id": lambda w, r: MISSING,
 }
 
 

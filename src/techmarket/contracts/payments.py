@@ -147,3 +147,23 @@ def tell_parties(session: Session, event: DomainEvent) -> None:
     notify(session, party_user_ids(session, contract), f"payment_{event.verb}",
            {"title": contract.title, "amount": f"{payment.amount:,.2f}", "reason": (payment.note or "")[:300]},
            "contracts.detail", contract_id=contract.id)
+
+
+def record_online(session: Session, actor: Actor, contract_id: int, instalment_id: int, *, amount: Decimal,
+                  reference: str, paid_on: dt.date) -> Payment:
+    """A payment the payment gateway took for an instalment: recorded and confirmed at once (the gateway's
+    record is the evidence, so no receipt). Called by the payments domain, above, with a system actor; the
+    statement's post-subsidy reads it like any confirmed transfer."""
+    require_operator(actor)
+    contract = get_or_not_found(session, Contract, contract_id, _l("No such contract."))
+    instalment = next((i for i in contract.instalments if i.id == instalment_id), None)
+    if instalment is None:
+        raise ValidationFailed(_l("Choose the instalment this payment is for."))
+    payment = Payment(contract_id=contract.id, instalment_id=instalment.id, paid_on=paid_on, amount=amount,
+                      reference=reference.strip()[:100], document_id=None, recorded_by_id=actor.user_id)
+    contract.payments.append(payment)
+    session.flush()
+    audit.record(session, actor, "contract_payment", payment.id, "record", None,
+                 {"contract_id": contract.id, "instalment": instalment.seq, "amount": amount, "paid_on": paid_on,
+                  "reference": payment.reference})
+    return decide(session, actor, payment, confirm=True, note="")

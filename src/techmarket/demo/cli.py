@@ -18,6 +18,7 @@ from techmarket.demo.contracts_loader import load_contracts
 from techmarket.demo.data import DEMO_PASSWORD, USERS
 from techmarket.demo.inbox import settle_notifications
 from techmarket.demo.loader import load
+from techmarket.demo.payments_loader import load_payments
 from techmarket.demo.reporting_loader import load_bodies
 from techmarket.demo.trading_loader import load_trading
 from techmarket.extensions import db
@@ -45,6 +46,7 @@ def load_command() -> None:
         created["claims"] = load_claims(db.session)
         created["challenges"] = load_challenges(db.session)
         created["auctions"] = load_auctions(db.session)
+        created["payments"] = load_payments(db.session)
         created["bodies"] = load_bodies(db.session, local_today())  # last: it also counts the statistics afresh
         settle_notifications(db.session)
         db.session.commit()  # the search index holds the listings from here on
@@ -60,4 +62,5 @@ def load_command() -> None:
     click.echo(f"demo calls (揭榜挂帅): {created['challenges']} added (one in each stage)")
     click.echo(f"demo alerts: {created['alerts']} subscriptions and a first daily digest")
     click.echo(f"demo auctions: {created['auctions']} added (one running, one closed in 成交公示)")
+    click.echo(f"demo payments: {created['payments']} deposit transfer(s) added")
     click.echo(f"demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in USERS))

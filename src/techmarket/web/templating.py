@@ -39,6 +39,8 @@ NAV_STAFF = [
     ("contracts_admin.payments", _l("Payments to confirm"), (Role.OPERATOR,)),
     ("reporting_admin.console", _l("Statistics and reports"), (Role.REGISTRAR, Role.OPERATOR)),
     ("auctions.console", _l("Auction console"), (Role.OPERATOR,)),
+    ("payments_admin.queue", _l("Payments and transfers"), (Role.OPERATOR,)),
+    ("payments_admin.deposits_console", _l("Deposit refunds"), (Role.OPERATOR,)),
     ("statements.everything", _l("All statements"), (Role.REGISTRAR, Role.OPERATOR)),
     ("statements.disbursements", _l("Disbursements"), (Role.OPERATOR,)),
     ("claims.queue", _l("Claim review"), (Role.OPERATOR, Role.COUNTY_BUREAU, Role.CITY_BUREAU)),

@@ -1,0 +1,1 @@
+"""The payment pages' handlers (their URLs are in ``payments/blueprint.py``)."""
