@@ -57,6 +57,8 @@ from techmarket.web.security import register_security_headers
 from techmarket.web.sessions import CookieSessionInterface
 from techmarket.web.templating import register_template_helpers
 from techmarket.web.views import init_caches
+from techmarket.webhooks import tasks as webhook_tasks
+from techmarket.webhooks.cli import webhooks_cli
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -116,6 +118,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     trading_listeners.register()
     contract_listeners.register()
     incentive_listeners.register()
+    webhook_tasks.register()
     register_listings()
     provide(app, SearchService, make_search_service(app))
     if cfg["ENV"] != "testing":  # jieba's dictionary takes seconds: load it now, not in a visitor's first search
@@ -131,7 +134,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     init_caches(app)
     for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, _policy_cli(app), listings_cli, search_cli,
-                  trading_cli):
+                  trading_cli, webhooks_cli):
         app.cli.add_command(group)
     register_error_handlers(app)
     register_security_headers(app)

@@ -3,6 +3,7 @@ the drift test and table-level tools, whichever blueprints are registered."""
 
 from __future__ import annotations
 
+from techmarket.accounts.api_tokens import ApiToken
 from techmarket.accounts.models import LoginThrottle, User, UserLogin, UserRole
 from techmarket.accounts.notifications import Notification
 from techmarket.contracts.models import (
@@ -33,6 +34,7 @@ from techmarket.matching.models import MatchFeedback
 from techmarket.orgs.models import Division, Invitation, Membership, Organisation
 from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
 from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
+from techmarket.webhooks.models import WebhookDelivery, WebhookSubscription
 from techmarket.trading.models import Deal, Negotiation, Offer, Registration, Sale
 
 # Structures the migrations create by hand for one database only; autogenerate and the drift test skip them.
@@ -44,6 +46,9 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
 
 
 __all__ = [
+    "ApiToken",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "Attachment",
     "AuditEntry",
     "AuditHead",

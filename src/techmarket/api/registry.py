@@ -11,10 +11,11 @@ from __future__ import annotations
 from flask import Flask
 
 from techmarket.api import docs, openapi
+from techmarket.api import listings as listings_api
 from techmarket.api import search as search_api
 from techmarket.api import views as policy_api
 
-RESOURCES: list[openapi.ApiBlueprint] = [search_api.bp, policy_api.bp]
+RESOURCES: list[openapi.ApiBlueprint] = [search_api.bp, policy_api.bp, listings_api.bp]
 
 
 def init_api(app: Flask) -> openapi.Api:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from techmarket.core.actor import Actor
 
@@ -92,6 +92,8 @@ def publish(session: Session, event: DomainEvent) -> DomainEvent:
     for listener in _matching(_in_transaction, event.name):
         listener(session, event)
     if _matching(_after_commit, event.name):
+        if isinstance(session, scoped_session):  # Flask-SQLAlchemy's proxy does not pass get_transaction on
+            session = session()
         kept = DomainEvent(event.name, event.object_type, event.object_id, event.actor, dict(event.data))
         session.info.setdefault(_PENDING, []).append((session.get_transaction(), session.get_nested_transaction(),
                                                       kept))
