@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from flask import Flask
 
+from techmarket.api import contracts as contracts_api
 from techmarket.api import docs, openapi
 from techmarket.api import listings as listings_api
+from techmarket.api import matching as matching_api
+from techmarket.api import organisations as organisations_api
 from techmarket.api import search as search_api
 from techmarket.api import views as policy_api
 
-RESOURCES: list[openapi.ApiBlueprint] = [search_api.bp, policy_api.bp, listings_api.bp]
+RESOURCES: list[openapi.ApiBlueprint] = [
+    listings_api.bp, search_api.bp, matching_api.bp, organisations_api.bp, contracts_api.bp, policy_api.bp,
+]
 
 
 def init_api(app: Flask) -> openapi.Api:
