@@ -3,6 +3,7 @@ organisation through the same services and moderation as the web pages."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import url_for
@@ -16,11 +17,11 @@ from techmarket.api.conventions import cursor_page
 from techmarket.api.openapi import ApiBlueprint
 from techmarket.api.schemas import CursorArgs, CursorPageSchema
 from techmarket.core.db import get_or_not_found
-from techmarket.core.errors import NotFound
+from techmarket.core.errors import NotFound, ValidationFailed
 from techmarket.extensions import csrf, db
 from techmarket.listings import services
-from techmarket.listings.constants import Kind, Status
-from techmarket.listings.data import IPItemData, ListingData
+from techmarket.listings.constants import MAX_AMOUNT, Kind, Status
+from techmarket.listings.data import IPItemData, ListingData, parse_amount
 from techmarket.listings.models import Listing
 from techmarket.listings.visibility import Viewer, viewer_for
 
@@ -64,10 +65,9 @@ class ListingInSchema(Schema):
     contact_email = fields.String(load_default="", validate=validate.Length(max=254))
     valid_until = fields.Date(load_default=None, allow_none=True)
     negotiable = fields.Boolean(load_default=True)
-    amount_min = fields.Decimal(load_default=None, allow_none=True, places=2, as_string=True,
-                                validate=validate.Range(0, 10**12))
-    amount_max = fields.Decimal(load_default=None, allow_none=True, places=2, as_string=True,
-                                validate=validate.Range(0, 10**12))
+    amount_min = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32),
+                               metadata={"description": "yuan as a decimal string (\"500000\", \"50万\")"})
+    amount_max = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
     team = fields.String(load_default="", validate=validate.Length(max=2000))
     maturity = fields.String(load_default="", validate=validate.Length(max=24))
     trl = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 9))
@@ -104,7 +104,7 @@ class ListingSchema(Schema):
     title = fields.String(required=True)
     summary = fields.String(required=True)
     description = fields.String(allow_none=True, metadata={"description": "null when the viewer may not see it"})
-    fields_ = fields.List(fields.String(), data_key="fields", required=True)
+    fields_ = fields.List(fields.String(), data_key="fields", attribute="fields", required=True)
     modes = fields.List(fields.String(), required=True)
     keywords = fields.List(fields.String(), required=True)
     organisation = fields.Nested(OrgRefSchema, allow_none=True, required=True)
@@ -154,11 +154,23 @@ def present(listing: Listing, viewer: Viewer) -> dict[str, Any]:
     }
 
 
+def _amount(body: dict[str, Any], name: str) -> Decimal | None:
+    try:
+        value = parse_amount(body[name])
+    except ValueError:
+        value = Decimal(-1)
+    if value is not None and not Decimal(0) <= value <= MAX_AMOUNT:
+        raise ValidationFailed(_l("Please correct the marked fields."),
+                               field_errors={name: {"code": "invalid",
+                                                    "message": str(_l("An amount in yuan, such as 500000 or 50万."))}})
+    return value
+
+
 def _data(body: dict[str, Any]) -> ListingData:
     values = {k: body[k] for k in _TEXT}
     return ListingData(**values, fields=list(body["fields_"]), keywords=list(body["keywords"]),
                        modes=list(body["modes"]), valid_until=body["valid_until"], negotiable=body["negotiable"],
-                       amount_min=body["amount_min"], amount_max=body["amount_max"], trl=body["trl"],
+                       amount_min=_amount(body, "amount_min"), amount_max=_amount(body, "amount_max"), trl=body["trl"],
                        fiscal_funded=body["fiscal_funded"], deadline=body["deadline"],
                        ip_items=[IPItemData(**i) for i in body["ip_items"]])
 
