@@ -124,6 +124,7 @@ def build_world(app: Flask, make: Any) -> World:
         "document_id": document.id if document is not None else MISSING, "attachment_id": MISSING,
         "run_id": MISSING, "payment_id": MISSING, "statement_id": MISSING, "disbursement_id": MISSING,
         "deal_id": MISSING, "sale_id": MISSING, "offer_id": MISSING, "reg_id": MISSING, "candidate_id": MISSING,
+        "token_id": MISSING, "sub_id": MISSING, "delivery_id": MISSING,
         "number": 1, "year": local_today().year, "action": "submit", "code": "en",
     }
     rule_set = sorted(rulesets.rulebook(db.session).names())[0]

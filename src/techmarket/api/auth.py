@@ -6,6 +6,10 @@ scope an operation needs is a 403 naming the scope.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
 from flask import g
 from flask_babel import lazy_gettext as _l
 
@@ -15,6 +19,9 @@ from techmarket.api.ratelimit import presented_token
 from techmarket.core.actor import ANONYMOUS, Actor
 from techmarket.core.errors import DomainError, PermissionDenied
 from techmarket.extensions import db
+
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Unauthorized(DomainError):
@@ -46,3 +53,14 @@ def require(scope: str) -> ApiToken:
     if not token.allows(scope):
         raise PermissionDenied(_l("This token lacks the scope %(scope)s.", scope=scope))
     return token
+
+
+def needs(scope: str) -> Callable[[F], F]:
+    """Check the token and its scope before the body or the parameters are read (placed under ``@bp.route``)."""
+    def decorate(func: F) -> F:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            require(scope)
+            return func(*args, **kwargs)
+        return wrapper  # type: ignore[return-value]
+    return decorate

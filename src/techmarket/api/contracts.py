@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from techmarket.api.auth import require
+from techmarket.api.auth import needs, require
 from techmarket.api.conventions import cursor_page
 from techmarket.api.openapi import ApiBlueprint
 from techmarket.api.schemas import CursorArgs, CursorPageSchema
@@ -63,6 +63,7 @@ def present(c: Contract) -> dict[str, Any]:
 
 
 @bp.route("/contracts", methods=["GET"])
+@needs("contracts:read")
 @bp.arguments(ContractArgs, location="query")
 @bp.response(200, ContractPageSchema)
 @bp.doc(security=READ, description="Scope `contracts:read`. Contracts an organisation of the token is a party "
@@ -82,6 +83,7 @@ def index(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.route("/contracts/queue", methods=["GET"])
+@needs("contracts:read")
 @bp.arguments(ContractArgs, location="query")
 @bp.response(200, ContractPageSchema)
 @bp.doc(security=READ, description="Scope `contracts:read`, a registrar's or the operator's personal token: the "
@@ -97,6 +99,7 @@ def queue(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.route("/contracts/<int:contract_id>", methods=["GET"])
+@needs("contracts:read")
 @bp.response(200, ContractSchema)
 @bp.doc(security=READ, description="Scope `contracts:read`: a party's, a registrar's or the operator's.")
 def detail(contract_id: int) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from techmarket.api import tokens
-from techmarket.api.auth import current_actor, current_token, require
+from techmarket.api.auth import current_actor, current_token, needs, require
 from techmarket.api.conventions import cursor_page
 from techmarket.api.openapi import ApiBlueprint
 from techmarket.api.schemas import CursorArgs, CursorPageSchema
@@ -216,6 +216,7 @@ def detail(listing_id: int) -> dict[str, Any]:
 
 
 @bp.route("/listings", methods=["POST"])
+@needs("listings:write")
 @bp.arguments(ListingCreateSchema)
 @bp.response(201, ListingSchema)
 @bp.doc(security=WRITE, description="Scope `listings:write`. A draft, or submitted to moderation with "
@@ -232,6 +233,7 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.route("/listings/<int:listing_id>", methods=["PUT"])
+@needs("listings:write")
 @bp.arguments(ListingUpdateSchema)
 @bp.response(200, ListingSchema)
 @bp.doc(security=WRITE, description="Scope `listings:write`. Edits a draft or returned listing in place; for a "

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from techmarket.api.auth import require
+from techmarket.api.auth import needs, require
 from techmarket.api.conventions import cursor_page
 from techmarket.api.openapi import ApiBlueprint
 from techmarket.api.schemas import CursorArgs, CursorPageSchema
@@ -85,6 +85,7 @@ def detail(org_id: int) -> dict[str, Any]:
 
 
 @bp.route("/inquiries", methods=["GET"])
+@needs("inquiries:read")
 @bp.arguments(CursorArgs, location="query")
 @bp.response(200, InquiryPageSchema)
 @bp.doc(security=[{"token": []}], description="Scope `inquiries:read`: inquiries received about the listings of "
