@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,7 +27,7 @@ class EventType:
     source: str  # the domain event it comes from, "listing.approved"
     organisations: Callable[[Session, int], list[int]]
     payload: Callable[[Session, int], dict[str, Any]]
-    description: str = ""
+    description: Any = ""  # a lazy translatable string
 
 
 def _listing_org(session: Session, listing_id: int) -> list[int]:
@@ -74,14 +75,14 @@ def _contract(session: Session, contract_id: int) -> dict[str, Any]:
 
 EVENT_TYPES: tuple[EventType, ...] = (
     EventType("listing.published", "listing.approved", _listing_org, _listing,
-              "A listing of yours passed moderation and is public."),
+              _l("A listing of yours passed moderation and is public.")),
     EventType("listing.returned", "listing.returned", _listing_org, _listing,
-              "Moderation returned a listing of yours, with the reason."),
-    EventType("offer.made", "offer.made", _offer_orgs, _offer, "An offer was made to you in a negotiation."),
+              _l("Moderation returned a listing of yours, with the reason.")),
+    EventType("offer.made", "offer.made", _offer_orgs, _offer, _l("An offer was made to you in a negotiation.")),
     EventType("contract.registered", "contract.registered", _contract_orgs, _contract,
-              "A contract you are a party to was registered (认定登记)."),
+              _l("A contract you are a party to was registered (认定登记).")),
     EventType("contract.returned", "contract.returned", _contract_orgs, _contract,
-              "A contract you are a party to was returned by the registrar."),
+              _l("A contract you are a party to was returned by the registrar.")),
 )
 BY_NAME: dict[str, EventType] = {e.name: e for e in EVENT_TYPES}
 BY_SOURCE: dict[str, list[EventType]] = {}
