@@ -34,8 +34,8 @@ from techmarket.matching.models import MatchFeedback
 from techmarket.orgs.models import Division, Invitation, Membership, Organisation
 from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
 from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
-from techmarket.webhooks.models import WebhookDelivery, WebhookSubscription
 from techmarket.trading.models import Deal, Negotiation, Offer, Registration, Sale
+from techmarket.webhooks.models import WebhookDelivery, WebhookSubscription
 
 # Structures the migrations create by hand for one database only; autogenerate and the drift test skip them.
 DIALECT_ONLY = ("search_fts", "ix_search_document_tsv")
@@ -47,8 +47,6 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
 
 __all__ = [
     "ApiToken",
-    "WebhookDelivery",
-    "WebhookSubscription",
     "Attachment",
     "AuditEntry",
     "AuditHead",
@@ -92,4 +90,6 @@ __all__ = [
     "User",
     "UserLogin",
     "UserRole",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -38,9 +38,9 @@ def receiver(status: int = 200) -> Iterator[Receiver]:
     rec = Receiver(status=status)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            rec.received.append(({k: v for k, v in self.headers.items()}, body))
+            rec.received.append((dict(self.headers.items()), body))
             self.send_response(rec.status)
             self.send_header("Content-Type", "text/plain")
             self.end_headers()

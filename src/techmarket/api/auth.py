@@ -20,7 +20,6 @@ from techmarket.core.actor import ANONYMOUS, Actor
 from techmarket.core.errors import DomainError, PermissionDenied
 from techmarket.extensions import db
 
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 

@@ -23,7 +23,7 @@ from techmarket.orgs.models import Membership
 
 bp = ApiBlueprint("api_contracts", __name__, description="Technology contracts and their registration (认定登记).")
 csrf.exempt(bp)
-READ = [{"token": []}]
+READ: list[dict[str, list[str]]] = [{"token": []}]
 
 
 class ContractArgs(CursorArgs):

@@ -13,13 +13,14 @@ from pathlib import Path
 import flask_swagger_ui
 from flask import Blueprint, Response, render_template, send_from_directory, url_for
 
-from techmarket.web.security import CSP
-
 bp = Blueprint("api_docs", __name__, url_prefix="/api/v1/docs")
 DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 ASSETS = frozenset({"swagger-ui.css", "index.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js",
                     "favicon-32x32.png", "favicon-16x16.png"})
-DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+#: The site's policy (web/security.py) with inline styles allowed, for this page only.
+DOCS_CSP = "; ".join(["default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
+                      "img-src 'self' data:", "font-src 'self' data:", "connect-src 'self'", "object-src 'none'",
+                      "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'"])
 
 
 @bp.get("/")

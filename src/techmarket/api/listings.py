@@ -27,7 +27,7 @@ from techmarket.listings.visibility import Viewer, viewer_for
 
 bp = ApiBlueprint("api_listings", __name__, description="Achievements (科技成果) and demands (技术需求).")
 csrf.exempt(bp)
-WRITE = [{"token": []}]
+WRITE: list[dict[str, list[str]]] = [{"token": []}]
 
 _TEXT = ("title", "summary", "description", "division_code", "contact_name", "contact_phone", "contact_email",
          "team", "maturity", "advantages", "expected_benefit", "approval_document", "application_industries",

@@ -14,8 +14,9 @@ class ErrorSchema(Schema):
     status = fields.Integer(required=True)
     code = fields.String(required=True, metadata={"description": "machine-readable: not_found, forbidden, …"})
     message = fields.String(required=True, metadata={"description": "in the language of Accept-Language"})
-    fields = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.String()),
-                         metadata={"description": "per input path: {code, message, …}"})
+    fields_ = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.String()),
+                          data_key="fields", attribute="fields",
+                          metadata={"description": "per input path: {code, message, …}"})
 
 
 class ErrorEnvelopeSchema(Schema):

@@ -15,9 +15,9 @@ from flask import Response, request
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 
+from techmarket.api.openapi import ApiBlueprint
 from techmarket.core.errors import DomainError, NotFound
 from techmarket.core.inputs import InvalidJson, load_json
-from techmarket.api.openapi import ApiBlueprint
 from techmarket.extensions import csrf, db
 from techmarket.policy import CALCULATORS
 from techmarket.rulesets import services

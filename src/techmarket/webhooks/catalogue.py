@@ -45,7 +45,8 @@ def _listing(session: Session, listing_id: int) -> dict[str, Any]:
 
 def _offer_orgs(session: Session, offer_id: int) -> list[int]:
     row = session.execute(select(Offer.side, Negotiation.seller_org_id, Negotiation.buyer_org_id)
-                          .join(Negotiation, Negotiation.id == Offer.negotiation_id).where(Offer.id == offer_id)).first()
+                          .join(Negotiation, Negotiation.id == Offer.negotiation_id)
+                          .where(Offer.id == offer_id)).first()
     if row is None:
         return []
     side, seller, buyer = row

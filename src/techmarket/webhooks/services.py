@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -143,11 +142,6 @@ def attempt(session: Session, delivery: WebhookDelivery, now: dt.datetime | None
         delivery.next_attempt_at = now + BACKOFF * (2 ** (delivery.attempts - 1))
     session.flush()
     return ok
-
-
-def queue_delivery(delivery_id: int) -> None:
-    """Queue one attempt now (a replay from the page)."""
-    current_app.extensions["techmarket.jobs"].enqueue(DELIVER_JOB, delivery_id=delivery_id)
 
 
 def due(session: Session, now: dt.datetime | None = None, limit: int = 100) -> Sequence[int]:

@@ -30,6 +30,11 @@ def deliver(delivery_id: int) -> bool:
         return ok
 
 
+def queue_delivery(delivery_id: int) -> None:
+    """Queue one attempt now (a replay from the page)."""
+    current_app.extensions["techmarket.jobs"].enqueue(services.DELIVER_JOB, delivery_id=delivery_id)
+
+
 def retry_due() -> int:
     """Queue the deliveries whose next attempt is due (``techmarket webhooks retry``, every minute)."""
     with Session(db.engine) as session:

@@ -18,7 +18,7 @@ from techmarket.core.forms import SafeForm, submit
 from techmarket.extensions import db
 from techmarket.orgs.models import Organisation
 from techmarket.orgs.services import require_owner
-from techmarket.webhooks import catalogue, services
+from techmarket.webhooks import catalogue, services, tasks
 from techmarket.webhooks.models import WebhookDelivery, WebhookSubscription
 
 bp = Blueprint("webhooks", __name__, url_prefix="/orgs/<int:org_id>/webhooks")
@@ -75,6 +75,6 @@ def replay(org_id: int, delivery_id: int) -> Response:
         raise NotFound(_l("There is no such delivery."))
     services.replay(db.session, actor_for(current_user), delivery)
     db.session.commit()
-    services.queue_delivery(delivery.id)
+    tasks.queue_delivery(delivery.id)
     flash(_l("The delivery was queued again."), "success")
     return redirect(url_for("webhooks.index", org_id=org.id))
