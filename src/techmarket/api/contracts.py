@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from techmarket.api.auth import needs, require
-from techmarket.api.conventions import cursor_page
+from techmarket.api.conventions import cursor_page, json_response
 from techmarket.api.openapi import ApiBlueprint
 from techmarket.api.schemas import CursorArgs, CursorPageSchema
 from techmarket.api.tokens import actor_of
@@ -68,7 +69,7 @@ def present(c: Contract) -> dict[str, Any]:
 @bp.response(200, ContractPageSchema)
 @bp.doc(security=READ, description="Scope `contracts:read`. Contracts an organisation of the token is a party "
                                    "to (an organisation token: its organisation's), newest first.")
-def index(args: dict[str, Any]) -> dict[str, Any]:
+def index(args: dict[str, Any]) -> Response:
     token = require("contracts:read")
     if token.organisation_id is not None:
         orgs: Any = [token.organisation_id]
@@ -79,7 +80,7 @@ def index(args: dict[str, Any]) -> dict[str, Any]:
     if args.get("status"):
         stmt = stmt.where(Contract.status == args["status"])
     rows, nxt = cursor_page(db.session, stmt, Contract.id, args["cursor"], args["limit"])
-    return {"items": [present(c) for c in rows], "next_cursor": nxt}
+    return json_response({"items": [present(c) for c in rows], "next_cursor": nxt})
 
 
 @bp.route("/contracts/queue", methods=["GET"])
@@ -88,25 +89,25 @@ def index(args: dict[str, Any]) -> dict[str, Any]:
 @bp.response(200, ContractPageSchema)
 @bp.doc(security=READ, description="Scope `contracts:read`, a registrar's or the operator's personal token: the "
                                    "contracts waiting for review.")
-def queue(args: dict[str, Any]) -> dict[str, Any]:
+def queue(args: dict[str, Any]) -> Response:
     token = require("contracts:read")
     if token.organisation_id is not None or not actor_of(token).has(*STAFF):
         raise PermissionDenied(_l("Only registrars and the market operator see the review queue."))
     states = [args["status"]] if args.get("status") in cat.IN_REVIEW else [s.value for s in cat.IN_REVIEW]
     stmt = select(Contract).where(Contract.status.in_(states))
     rows, nxt = cursor_page(db.session, stmt, Contract.id, args["cursor"], args["limit"])
-    return {"items": [present(c) for c in rows], "next_cursor": nxt}
+    return json_response({"items": [present(c) for c in rows], "next_cursor": nxt})
 
 
 @bp.route("/contracts/<int:contract_id>", methods=["GET"])
 @needs("contracts:read")
 @bp.response(200, ContractSchema)
 @bp.doc(security=READ, description="Scope `contracts:read`: a party's, a registrar's or the operator's.")
-def detail(contract_id: int) -> dict[str, Any]:
+def detail(contract_id: int) -> Response:
     token = require("contracts:read")
     contract = get_or_not_found(db.session, Contract, contract_id, _l("There is no such contract."))
     require_view(db.session, actor_of(token), contract)
     if token.organisation_id is not None and token.organisation_id not in {p.organisation_id
                                                                            for p in contract.parties}:
         raise PermissionDenied(_l("Only the parties, the registrars and the market operator see this contract."))
-    return present(contract)
+    return json_response(present(contract))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -26,6 +27,13 @@ def conditional(response: Response) -> Response:
     response.vary.add("Accept-Language")
     response.vary.add("Authorization")
     return response
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    """The answer as JSON, serialised once by the standard library (the schema documents the shape and the
+    contract test checks it; dumping through marshmallow again would double the cost of a list)."""
+    return Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")), status=status,
+                    mimetype="application/json")
 
 
 def encode_cursor(last_id: int) -> str:

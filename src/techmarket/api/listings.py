@@ -6,14 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import url_for
+from flask import Response, url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from techmarket.api import tokens
 from techmarket.api.auth import current_actor, current_token, needs, require
-from techmarket.api.conventions import cursor_page
+from techmarket.api.conventions import cursor_page, json_response
 from techmarket.api.openapi import ApiBlueprint
 from techmarket.api.schemas import CursorArgs, CursorPageSchema
 from techmarket.core.db import get_or_not_found
@@ -189,7 +189,7 @@ def _visible(listing_id: int, viewer: Viewer) -> Listing:
 @bp.route("/listings", methods=["GET"])
 @bp.arguments(ListingArgs, location="query")
 @bp.response(200, ListingPageSchema)
-def index(args: dict[str, Any]) -> dict[str, Any]:
+def index(args: dict[str, Any]) -> Response:
     """Published listings, newest first; ``mine=true`` (with a token): the token's organisations' in any state."""
     viewer = _viewer()
     stmt = select(Listing)
@@ -204,15 +204,15 @@ def index(args: dict[str, Any]) -> dict[str, Any]:
     if args.get("kind"):
         stmt = stmt.where(Listing.kind == args["kind"])
     rows, nxt = cursor_page(db.session, stmt, Listing.id, args["cursor"], args["limit"])
-    return {"items": [present(r, viewer) for r in rows], "next_cursor": nxt}
+    return json_response({"items": [present(r, viewer) for r in rows], "next_cursor": nxt})
 
 
 @bp.route("/listings/<int:listing_id>", methods=["GET"])
 @bp.response(200, ListingSchema)
-def detail(listing_id: int) -> dict[str, Any]:
+def detail(listing_id: int) -> Response:
     """One listing as the caller may see it (unpublished ones only for their organisation)."""
     viewer = _viewer()
-    return present(_visible(listing_id, viewer), viewer)
+    return json_response(present(_visible(listing_id, viewer), viewer))
 
 
 @bp.route("/listings", methods=["POST"])
@@ -221,7 +221,7 @@ def detail(listing_id: int) -> dict[str, Any]:
 @bp.response(201, ListingSchema)
 @bp.doc(security=WRITE, description="Scope `listings:write`. A draft, or submitted to moderation with "
                                     "`submit: true`; the webhooks tell when it is published or returned.")
-def create(body: dict[str, Any]) -> dict[str, Any]:
+def create(body: dict[str, Any]) -> Response:
     token = require("listings:write")
     actor = tokens.actor_of(token)
     org = tokens.organisation_of(db.session, token, body["organisation_id"])
@@ -229,7 +229,7 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
     if body["submit"]:
         services.transition(db.session, actor, listing, "submit")
     db.session.commit()
-    return present(listing, viewer_for(db.session, actor))
+    return json_response(present(listing, viewer_for(db.session, actor)), 201)
 
 
 @bp.route("/listings/<int:listing_id>", methods=["PUT"])
@@ -238,7 +238,7 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
 @bp.response(200, ListingSchema)
 @bp.doc(security=WRITE, description="Scope `listings:write`. Edits a draft or returned listing in place; for a "
                                     "published one, proposes a revision to the operator.")
-def replace(body: dict[str, Any], listing_id: int) -> dict[str, Any]:
+def replace(body: dict[str, Any], listing_id: int) -> Response:
     token = require("listings:write")
     actor = tokens.actor_of(token)
     listing = get_or_not_found(db.session, Listing, listing_id, _l("There is no such listing."))
@@ -248,4 +248,4 @@ def replace(body: dict[str, Any], listing_id: int) -> dict[str, Any]:
     if body["submit"]:
         services.transition(db.session, actor, listing, "submit")
     db.session.commit()
-    return present(listing, viewer_for(db.session, actor))
+    return json_response(present(listing, viewer_for(db.session, actor)))

@@ -3,12 +3,12 @@ caller may see them, with the reasons of each score."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from flask import Response
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 
 from techmarket.api.auth import current_actor
+from techmarket.api.conventions import json_response
 from techmarket.api.listings import ListingSchema, present
 from techmarket.api.openapi import ApiBlueprint
 from techmarket.core.components import component
@@ -42,14 +42,14 @@ class SuggestionsSchema(Schema):
 
 @bp.route("/listings/<int:listing_id>/suggestions", methods=["GET"])
 @bp.response(200, SuggestionsSchema)
-def suggestions(listing_id: int) -> dict[str, Any]:
+def suggestions(listing_id: int) -> Response:
     """Listings of the other kind that fit this one, best first (published listings; a draft for its owners)."""
     viewer = viewer_for(db.session, current_actor())
     listing = db.session.get(Listing, listing_id)
     if listing is None or not viewer.may_open(listing):
         raise NotFound(_l("There is no such listing."))
     found = cached_matches(db.session, component(SearchService), viewer, listing)
-    return {"listing_id": listing.id, "suggestions": [
+    return json_response({"listing_id": listing.id, "suggestions": [
         {"score": round(float(match.score), 4),
          "reasons": [{"kind": r.kind, "values": [str(v) for v in r.values]} for r in match.reasons],
-         "details_hidden": hidden, "listing": present(cand, viewer)} for cand, match, hidden in found]}
+         "details_hidden": hidden, "listing": present(cand, viewer)} for cand, match, hidden in found]})

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from techmarket.api.auth import needs, require
-from techmarket.api.conventions import cursor_page
+from techmarket.api.conventions import cursor_page, json_response
 from techmarket.api.openapi import ApiBlueprint
 from techmarket.api.schemas import CursorArgs, CursorPageSchema
 from techmarket.core.errors import NotFound
@@ -67,21 +68,21 @@ def present(org: Organisation) -> dict[str, Any]:
 @bp.route("/organisations", methods=["GET"])
 @bp.arguments(CursorArgs, location="query")
 @bp.response(200, OrganisationPageSchema)
-def index(args: dict[str, Any]) -> dict[str, Any]:
+def index(args: dict[str, Any]) -> Response:
     """Verified organisations, newest first."""
     stmt = select(Organisation).where(Organisation.status == PUBLIC_STATUS)
     rows, nxt = cursor_page(db.session, stmt, Organisation.id, args["cursor"], args["limit"])
-    return {"items": [present(o) for o in rows], "next_cursor": nxt}
+    return json_response({"items": [present(o) for o in rows], "next_cursor": nxt})
 
 
 @bp.route("/organisations/<int:org_id>", methods=["GET"])
 @bp.response(200, OrganisationSchema)
-def detail(org_id: int) -> dict[str, Any]:
+def detail(org_id: int) -> Response:
     """A verified organisation's public facts."""
     org = db.session.get(Organisation, org_id)
     if org is None or org.status != PUBLIC_STATUS:
         raise NotFound(_l("There is no such organisation."))
-    return present(org)
+    return json_response(present(org))
 
 
 @bp.route("/inquiries", methods=["GET"])
@@ -90,7 +91,7 @@ def detail(org_id: int) -> dict[str, Any]:
 @bp.response(200, InquiryPageSchema)
 @bp.doc(security=[{"token": []}], description="Scope `inquiries:read`: inquiries received about the listings of "
                                               "the token's organisations, newest first.")
-def inquiries(args: dict[str, Any]) -> dict[str, Any]:
+def inquiries(args: dict[str, Any]) -> Response:
     token = require("inquiries:read")
     if token.organisation_id is not None:
         orgs: Any = [token.organisation_id]
@@ -99,9 +100,9 @@ def inquiries(args: dict[str, Any]) -> dict[str, Any]:
     stmt = select(InquiryThread).join(Listing, Listing.id == InquiryThread.listing_id) \
         .where(Listing.organisation_id.in_(orgs))
     rows, nxt = cursor_page(db.session, stmt, InquiryThread.id, args["cursor"], args["limit"])
-    return {"items": [{"id": t.id, "listing_id": t.listing_id, "listing_title": t.listing.title,
+    return json_response({"items": [{"id": t.id, "listing_id": t.listing_id, "listing_title": t.listing.title,
                        "from_organisation": {"id": t.organisation_id, "name": t.organisation.name},
                        "last_message_at": t.last_message_at.isoformat(),
                        "messages": [{"from_owner": m.from_owner, "body": m.body,
                                      "created_at": m.created_at.isoformat()} for m in t.messages]}
-                      for t in rows], "next_cursor": nxt}
+                      for t in rows], "next_cursor": nxt})
