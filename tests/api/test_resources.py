@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from techmarket.core.roles import Role
+from techmarket.demo.api_loader import DEMO_TOKEN, OWNER, load_api
 from techmarket.extensions import db
 from techmarket.orgs.models import Membership
 from tests.api.support import bearer, make_token
@@ -48,3 +49,13 @@ def test_inquiries_and_suggestions(client, make) -> None:
     found = client.get(f"/api/v1/listings/{listing.id}/suggestions").get_json()
     assert found["listing_id"] == listing.id and isinstance(found["suggestions"], list)
     assert client.get("/api/v1/listings/99999/suggestions").status_code == 404
+
+
+def test_the_demo_token_works_once_loaded(client, make) -> None:
+    owner = make.user(email=OWNER)
+    org = make.org(owner, status="verified")
+    make.listing(org, status="draft")
+    assert load_api(db.session) == 1 and load_api(db.session) == 0
+    db.session.commit()
+    mine = client.get("/api/v1/listings?mine=true", headers=bearer(DEMO_TOKEN)).get_json()["items"]
+    assert [i["status"] for i in mine] == ["draft"]

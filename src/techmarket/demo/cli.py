@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from techmarket.accounts.notifications import without_mail
 from techmarket.demo.contracts_data import SECOND_REGISTRAR
+from techmarket.demo.api_loader import DEMO_TOKEN, load_api
 from techmarket.demo.contracts_loader import load_contracts
 from techmarket.demo.data import DEMO_PASSWORD, USERS
 from techmarket.demo.inbox import settle_notifications
@@ -34,10 +35,12 @@ def load_command() -> None:
         created = load(db.session)
         created["contracts"] = load_contracts(db.session)
         created["trading"] = load_trading(db.session)
+        created["api"] = load_api(db.session)
         settle_notifications(db.session)
         db.session.commit()
     click.echo(f"demo data: {created['users']} users, {created['organisations']} organisations and "
                f"{created['listings']} listings added")
     click.echo(f"demo contracts: {created['contracts']} added (second registrar {SECOND_REGISTRAR[0]})")
     click.echo(f"demo trading: {created['trading']} added (a negotiation with a counter-offer, a 挂牌 sale)")
+    click.echo(f"demo API token (enterprise@demo's organisation, every scope): {DEMO_TOKEN}")
     click.echo(f"demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in USERS))
