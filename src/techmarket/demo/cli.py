@@ -7,8 +7,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from techmarket.accounts.notifications import without_mail
-from techmarket.demo.contracts_data import SECOND_REGISTRAR
 from techmarket.demo.api_loader import DEMO_TOKEN, load_api
+from techmarket.demo.contracts_data import SECOND_REGISTRAR
 from techmarket.demo.contracts_loader import load_contracts
 from techmarket.demo.data import DEMO_PASSWORD, USERS
 from techmarket.demo.inbox import settle_notifications
