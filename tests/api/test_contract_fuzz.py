@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
 from techmarket.accounts.api_tokens import SCOPES
 from tests.api.support import make_token
 
-EXAMPLES = int(os.environ.get("TECHMARKET_API_FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("TECHMARKET_API_FUZZ_EXAMPLES", "4"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from techmarket.accounts.api_tokens import SCOPES, ApiToken
@@ -19,13 +20,14 @@ from techmarket.listings.forms import CheckboxListField
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
 
-DAYS = [("30", _l("30 days")), ("90", _l("90 days")), ("366", _l("a year")), ("", _l("no expiry"))]
+DAYS = [SelectChoice("30", _l("30 days")), SelectChoice("90", _l("90 days")), SelectChoice("366", _l("a year")),
+        SelectChoice("", _l("no expiry"))]
 
 
 class TokenForm(SafeForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)],
                        description=_l("Where the token is used, such as “ERP sync”."))
-    scopes = CheckboxListField(_l("Scopes"), choices=[(s, s) for s in SCOPES], default=["read"])
+    scopes = CheckboxListField(_l("Scopes"), choices=[SelectChoice(s, s) for s in SCOPES], default=["read"])
     days = SelectField(_l("Expires after"), choices=DAYS, default="90")
     organisation = SelectField(_l("Acts for"), choices=[], default="")
 
@@ -33,7 +35,8 @@ class TokenForm(SafeForm):
 def _form() -> TokenForm:
     form = TokenForm()
     orgs = tokens.member_organisations(db.session, current_user.id)
-    form.organisation.choices = [("", str(_l("me (a personal token)")))] + [(str(o.id), o.name) for o in orgs]
+    form.organisation.choices = [SelectChoice("", str(_l("me (a personal token)"))),
+                                 *(SelectChoice(str(o.id), o.name) for o in orgs)]
     return form
 
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -27,7 +28,7 @@ bp = Blueprint("webhooks", __name__, url_prefix="/orgs/<int:org_id>/webhooks")
 class SubscriptionForm(SafeForm):
     url = StringField(_l("Address (URL)"), validators=[DataRequired(), Length(max=500)],
                       description=_l("Your server's https address that receives the events."))
-    event_types = SelectMultipleField(_l("Events"), choices=[(e.name, e.name) for e in catalogue.EVENT_TYPES],
+    event_types = SelectMultipleField(_l("Events"), choices=[SelectChoice(e.name, e.name) for e in catalogue.EVENT_TYPES],
                                       widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
 
 
