@@ -28,7 +28,8 @@ bp = Blueprint("webhooks", __name__, url_prefix="/orgs/<int:org_id>/webhooks")
 class SubscriptionForm(SafeForm):
     url = StringField(_l("Address (URL)"), validators=[DataRequired(), Length(max=500)],
                       description=_l("Your server's https address that receives the events."))
-    event_types = SelectMultipleField(_l("Events"), choices=[SelectChoice(e.name, e.name) for e in catalogue.EVENT_TYPES],
+    event_types = SelectMultipleField(_l("Events"),
+                                      choices=[SelectChoice(e.name, e.name) for e in catalogue.EVENT_TYPES],
                                       widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
 
 
