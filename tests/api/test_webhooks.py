@@ -10,6 +10,7 @@ import time
 from techmarket.accounts.services import actor_for
 from techmarket.core.clock import utcnow
 from techmarket.extensions import db
+from techmarket.listings import engagement
 from techmarket.listings import services as listings
 from techmarket.listings.models import Listing
 from techmarket.webhooks import services, signing, tasks
@@ -24,8 +25,8 @@ def test_a_listing_followed_through_moderation_by_webhook(client, make) -> None:
     org = make.org(owner, status="verified")
     secret = make_token(owner, "listings:write", org=org)
     with receiver() as hook:
-        sub = services.subscribe(db.session, actor_for(owner), org, hook.url, ["listing.published",
-                                                                               "listing.returned"])
+        sub = services.subscribe(db.session, actor_for(owner), org, hook.url,
+                                 ["listing.published", "listing.returned", "inquiry.received"])
         db.session.commit()
         first = client.post("/api/v1/listings", json=LISTING | {"submit": True}, headers=bearer(secret)).get_json()
         second = client.post("/api/v1/listings", json=LISTING | {"submit": True, "title": "第二项稀土冷却技术"},
@@ -45,9 +46,15 @@ def test_a_listing_followed_through_moderation_by_webhook(client, make) -> None:
         assert [(e["type"], e["data"]["id"]) for e in events] == [("listing.published", first["id"]),
                                                                   ("listing.returned", second["id"])]
         assert events[1]["data"]["return_reason"] == "请补充技术指标"
+        asker = make.user()
+        asking = make.org(asker, status="verified")
+        engagement.ask(db.session, actor_for(asker), db.session.get(Listing, first["id"]), asking, "请问能否许可？")
+        db.session.commit()
+        inquiry = json.loads(hook.received[-1][1])
+        assert inquiry["type"] == "inquiry.received" and inquiry["data"]["from_organisation"]["id"] == asking.id
     assert client.get(f"/api/v1/listings/{first['id']}").get_json()["status"] == "published"
     logged = db.session.query(WebhookDelivery).order_by(WebhookDelivery.id).all()
-    assert [(d.status, d.response_status, d.response_body) for d in logged] == [("delivered", 200, "thanks")] * 2
+    assert [(d.status, d.response_status, d.response_body) for d in logged] == [("delivered", 200, "thanks")] * 3
 
 
 def test_failures_are_logged_retried_with_backoff_and_replayable(make) -> None:

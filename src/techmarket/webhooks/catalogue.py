@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from techmarket.contracts.models import Contract, ContractParty
-from techmarket.listings.models import Listing
+from techmarket.listings.models import InquiryThread, Listing
 from techmarket.trading.models import Negotiation, Offer
 
 
@@ -41,6 +41,20 @@ def _listing(session: Session, listing_id: int) -> dict[str, Any]:
         return {"id": listing_id}
     return {"id": listing.id, "kind": listing.kind, "status": listing.status, "title": listing.title,
             "return_reason": listing.return_reason, "version": listing.version}
+
+
+def _inquiry_org(session: Session, thread_id: int) -> list[int]:
+    thread = session.get(InquiryThread, thread_id)
+    return [thread.listing.organisation_id] if thread is not None else []
+
+
+def _inquiry(session: Session, thread_id: int) -> dict[str, Any]:
+    thread = session.get(InquiryThread, thread_id)
+    if thread is None:
+        return {"id": thread_id}
+    return {"id": thread.id, "listing_id": thread.listing_id, "listing_title": thread.listing.title,
+            "from_organisation": {"id": thread.organisation_id, "name": thread.organisation.name},
+            "messages": len(thread.messages)}
 
 
 def _offer_orgs(session: Session, offer_id: int) -> list[int]:
@@ -79,6 +93,8 @@ EVENT_TYPES: tuple[EventType, ...] = (
               _l("A listing of yours passed moderation and is public.")),
     EventType("listing.returned", "listing.returned", _listing_org, _listing,
               _l("Moderation returned a listing of yours, with the reason.")),
+    EventType("inquiry.received", "inquiry.received", _inquiry_org, _inquiry,
+              _l("Someone asked about a listing of yours (read it with GET /api/v1/inquiries).")),
     EventType("offer.made", "offer.made", _offer_orgs, _offer, _l("An offer was made to you in a negotiation.")),
     EventType("contract.registered", "contract.registered", _contract_orgs, _contract,
               _l("A contract you are a party to was registered (认定登记).")),
