@@ -34,6 +34,13 @@ def test_every_api_route_is_in_the_document(app: Flask, client) -> None:
             path = path.replace(f"<int:{arg}>", f"{{{arg}}}").replace(f"<{arg}>", f"{{{arg}}}")
         missing += [(path, m) for m in rule.methods - {"HEAD", "OPTIONS"} if (path, m) not in documented]
     assert not missing, f"/api routes without a schema in the document: {missing}"
+    def shaped(op: dict) -> bool:
+        return any(code.startswith("2") and "schema" in (resp.get("content") or {}).get("application/json", {})
+                   for code, resp in op["responses"].items())
+
+    unshaped = [f"{m.upper()} {path}" for path, ops in doc["paths"].items() for m, op in ops.items()
+                if m in {"get", "post", "put", "patch", "delete"} and not shaped(op)]
+    assert not unshaped, f"operations whose success answer has no schema: {unshaped}"
     page = client.get("/api/v1/docs/")
     assert page.status_code == 200 and b"swagger-ui-bundle.js" in page.data
     asset = client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
