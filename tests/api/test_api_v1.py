@@ -74,7 +74,7 @@ def test_cursor_pages_and_etags(client, make) -> None:
     assert client.get("/api/v1/listings?limit=2", headers={"If-None-Match": etag}).status_code == 304
 
 
-def test_tokens_are_shown_once_stored_hashed_scoped_and_revocable(client, make) -> None:
+def test_tokens_are_shown_once_stored_hashed_scoped_and_revocable(app, client, make) -> None:
     owner = make.user()
     org = make.org(owner, status="verified")
     secret = make_token(owner, "read")
@@ -87,6 +87,12 @@ def test_tokens_are_shown_once_stored_hashed_scoped_and_revocable(client, make) 
     assert client.get("/api/v1/listings", headers=bearer(secret)).status_code == 200
     db.session.expire_all()
     assert db.session.get(ApiToken, row.id).last_used_at is not None
+    app.config["API_TOKEN_RATE_LIMIT"] = "3 per minute"  # per token: another token and anonymous go on
+    other = make_token(owner, "read")
+    assert [client.get("/api/v1/organisations", headers=bearer(secret)).status_code for _ in range(4)] \
+        == [200, 200, 200, 429]
+    assert client.get("/api/v1/organisations", headers=bearer(other)).status_code == 200
+    assert client.get("/api/v1/organisations").status_code == 200
     tokens.revoke(db.session, actor_for(owner), db.session.get(ApiToken, row.id))
     db.session.commit()
     assert client.get("/api/v1/listings", headers=bearer(secret)).status_code == 401

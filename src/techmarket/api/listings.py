@@ -190,7 +190,7 @@ def _visible(listing_id: int, viewer: Viewer) -> Listing:
 @bp.arguments(ListingArgs, location="query")
 @bp.response(200, ListingPageSchema)
 def index(args: dict[str, Any]) -> Response:
-    """Published listings, newest first; ``mine=true`` (with a token): the token's organisations' in any state."""
+    """Published listings, newest first; `mine=true` (with a token): the token's organisations' in any state."""
     viewer = _viewer()
     stmt = select(Listing)
     if args["mine"]:
