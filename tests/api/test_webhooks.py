@@ -23,11 +23,16 @@ from tests.listings.builders import OPERATOR
 def test_a_listing_followed_through_moderation_by_webhook(client, make) -> None:
     owner = make.user()
     org = make.org(owner, status="verified")
-    secret = make_token(owner, "listings:write", org=org)
+    secret = make_token(owner, "listings:write", "webhooks:write", org=org)
     with receiver() as hook:
-        sub = services.subscribe(db.session, actor_for(owner), org, hook.url,
-                                 ["listing.published", "listing.returned", "inquiry.received"])
-        db.session.commit()
+        made = client.post("/api/v1/webhooks", headers=bearer(secret), json={
+            "url": hook.url, "event_types": ["listing.published", "listing.returned", "inquiry.received"]})
+        assert made.status_code == 201, made.get_data(as_text=True)
+        signing_secret = made.get_json()["secret"]
+        listed = client.get("/api/v1/webhooks", headers=bearer(secret)).get_json()["items"]
+        assert [s["url"] for s in listed] == [hook.url] and "secret" not in listed[0]
+        assert client.post("/api/v1/webhooks", headers=bearer(secret),
+                           json={"url": "gopher://x", "event_types": ["nope"]}).status_code == 400
         first = client.post("/api/v1/listings", json=LISTING | {"submit": True}, headers=bearer(secret)).get_json()
         second = client.post("/api/v1/listings", json=LISTING | {"submit": True, "title": "第二项稀土冷却技术"},
                              headers=bearer(secret)).get_json()
@@ -39,9 +44,9 @@ def test_a_listing_followed_through_moderation_by_webhook(client, make) -> None:
         db.session.commit()
         assert len(hook.received) == 2
         for headers, body in hook.received:
-            assert signing.verify(sub.secret, headers[signing.HEADER], body, int(time.time()))
+            assert signing.verify(signing_secret, headers[signing.HEADER], body, int(time.time()))
             assert not signing.verify("whsec_wrong", headers[signing.HEADER], body, int(time.time()))
-            assert not signing.verify(sub.secret, headers[signing.HEADER], body, int(time.time()) + 3600)
+            assert not signing.verify(signing_secret, headers[signing.HEADER], body, int(time.time()) + 3600)
         events = [json.loads(body) for _h, body in hook.received]
         assert [(e["type"], e["data"]["id"]) for e in events] == [("listing.published", first["id"]),
                                                                   ("listing.returned", second["id"])]

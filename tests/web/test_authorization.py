@@ -72,6 +72,7 @@ PUBLIC: dict[str, set[int]] = {
     "api_matching.suggestions": {404},
     "api_orgs.index": {200},
     "api_orgs.detail": {404},
+    "api_webhooks.events": {200},
 }
 
 # Walking these signed in would end the walk's own sign-in.

@@ -2,7 +2,7 @@
 
 To add a resource (calls, auctions, certificate verification, claims): write a module with an
 :class:`~techmarket.api.openapi.ApiBlueprint` whose routes declare their schemas (``@bp.arguments``,
-``@bp.response``) and append its blueprint to :data:`RESOURCES`. ``tests/api/test_openapi.py`` fails for a
+``@bp.response``) and append its blueprint to :data:`RESOURCES`. ``tests/api/test_api_v1.py`` fails for a
 ``/api/`` route that the document does not describe.
 """
 
@@ -17,9 +17,11 @@ from techmarket.api import matching as matching_api
 from techmarket.api import organisations as organisations_api
 from techmarket.api import search as search_api
 from techmarket.api import views as policy_api
+from techmarket.api import webhooks as webhooks_api
 
 RESOURCES: list[openapi.ApiBlueprint] = [
     listings_api.bp, search_api.bp, matching_api.bp, organisations_api.bp, contracts_api.bp, policy_api.bp,
+    webhooks_api.bp,
 ]
 
 
