@@ -21,7 +21,7 @@ LISTING = {"kind": "achievement", "title": "稀土永磁电机高效冷却技术
            "valid_until": (local_today() + dt.timedelta(days=200)).isoformat()}
 
 
-def test_every_api_route_is_in_the_document(app: Flask, client) -> None:
+def test_every_api_route_is_in_the_document_and_errors_have_one_envelope(app: Flask, client) -> None:
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"] == "3.1.0"
     documented = {(path, method.upper()) for path, ops in doc["paths"].items() for method in ops}
@@ -47,9 +47,7 @@ def test_every_api_route_is_in_the_document(app: Flask, client) -> None:
     asset = client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
     assert asset.status_code == 200 and len(asset.data) > 100_000  # from the installed package
     assert client.get("/api/v1/docs/assets/../../app.py").status_code == 404
-
-
-def test_one_error_envelope_in_the_language_asked(client) -> None:
+    # one error envelope, in the language asked for
     en = client.get("/api/v1/listings?limit=lots", headers={"Accept-Language": "en"})
     assert en.status_code == 400
     err = en.get_json()["error"]

@@ -9,8 +9,14 @@ from techmarket.orgs.models import Membership
 from tests.api.support import bearer, make_token
 
 
-def test_organisations_show_public_facts_of_verified_ones(client, make) -> None:
-    verified = make.org(status="verified")
+def test_organisations_show_public_facts_of_verified_ones_and_the_demo_token_works(client, make) -> None:
+    owner = make.user(email=OWNER)
+    verified = make.org(owner, status="verified")
+    make.listing(verified, status="draft")
+    assert load_api(db.session) == 1 and load_api(db.session) == 0  # the demo's token, once
+    db.session.commit()
+    mine = client.get("/api/v1/listings?mine=true", headers=bearer(DEMO_TOKEN)).get_json()["items"]
+    assert [i["status"] for i in mine] == ["draft"]
     pending = make.org()
     ids = [o["id"] for o in client.get("/api/v1/organisations").get_json()["items"]]
     assert verified.id in ids and pending.id not in ids
@@ -50,12 +56,3 @@ def test_inquiries_and_suggestions(client, make) -> None:
     assert found["listing_id"] == listing.id and isinstance(found["suggestions"], list)
     assert client.get("/api/v1/listings/99999/suggestions").status_code == 404
 
-
-def test_the_demo_token_works_once_loaded(client, make) -> None:
-    owner = make.user(email=OWNER)
-    org = make.org(owner, status="verified")
-    make.listing(org, status="draft")
-    assert load_api(db.session) == 1 and load_api(db.session) == 0
-    db.session.commit()
-    mine = client.get("/api/v1/listings?mine=true", headers=bearer(DEMO_TOKEN)).get_json()["items"]
-    assert [i["status"] for i in mine] == ["draft"]
