@@ -8,6 +8,7 @@ import json
 import time
 
 from techmarket.accounts.services import actor_for
+from techmarket.core import jobs
 from techmarket.core.clock import utcnow
 from techmarket.extensions import db
 from techmarket.listings import engagement
@@ -20,7 +21,8 @@ from tests.api.test_api_v1 import LISTING
 from tests.listings.builders import OPERATOR
 
 
-def test_a_listing_followed_through_moderation_by_webhook(client, make) -> None:
+def test_a_listing_followed_through_moderation_by_webhook(app, client, make) -> None:
+    app.extensions["techmarket.jobs"] = jobs.LocalQueue(app)  # the real runner: a job table, worked by drain
     owner = make.user()
     org = make.org(owner, status="verified")
     secret = make_token(owner, "listings:write", "webhooks:write", org=org)
@@ -42,6 +44,8 @@ def test_a_listing_followed_through_moderation_by_webhook(client, make) -> None:
         listings.transition(db.session, OPERATOR, db.session.get(Listing, second["id"]), "return",
                             reason="请补充技术指标")
         db.session.commit()
+        assert hook.received == []  # committed and queued: nothing is sent by the unit of work itself
+        assert jobs.drain(app) >= 4  # two fan-outs and two deliveries (and the mail of the notifications)
         assert len(hook.received) == 2
         for headers, body in hook.received:
             assert signing.verify(signing_secret, headers[signing.HEADER], body, int(time.time()))
@@ -55,6 +59,7 @@ def test_a_listing_followed_through_moderation_by_webhook(client, make) -> None:
         asking = make.org(asker, status="verified")
         engagement.ask(db.session, actor_for(asker), db.session.get(Listing, first["id"]), asking, "请问能否许可？")
         db.session.commit()
+        jobs.drain(app)
         inquiry = json.loads(hook.received[-1][1])
         assert inquiry["type"] == "inquiry.received" and inquiry["data"]["from_organisation"]["id"] == asking.id
     assert client.get(f"/api/v1/listings/{first['id']}").get_json()["status"] == "published"
