@@ -71,6 +71,8 @@ from techmarket.web.security import register_security_headers
 from techmarket.web.sessions import CookieSessionInterface
 from techmarket.web.templating import register_template_helpers
 from techmarket.web.views import init_caches
+from techmarket.webhooks import tasks as webhook_tasks
+from techmarket.webhooks.cli import webhooks_cli
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -135,6 +137,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     claim_listeners.register()
     matching_listeners.register()
     payment_listeners.register()
+    webhook_tasks.register()
     register_listings()
     register_calls()
     provide(app, SearchService, make_search_service(app))
@@ -155,7 +158,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     init_caches(app)
     for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, _policy_cli(app), listings_cli, search_cli,
-                  trading_cli, reporting_cli, challenges_cli, matching_cli, payments_cli):
+                  trading_cli, reporting_cli, challenges_cli, matching_cli, payments_cli, webhooks_cli):
         app.cli.add_command(group)
     register_error_handlers(app)
     register_security_headers(app)

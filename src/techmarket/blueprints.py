@@ -8,8 +8,8 @@ from techmarket.accounts.views import bp as accounts_bp
 from techmarket.admin.imports import bp as admin_imports_bp
 from techmarket.admin.listings import bp as admin_listings_bp
 from techmarket.admin.views import bp as admin_bp
-from techmarket.api.search import bp as api_search_bp
-from techmarket.api.views import bp as api_bp
+from techmarket.api.pages import bp as api_tokens_bp
+from techmarket.api.registry import init_api
 from techmarket.challenges.blueprint import BLUEPRINTS as CHALLENGE_BLUEPRINTS
 from techmarket.contracts.blueprint import BLUEPRINTS as CONTRACT_BLUEPRINTS
 from techmarket.incentives import views as incentive_views
@@ -28,12 +28,14 @@ from techmarket.trading.views import bp as trading_bp
 from techmarket.web.notifications import bp as notifications_bp
 from techmarket.web.search import bp as search_bp
 from techmarket.web.views import bp as web_bp
+from techmarket.webhooks.views import bp as webhooks_bp
 
 
 def register_blueprints(app: Flask) -> None:
-    for bp in (web_bp, accounts_bp, orgs_bp, admin_bp, admin_listings_bp, calculators_bp, api_bp, listings_bp,
-               notifications_bp, admin_imports_bp, listings_io_bp, search_bp, api_search_bp,
+    for bp in (web_bp, accounts_bp, orgs_bp, admin_bp, admin_listings_bp, calculators_bp, listings_bp,
+               notifications_bp, admin_imports_bp, listings_io_bp, search_bp,
                matching_bp, alerts_bp, *CONTRACT_BLUEPRINTS, *incentive_views.BLUEPRINTS, *CLAIM_BLUEPRINTS,
                *BROKER_BLUEPRINTS, trading_bp, auctions_bp, *CHALLENGE_BLUEPRINTS, *PAYMENT_BLUEPRINTS,
-               *REPORTING_BLUEPRINTS):
+               *REPORTING_BLUEPRINTS, api_tokens_bp, webhooks_bp):
         app.register_blueprint(bp)
+    init_api(app)

@@ -35,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "CERTIFICATE_CHECK_RATE_LIMIT": "20 per minute;100 per hour",  # public certificate checks per client address
     "REGISTER_RATE_LIMIT": "5 per hour;20 per day",  # per client address, counting registrations accepted
     "RESET_RATE_LIMIT": "5 per 15 minutes",  # password reset requests per client address
+    "API_TOKEN_RATE_LIMIT": "600 per minute",  # /api/v1 requests per API token
+    "API_ANONYMOUS_RATE_LIMIT": "120 per minute",  # /api/v1 requests per client address without a token
     # Per email address, in the database: after LOGIN_LOCKOUT_AFTER failures in a row the address waits
     # LOGIN_LOCKOUT_SECONDS, doubling with each further failure up to LOGIN_LOCKOUT_MAX_SECONDS.
     "LOGIN_LOCKOUT_AFTER": 5,

@@ -3,6 +3,7 @@ the drift test and table-level tools, whichever blueprints are registered."""
 
 from __future__ import annotations
 
+from techmarket.accounts.api_tokens import ApiToken
 from techmarket.accounts.models import LoginThrottle, User, UserLogin, UserRole
 from techmarket.accounts.notifications import Notification
 from techmarket.challenges.models import (
@@ -53,6 +54,7 @@ from techmarket.rulesets.models import RuleSetVersion, SavedCalculation
 from techmarket.search.models import SearchDocument, SearchOutbox, SearchTag
 from techmarket.trading.auctions.models import Auction, AuctionBidder, AuctionDeposit, AuctionObjection, Bid
 from techmarket.trading.models import Deal, Negotiation, Offer, Registration, Sale
+from techmarket.webhooks.models import WebhookDelivery, WebhookSubscription
 
 # Structures the migrations create by hand for one database only; autogenerate and the drift test skip them.
 DIALECT_ONLY = ("search_fts", "ix_search_document_tsv")
@@ -65,6 +67,7 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
 __all__ = [
     "AlertDelivery",
     "AlertDigest",
+    "ApiToken",
     "Application",
     "ApplicationFile",
     "Attachment",
@@ -138,7 +141,9 @@ __all__ = [
     "User",
     "UserLogin",
     "UserRole",
+    "WebhookDelivery",
     "WebhookEvent",
+    "WebhookSubscription",
     "YearlyReport",
 ]
 

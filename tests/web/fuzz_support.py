@@ -136,6 +136,7 @@ def build_world(app: Flask, make: Any) -> World:
         "subscription_id": follow.id, "digest_id": MISSING,
         "auction_id": MISSING, "bidder_id": MISSING, "deposit_id": MISSING,
         "instalment_id": MISSING, "receipt_id": MISSING,
+        "token_id": MISSING, "sub_id": MISSING, "delivery_id": MISSING,
         "number": 1, "year": local_today().year, "action": "submit", "code": "en",
         "call_id": call.id, "question_id": MISSING, "application_id": MISSING, "file_id": MISSING,
         "review_id": MISSING, "milestone_id": MISSING, "transfer_id": MISSING,

@@ -81,6 +81,17 @@ PUBLIC: dict[str, set[int]] = {
     "alerts.unsubscribe": {200},
     # gateway webhooks: signed by the gateway, no session (404 when Stripe is not configured, 400 unsigned)
     "payments.stripe": {400, 404, 405},
+    # the public API v1 (api team): anonymous reads; writes answer 401 without a token
+    "api-docs.openapi_json": {200},
+    "api_docs.index": {200},
+    "api_docs.init_js": {200},
+    "api_docs.asset": {404},  # the parameter is not one of the viewer's files
+    "api_listings.index": {200},
+    "api_listings.detail": {404},
+    "api_matching.suggestions": {404},
+    "api_orgs.index": {200},
+    "api_orgs.detail": {404},
+    "api_webhooks.events": {200},
 }
 
 # Walking these signed in would end the walk's own sign-in.
@@ -110,6 +121,9 @@ STAFF_ELSEWHERE = {
 
 # Pages of one organisation: a signed-in user who is not its member is refused.
 OTHER_ORGANISATION = {
+    "webhooks.index",
+    "webhooks.delete",
+    "webhooks.replay",
     "orgs.detail",
     "orgs.edit",
     "orgs.invite",
@@ -216,6 +230,9 @@ PARAMS: dict[str, Callable[[World, Rule], object]] = {
     "deposit_id": lambda w, r: MISSING,
     "instalment_id": lambda w, r: MISSING,
     "receipt_id": lambda w, r: MISSING,
+    "token_id": lambda w, r: MISSING,
+    "sub_id": lambda w, r: MISSING,
+    "delivery_id": lambda w, r: MISSING,
 }
 
 

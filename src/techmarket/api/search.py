@@ -16,18 +16,59 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Response, current_app, request, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from marshmallow import INCLUDE, Schema, fields
 
+from techmarket.api.openapi import ApiBlueprint
 from techmarket.core.components import component
 from techmarket.core.errors import ValidationFailed
 from techmarket.extensions import csrf, db
 from techmarket.listings import searching
 from techmarket.search.service import SearchService
 
-bp = Blueprint("api_search", __name__, url_prefix="/api/v1")
+bp = ApiBlueprint("api_search", __name__, description="Full-text search over published listings.")
 csrf.exempt(bp)
+
+
+class SearchArgs(Schema):
+    """Documented as text: the search's own parser checks each value and names every unusable one."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    q = fields.String(metadata={"description": "search words (cut at 200 characters)"})
+    kind = fields.String(metadata={"description": "achievement | demand | all"})
+    field = fields.List(fields.String())
+    region = fields.List(fields.String())
+    maturity = fields.List(fields.String())
+    mode = fields.List(fields.String())
+    amount_min = fields.String(metadata={"description": "yuan; 120万 is understood"})
+    amount_max = fields.String()
+    posted_from = fields.String(metadata={"description": "YYYY-MM-DD"})
+    posted_to = fields.String()
+    sort = fields.String(metadata={"description": "relevance | newest | amount_asc | amount_desc"})
+    page = fields.String()
+    per_page = fields.String(metadata={"description": "1-100"})
+
+
+class SearchResultSchema(Schema):
+    query = fields.String(required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+    sort = fields.String(required=True)
+    match_any = fields.Boolean(required=True)
+    degraded = fields.Boolean(required=True)
+    degraded_reason = fields.String(allow_none=True)
+    truncated = fields.Boolean()
+    filters = fields.Dict()
+    ignored = fields.Raw()
+    hits = fields.List(fields.Dict(), required=True)
+    facets_exact = fields.Boolean()
+    facets = fields.Dict()
 
 HINTS = {
     "page": _l("A whole number from 1."),
@@ -44,8 +85,10 @@ class InvalidParameter(ValidationFailed):
     code = "invalid_parameter"
 
 
-@bp.get("/search")
-def search() -> Response:
+@bp.route("/search", methods=["GET"])
+@bp.arguments(SearchArgs, location="query")
+@bp.response(200, SearchResultSchema)
+def search(_args: dict[str, Any]) -> Response:
     params = searching.parse(request.args, int(current_app.config.get("PER_PAGE", 20)))
     if params.problems:
         names = sorted(params.problems)

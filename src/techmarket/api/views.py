@@ -11,18 +11,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Response, request
 from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields
 
+from techmarket.api.openapi import ApiBlueprint
 from techmarket.core.errors import DomainError, NotFound
 from techmarket.core.inputs import InvalidJson, load_json
-from techmarket.extensions import csrf, db, limiter
+from techmarket.extensions import csrf, db
 from techmarket.policy import CALCULATORS
 from techmarket.rulesets import services
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = ApiBlueprint("api", __name__, description="Policy calculators: tax exemption and rewards over the stored rules.")
 csrf.exempt(bp)
-limiter.limit("120 per minute")(bp)
+
+
+class CalculatorsSchema(Schema):
+    calculators = fields.List(fields.Dict(), required=True)
+
+
+_BODY = {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}
 
 
 class UnsupportedMediaType(DomainError):
@@ -43,19 +51,23 @@ def _body() -> Any:
     return load_json(request.get_data(cache=False))
 
 
-@bp.get("/policy")
+@bp.route("/policy", methods=["GET"])
+@bp.response(200, CalculatorsSchema)
 def policy_index() -> Response:
     """Every calculator with its input fields."""
     return _json({"calculators": [calc.to_json() for calc in CALCULATORS.values()]})
 
 
-@bp.get("/policy/<name>")
+@bp.route("/policy/<name>", methods=["GET"])
+@bp.response(200, {"type": "object"})
 def policy_describe(name: str) -> Response:
     """One calculator with its input fields."""
     return _json(_known(name))
 
 
-@bp.post("/policy/<name>")
+@bp.route("/policy/<name>", methods=["POST"])
+@bp.doc(requestBody=_BODY)
+@bp.response(200, {"type": "object"})
 def policy_calc(name: str) -> Response:
     """Run calculator ``name`` on the JSON body."""
     _known(name)

@@ -92,6 +92,8 @@ def publish(session: Session, event: DomainEvent) -> DomainEvent:
     for listener in _matching(_in_transaction, event.name):
         listener(session, event)
     if _matching(_after_commit, event.name):
+        if isinstance(session, scoped_session):  # Flask-SQLAlchemy's proxy does not pass get_transaction on
+            session = session()
         kept = DomainEvent(event.name, event.object_type, event.object_id, event.actor, dict(event.data))
         # Flask-SQLAlchemy's ``db.session`` is a scoped_session, which does not proxy the transaction getters.
         real = session() if isinstance(session, scoped_session) else session

@@ -10,6 +10,7 @@ from techmarket.accounts.notifications import without_mail
 from techmarket.core.clock import local_today
 from techmarket.core.components import component
 from techmarket.demo.alerts_loader import load_alerts
+from techmarket.demo.api_loader import DEMO_TOKEN, load_api
 from techmarket.demo.auctions_loader import load_auctions
 from techmarket.demo.challenges_loader import load_challenges
 from techmarket.demo.claims_loader import load_claims
@@ -47,6 +48,7 @@ def load_command() -> None:
         created["challenges"] = load_challenges(db.session)
         created["auctions"] = load_auctions(db.session)
         created["payments"] = load_payments(db.session)
+        created["api"] = load_api(db.session)
         created["bodies"] = load_bodies(db.session, local_today())  # last: it also counts the statistics afresh
         settle_notifications(db.session)
         db.session.commit()  # the search index holds the listings from here on
@@ -63,4 +65,5 @@ def load_command() -> None:
     click.echo(f"demo alerts: {created['alerts']} subscriptions and a first daily digest")
     click.echo(f"demo auctions: {created['auctions']} added (one running, one closed in 成交公示)")
     click.echo(f"demo payments: {created['payments']} deposit transfer(s) added")
+    click.echo(f"demo API token (enterprise@demo's organisation, every scope): {DEMO_TOKEN}")
     click.echo(f"demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in USERS))

@@ -91,6 +91,9 @@ def ask(session: Session, actor: Actor, listing: Listing, org: Organisation, bod
     _post(session, actor, thread, body, from_owner=False)
     notify(session, owner_ids(session, listing.organisation_id), "inquiry_received",
            {"title": listing.title, "org": org.name}, "listings.thread", thread_id=thread.id)
+    events.publish(session, events.DomainEvent("inquiry.received", "inquiry", thread.id, actor,
+                                               {"listing_id": listing.id, "from_organisation_id": org.id},
+                                               subject=thread))
     return thread
 
 

@@ -1,0 +1,49 @@
+"""The account's token page and an organisation's webhooks page."""
+
+from __future__ import annotations
+
+import re
+
+from techmarket.accounts.api_tokens import ApiToken, digest
+from techmarket.extensions import db
+from techmarket.webhooks.models import WebhookDelivery, WebhookSubscription
+from tests.api.support import receiver
+
+
+def test_token_page_shows_the_secret_once_and_revokes(make, signin) -> None:
+    user = make.user()
+    org = make.org(user, status="verified")
+    browser = signin(user)
+    page = browser.post("/account/tokens/", data={"name": "ERP 同步", "scopes": ["read", "listings:write"],
+                                                  "days": "90", "organisation": str(org.id)})
+    assert page.status_code == 200
+    secret = re.search(r"(tm_[A-Za-z0-9_\-]{40,})", page.get_data(as_text=True)).group(1)
+    token = db.session.query(ApiToken).one()
+    assert token.token_hash == digest(secret) and token.organisation_id == org.id
+    assert secret not in browser.get("/account/tokens/").get_data(as_text=True)  # shown once
+    bad = browser.post("/account/tokens/", data={"name": "x", "scopes": ["root"], "days": "90"})
+    assert bad.status_code == 200 and db.session.query(ApiToken).count() == 1
+    assert browser.post(f"/account/tokens/{token.id}/revoke").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ApiToken, token.id).revoked_at is not None
+    other = signin(make.user())
+    assert other.post(f"/account/tokens/{token.id}/revoke").status_code == 404
+
+
+def test_webhooks_page_subscribes_lists_deliveries_and_replays(make, signin) -> None:
+    owner = make.user()
+    org = make.org(owner, status="verified")
+    browser = signin(owner)
+    with receiver() as hook:
+        resp = browser.post(f"/orgs/{org.id}/webhooks/", data={"url": hook.url, "event_types": ["listing.published"]})
+        assert resp.status_code == 302
+        assert browser.post(f"/orgs/{org.id}/webhooks/", data={"url": "ftp://x", "event_types": []}).status_code == 200
+        assert db.session.query(WebhookSubscription).count() == 1
+        make.listing(org)
+        page = browser.get(f"/orgs/{org.id}/webhooks/").get_data(as_text=True)
+        assert "listing.published" in page and "thanks" in page
+        delivery = db.session.query(WebhookDelivery).one()
+        assert browser.post(f"/orgs/{org.id}/webhooks/deliveries/{delivery.id}/replay").status_code == 302
+        assert len(hook.received) == 2
+    stranger = signin(make.user())
+    assert stranger.get(f"/orgs/{org.id}/webhooks/").status_code == 403
