@@ -12,8 +12,7 @@ from techmarket.api.search import bp as api_search_bp
 from techmarket.api.views import bp as api_bp
 from techmarket.contracts.blueprint import BLUEPRINTS as CONTRACT_BLUEPRINTS
 from techmarket.incentives import views as incentive_views
-from techmarket.listings.io_views import bp as listings_io_bp
-from techmarket.listings.views import bp as listings_bp
+from techmarket.listings.blueprint import BLUEPRINTS as LISTING_BLUEPRINTS
 from techmarket.matching.views import bp as matching_bp
 from techmarket.orgs.views import bp as orgs_bp
 from techmarket.rulesets.views import bp as calculators_bp
@@ -24,7 +23,7 @@ from techmarket.web.views import bp as web_bp
 
 
 def register_blueprints(app: Flask) -> None:
-    for bp in (web_bp, accounts_bp, orgs_bp, admin_bp, admin_listings_bp, calculators_bp, api_bp, listings_bp,
-               notifications_bp, admin_imports_bp, listings_io_bp, search_bp, api_search_bp,
+    for bp in (web_bp, accounts_bp, orgs_bp, admin_bp, admin_listings_bp, calculators_bp, api_bp, *LISTING_BLUEPRINTS,
+               notifications_bp, admin_imports_bp, search_bp, api_search_bp,
                matching_bp, *CONTRACT_BLUEPRINTS, *incentive_views.BLUEPRINTS, trading_bp):
         app.register_blueprint(bp)
