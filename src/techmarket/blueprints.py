@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from techmarket.accounts.views import bp as accounts_bp
+from techmarket.accounts.blueprint import bp as accounts_bp
 from techmarket.admin.imports import bp as admin_imports_bp
 from techmarket.admin.listings import bp as admin_listings_bp
 from techmarket.admin.views import bp as admin_bp
