@@ -15,7 +15,7 @@ from techmarket.incentives import views as incentive_views
 from techmarket.listings.blueprint import BLUEPRINTS as LISTING_BLUEPRINTS
 from techmarket.matching.views import bp as matching_bp
 from techmarket.orgs.blueprint import bp as orgs_bp
-from techmarket.rulesets.views import bp as calculators_bp
+from techmarket.rulesets.blueprint import bp as calculators_bp
 from techmarket.trading.views import bp as trading_bp
 from techmarket.web.notifications import bp as notifications_bp
 from techmarket.web.search import bp as search_bp
