@@ -1,7 +1,8 @@
 """Bulk import of listings from CSV or XLSX: read the sheet, validate every row, create the good ones.
 
-Rows are saved in batches, each one write transaction; a row that fails half-way leaves nothing behind (the
-batch is redone with a savepoint per row). The sheet is read by :mod:`techmarket.listings.import_sheet`. Rows of a
+Rows are saved in batches, each one write transaction, through the bulk path of :mod:`techmarket.listings.bulk`
+(one INSERT per table and one audit entry per row); a row that fails half-way leaves nothing behind (the batch
+is redone with a savepoint per row). The sheet is read by :mod:`techmarket.listings.import_sheet`. Rows of a
 verified organisation go to the review queue (``submitted``); rows of any other organisation stay drafts.
 Re-importing the same file creates nothing new: each row has an import key (organisation + external ID, or
 organisation + kind + normalised title) kept on the listing, and a row whose key exists is "unchanged".
@@ -280,7 +281,7 @@ def import_rows(session: Session, actor: Actor, rows: Sheet, default_org_code: s
     # nothing behind. Without one (the caller commits once at the end) every row has its savepoint.
     fast = progress is not None
     i = start
-    with audit.deferred(session) as importer.audit_entries:  # one audit append per batch, not two per row
+    with audit.deferred(session) as importer.audit_entries:  # one audit append per batch
         while i < total:
             begin_write(session)
             state = importer.state()
