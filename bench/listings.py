@@ -16,7 +16,7 @@
    server settings and start/stop code as bench/http.py, from bench/_server.py), one request at a time.
 4. ``EXPLAIN QUERY PLAN`` and the direct time of each filter set's two statements (the page and its count).
 5. Import throughput: a generated ``--import-rows`` CSV through ``importing.read_sheet`` and
-   ``importing.import_rows`` (the listing services, two audit entries per row appended per batch, search sync,
+   ``importing.import_rows`` (the bulk path of listings.bulk, one audit entry per row appended per batch, search sync,
    a commit every 200 rows or second), into the same database; then the same file again (every row
    "unchanged").
 6. An import under load: a ``--load-import-rows`` CSV queued as the web does (a JobRun and a row in the local

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from techmarket.accounts.views import bp as accounts_bp
+from techmarket.accounts.blueprint import bp as accounts_bp
 from techmarket.admin.imports import bp as admin_imports_bp
 from techmarket.admin.listings import bp as admin_listings_bp
 from techmarket.admin.views import bp as admin_bp
@@ -15,14 +15,13 @@ from techmarket.contracts.blueprint import BLUEPRINTS as CONTRACT_BLUEPRINTS
 from techmarket.incentives import views as incentive_views
 from techmarket.incentives.brokers.blueprint import BLUEPRINTS as BROKER_BLUEPRINTS
 from techmarket.incentives.claims.blueprint import BLUEPRINTS as CLAIM_BLUEPRINTS
-from techmarket.listings.io_views import bp as listings_io_bp
-from techmarket.listings.views import bp as listings_bp
+from techmarket.listings.blueprint import BLUEPRINTS as LISTING_BLUEPRINTS
 from techmarket.matching.alert_views import bp as alerts_bp
 from techmarket.matching.views import bp as matching_bp
-from techmarket.orgs.views import bp as orgs_bp
+from techmarket.orgs.blueprint import bp as orgs_bp
 from techmarket.payments.blueprint import BLUEPRINTS as PAYMENT_BLUEPRINTS
 from techmarket.reporting.blueprint import BLUEPRINTS as REPORTING_BLUEPRINTS
-from techmarket.rulesets.views import bp as calculators_bp
+from techmarket.rulesets.blueprint import bp as calculators_bp
 from techmarket.trading.auctions.blueprint import bp as auctions_bp
 from techmarket.trading.views import bp as trading_bp
 from techmarket.web.notifications import bp as notifications_bp
@@ -32,8 +31,8 @@ from techmarket.webhooks.views import bp as webhooks_bp
 
 
 def register_blueprints(app: Flask) -> None:
-    for bp in (web_bp, accounts_bp, orgs_bp, admin_bp, admin_listings_bp, calculators_bp, listings_bp,
-               notifications_bp, admin_imports_bp, listings_io_bp, search_bp,
+    for bp in (web_bp, accounts_bp, orgs_bp, admin_bp, admin_listings_bp, calculators_bp, *LISTING_BLUEPRINTS,
+               notifications_bp, admin_imports_bp, search_bp,
                matching_bp, alerts_bp, *CONTRACT_BLUEPRINTS, *incentive_views.BLUEPRINTS, *CLAIM_BLUEPRINTS,
                *BROKER_BLUEPRINTS, trading_bp, auctions_bp, *CHALLENGE_BLUEPRINTS, *PAYMENT_BLUEPRINTS,
                *REPORTING_BLUEPRINTS, api_tokens_bp, webhooks_bp):

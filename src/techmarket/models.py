@@ -57,7 +57,7 @@ from techmarket.trading.models import Deal, Negotiation, Offer, Registration, Sa
 from techmarket.webhooks.models import WebhookDelivery, WebhookSubscription
 
 # Structures the migrations create by hand for one database only; autogenerate and the drift test skip them.
-DIALECT_ONLY = ("search_fts", "ix_search_document_tsv")
+DIALECT_ONLY = ("search_fts", "ix_search_document_tsv", "search_tsv")
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

@@ -23,9 +23,10 @@ from techmarket.core.errors import Conflict
 from techmarket.core.progress import JobRun
 from techmarket.core.roles import Role
 from techmarket.extensions import db
-from techmarket.listings import exporting, import_tasks, importing, services
+from techmarket.listings import bulk, exporting, import_tasks, importing, services
 from techmarket.listings.columns import BY_KEY, COLUMNS, PROBLEM, VOCABULARIES, column_of
 from techmarket.listings.constants import FIELDS, IP_TYPES, MATURITY, TRANSACTION_MODES, Kind, Status
+from techmarket.listings.data import ListingData
 from techmarket.listings.models import IPItem, Listing, ListingTag
 from techmarket.listings.patents import check_digit
 from techmarket.orgs.models import Organisation
@@ -250,20 +251,20 @@ def test_disguised_or_unreadable_files_are_refused(operator_client: FlaskClient,
 
 def test_a_row_failing_half_way_leaves_nothing(operator_client: FlaskClient, org: Organisation,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    real = importing._submit
+    real = bulk._snapshot
 
-    def fail_for_one(session: Any, actor: Actor, listing: Listing) -> None:
-        real(session, actor, listing)
-        if listing.title == "中途失败的成果":
-            raise Conflict("simulated failure after the listing, its tags and IP items were flushed")
+    def fail_for_one(data: ListingData, row: dict[str, Any]) -> dict[str, Any]:
+        if data.title == "中途失败的成果":
+            raise Conflict("simulated failure after the listing, its tags and IP items were written")
+        return real(data, row)
 
-    monkeypatch.setattr(importing, "_submit", fail_for_one)
+    monkeypatch.setattr(bulk, "_snapshot", fail_for_one)
     audit_before = db.session.scalar(select(func.count()).select_from(AuditEntry))
     rows = [achievement(org.credit_code or "", title="中途失败的成果"), demand(org.credit_code or "")]
     run_id = run_of(upload(operator_client, csv_file(table(rows)), "half.csv"))
     assert outcome(operator_client, run_id) == (1, 0, 1)
     assert counts() == (1, 2, 0)
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == audit_before + 2  # create + submit
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == audit_before + 1  # one per row
 
 
 def test_progress_is_reported_per_batch_and_reaches_100(operator_client: FlaskClient, org: Organisation,

@@ -30,7 +30,8 @@ from techmarket.core.errors import Conflict
 from techmarket.core.progress import JobRun
 from techmarket.core.roles import Role
 from techmarket.extensions import db
-from techmarket.listings import import_tasks, importing, services
+from techmarket.listings import bulk, import_tasks, importing
+from techmarket.listings.data import ListingData
 from techmarket.listings.models import Listing
 from techmarket.orgs.models import Organisation
 from techmarket.search.models import SearchOutbox
@@ -189,14 +190,14 @@ def test_a_row_rolled_back_in_a_batch_keeps_the_others_in_the_search_outbox(
     service = SearchService(app, es_backend=object())
     service.backend_name = "elasticsearch"
     provide(app, SearchService, service)
-    real = importing._submit
+    real = bulk._snapshot
 
-    def fail_for_one(session: Any, actor: Any, listing: Listing) -> None:
-        real(session, actor, listing)
-        if listing.title == "中途失败的成果":
-            raise Conflict("simulated failure after the listing was flushed")
+    def fail_for_one(data: ListingData, row: dict[str, Any]) -> dict[str, Any]:
+        if data.title == "中途失败的成果":
+            raise Conflict("simulated failure after the listing was written")
+        return real(data, row)
 
-    monkeypatch.setattr(importing, "_submit", fail_for_one)
+    monkeypatch.setattr(bulk, "_snapshot", fail_for_one)
     rows = [achievement(org.credit_code or "", title=f"索引保留的成果 {i}") for i in range(3)]
     rows.insert(1, achievement(org.credit_code or "", title="中途失败的成果"))
     with force_locale("en"):
@@ -208,7 +209,7 @@ def test_a_row_rolled_back_in_a_batch_keeps_the_others_in_the_search_outbox(
     entries = list(db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "listing")
                                       .order_by(AuditEntry.seq)))
     assert [(e.object_id, e.action) for e in entries] == [
-        (str(i), action) for i in report.created_ids for action in ("create", "submit")]
+        (str(i), "import") for i in report.created_ids]
     total = db.session.scalar(select(func.count()).select_from(AuditEntry))
     assert verify_chain(db.session) == (total, None)
 
@@ -301,9 +302,9 @@ def test_a_concurrent_writer_waits_for_the_import_batch_instead_of_failing_its_r
     engine, seller_id = db.engine, seller.id
     writers: list[threading.Thread] = []
     errors: list[BaseException] = []
-    real = services.create
+    real = importing.save_listings
 
-    def view_counter_commits_meanwhile(session: Session, *args: Any, **kwargs: Any) -> Listing:
+    def view_counter_commits_meanwhile(session: Session, *args: Any, **kwargs: Any) -> list[int]:
         session.execute(select(Organisation.id).limit(1)).all()  # the row's transaction has read ...
 
         def write() -> None:
@@ -321,7 +322,8 @@ def test_a_concurrent_writer_waits_for_the_import_batch_instead_of_failing_its_r
         writers.append(writer)
         return real(session, *args, **kwargs)
 
-    monkeypatch.setattr(importing.services, "create", view_counter_commits_meanwhile)
+    monkeypatch.setattr(importing, "save_listings", view_counter_commits_meanwhile)
+    monkeypatch.setattr(importing, "BATCH", 1)  # a batch per row: four transactions, each with a writer meanwhile
     sheet = importing.read_sheet("x.csv", rows_file(org, 4, prefix="并发写入的成果"))
     with force_locale("en"):
         report = importing.import_rows(db.session, OPERATOR, sheet, progress=lambda d, t: db.session.commit())

@@ -35,7 +35,7 @@ def test_import_all_good_exits_0_and_writes_the_report(runner: Any, make: Factor
     assert _count() == 2
     assert {lst.status for lst in db.session.scalars(select(Listing))} == {Status.SUBMITTED}
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "listing",
-                                                      AuditEntry.action == "create"))
+                                                      AuditEntry.action == "import"))
     assert entry is not None and entry.actor_label == "cli import" and entry.actor_id is None
 
     again = runner.invoke(args=["listings", "import", str(src), "--org", org.credit_code, "--lang", "en"])

@@ -61,7 +61,8 @@ STATUS_BADGES = {"draft": "text-bg-secondary", "submitted": "text-bg-warning", "
                  "returned": "text-bg-danger", "withdrawn": "text-bg-dark", "closed": "text-bg-info",
                  "expired": "text-bg-light border"}
 ACTIONS = {
-    "create": _l("Created"), "update": _l("Edited"), "submit": _l("Submitted for review"),
+    "create": _l("Created"), "import": _l("Imported from a file"), "update": _l("Edited"),
+    "submit": _l("Submitted for review"),
     "approve": _l("Approved and published"), "return": _l("Returned for changes"), "withdraw": _l("Withdrawn"),
     "close": _l("Closed (traded)"), "expire": _l("Expired"), "reopen": _l("Reopened as a draft"),
     "propose_revision": _l("Changes proposed"), "approve_revision": _l("Changes approved"),

@@ -1,23 +1,18 @@
-"""The ``listings`` blueprint object and what its pages share: loading, who is looking, labels."""
+"""The listing blueprints: their URL table and the labels their templates use (the handlers are in views/)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Blueprint, abort, current_app, request
-from flask_login import current_user
+from flask import Blueprint
 
-from techmarket.accounts.services import actor_for
-from techmarket.core.actor import ANONYMOUS, Actor
-from techmarket.core.pagination import clamp
-from techmarket.extensions import db
 from techmarket.listings import constants as c
-from techmarket.listings import visibility
-from techmarket.listings.models import Listing
+from techmarket.listings.views import exports, inquiries, owner, public
+from techmarket.listings.views.common import actor, get_listing  # noqa: F401 - used by the matching and search pages
 
 bp = Blueprint("listings", __name__, url_prefix="/listings")
+io = Blueprint("listings_io", __name__, url_prefix="/listings")
 
 LABELS: dict[str, Mapping[Any, Any]] = {
     "field": c.FIELDS, "mode": c.TRANSACTION_MODES, "maturity": c.MATURITY, "ip_type": c.IP_TYPES,
@@ -34,64 +29,28 @@ def _labels() -> dict[str, Any]:
     return {"label": label, "LABELS": LABELS, "Kind": c.Kind}
 
 
-def actor() -> Actor:
-    return actor_for(current_user) if current_user.is_authenticated else ANONYMOUS
+# --- the URLs of the listing pages: one table ------------------------------------------------------------------
 
+URLS: tuple[tuple[Blueprint, str, Callable[..., Any], list[str], dict[str, Any]], ...] = (
+    (bp, "/bookmarks", inquiries.bookmarks, ["GET"], {}),
+    (bp, "/inquiries", inquiries.inquiries, ["GET"], {}),
+    (bp, "/inquiries/<int:thread_id>", inquiries.thread, ["GET", "POST"], {}),
+    (bp, "/mine", owner.mine, ["GET"], {}),
+    (bp, "/new/<any(achievement, demand):kind>", owner.create, ["GET", "POST"], {}),
+    (bp, "/<int:listing_id>/edit", owner.edit, ["GET", "POST"], {}),
+    (bp, "/<int:listing_id>/act/<action>", owner.act, ["POST"], {}),
+    (bp, "/<int:listing_id>/attachments", owner.manage_attachments, ["GET", "POST"], {}),
+    (bp, "/<int:listing_id>/attachments/<int:attachment_id>/delete", owner.delete_attachment, ["POST"], {}),
+    (bp, "/achievements", public.browse, ["GET"], {"defaults": {"kind": "achievement"}}),
+    (bp, "/demands", public.browse, ["GET"], {"defaults": {"kind": "demand"}}),
+    (bp, "/<int:listing_id>", public.detail, ["GET"], {}),
+    (bp, "/<int:listing_id>/attachments/<int:attachment_id>", public.download, ["GET"], {}),
+    (bp, "/<int:listing_id>/bookmark", public.bookmark, ["POST"], {}),
+    (bp, "/<int:listing_id>/ask", public.ask, ["POST"], {}),
+    (io, "/export", exports.export, ["GET"], {}),
+)
 
-def paging() -> tuple[int, int]:
-    from_config = int(current_app.config.get("PER_PAGE", 20))
-    return clamp(request.args.get("page"), request.args.get("per_page"), from_config)
+for _blueprint, _rule, _view, _methods, _options in URLS:
+    _blueprint.add_url_rule(_rule, _view.__name__, _view, methods=_methods, **_options)
 
-
-def get_listing(listing_id: int) -> Listing:
-    listing = db.session.get(Listing, listing_id)
-    if listing is None:
-        abort(404)
-    return listing
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The visibility policy's viewer in front of one listing, as the pages and templates ask it."""
-
-    policy: visibility.Viewer
-    listing: Listing
-
-    @classmethod
-    def of(cls, listing: Listing) -> Viewer:
-        return cls(visibility.viewer_for(db.session, actor()), listing)
-
-    @property
-    def user_id(self) -> int | None:
-        return self.policy.user_id
-
-    @property
-    def member(self) -> bool:  # of the owning organisation
-        return self.policy.is_member(self.listing)
-
-    @property
-    def operator(self) -> bool:
-        return self.policy.operator
-
-    @property
-    def verified(self) -> bool:  # belongs to some verified organisation
-        return self.policy.verified
-
-    def may_open(self, listing: Listing) -> bool:
-        return self.policy.may_open(listing)
-
-    def sees_details(self, listing: Listing) -> bool:
-        return self.policy.sees_details(listing)
-
-    @property
-    def sees_contact(self) -> bool:
-        return self.policy.sees_contact(self.listing)
-
-
-def visible_listing(listing_id: int) -> tuple[Listing, Viewer]:
-    """The listing and its viewer; 404 for a listing that is not public to a stranger."""
-    listing = get_listing(listing_id)
-    viewer = Viewer.of(listing)
-    if not viewer.may_open(listing):
-        abort(404)
-    return listing, viewer
+BLUEPRINTS = (bp, io)

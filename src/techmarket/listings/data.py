@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -74,7 +75,13 @@ class ListingData:
     confidentiality: str = "public"
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
+        """Plain JSON values (``dataclasses.asdict`` made the same, at ten times the cost: an import makes
+        one per row)."""
+        out = {name: getattr(self, name) for name in _DATA_FIELDS}
+        for key in ("fields", "keywords", "modes"):
+            out[key] = list(out[key])
+        out["ip_items"] = [{"ip_type": i.ip_type, "number": i.number, "status": i.status, "title": i.title}
+                           for i in self.ip_items]
         for key in ("valid_until", "deadline"):
             out[key] = out[key].isoformat() if out[key] else None
         for key in ("amount_min", "amount_max"):
@@ -90,6 +97,9 @@ class ListingData:
             d[key] = Decimal(d[key]) if d.get(key) is not None else None
         d["ip_items"] = [IPItemData(**i) for i in d.get("ip_items", [])]
         return cls(**d)
+
+
+_DATA_FIELDS = tuple(f.name for f in dataclass_fields(ListingData))
 
 
 def parse_amount(raw: str | None) -> Decimal | None:

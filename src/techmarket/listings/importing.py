@@ -1,7 +1,8 @@
 """Bulk import of listings from CSV or XLSX: read the sheet, validate every row, create the good ones.
 
-Rows are saved in batches, each one write transaction; a row that fails half-way leaves nothing behind (the
-batch is redone with a savepoint per row). The sheet is read by :mod:`techmarket.listings.import_sheet`. Rows of a
+Rows are saved in batches, each one write transaction, through the bulk path of :mod:`techmarket.listings.bulk`
+(one INSERT per table and one audit entry per row); a row that fails half-way leaves nothing behind (the batch
+is redone with a savepoint per row). The sheet is read by :mod:`techmarket.listings.import_sheet`. Rows of a
 verified organisation go to the review queue (``submitted``); rows of any other organisation stay drafts.
 Re-importing the same file creates nothing new: each row has an import key (organisation + external ID, or
 organisation + kind + normalised title) kept on the listing, and a row whose key exists is "unchanged".
@@ -28,13 +29,11 @@ from sqlalchemy.orm import Session
 
 from techmarket.core import audit
 from techmarket.core.actor import Actor
-from techmarket.core.clock import utcnow
 from techmarket.core.db import begin_write
 from techmarket.core.errors import DomainError
 from techmarket.core.i18n import is_chinese
-from techmarket.listings import services, workflow
+from techmarket.listings import bulk
 from techmarket.listings.columns import BY_KEY, PROBLEM, ParsedRow, parse_row
-from techmarket.listings.constants import Status
 from techmarket.listings.data import validate
 from techmarket.listings.import_sheet import (  # noqa: F401 - the import's public names, used by its callers
     FORMATS,
@@ -123,6 +122,7 @@ class _Importer:
         self.known: dict[int, set[str]] = {}
         self.seen: dict[str, int] = {}
         self.audit_entries: list[dict[str, Any]] = []
+        self.batch: list[bulk.NewListing] = []
         self.header_of = {k: h for h, k in reversed(list(zip(sheet.headers, sheet.keys, strict=True))) if k}
 
     def state(self) -> tuple[Any, ...]:
@@ -135,6 +135,7 @@ class _Importer:
         r = self.report
         r.created, r.unchanged, r.failed, lines, bad, created, self.seen, self.known = state
         del r.lines[lines:], r.bad_rows[bad:], r.created_ids[created:], self.audit_entries[:]
+        self.batch = []
 
     def column_name(self, key: str) -> str:
         if key in self.header_of:
@@ -197,8 +198,9 @@ class _Importer:
         self.report.lines.append(ReportLine(n, "", "unchanged", str(message)))
 
     def row(self, n: int, cells: list[str], safe: bool = True) -> None:
-        """Import one row. ``safe``: in a savepoint of its own, a failure recorded on the row. Otherwise a
-        failure propagates and the caller redoes the whole batch safely (see :func:`import_rows`)."""
+        """Import one row. ``safe``: in a savepoint of its own, a failure recorded on the row. Otherwise the row
+        joins the batch that :meth:`save_batch` creates in one go; a failure there propagates and the caller
+        redoes the whole batch safely (see :func:`import_rows`)."""
         values = {k: v for k, v in zip(self.sheet.keys, cells, strict=True) if k and k != PROBLEM.key}
         parsed = parse_row(values, self.default_org_code, self.zh)
         org, errors = self.check(parsed)
@@ -213,21 +215,17 @@ class _Importer:
         if key in self.known_keys(org.id):
             self.unchanged(n, _l("Unchanged (already imported)."))
             return
+        item = bulk.NewListing(org=org, kind=parsed.kind, data=parsed.data, import_key=key)
         if not safe:
-            listing = services.create(self.session, self.actor, org, parsed.kind, parsed.data, import_key=key)
-            if org.is_verified:
-                _submit(self.session, self.actor, listing)
+            self.batch.append(item)
             self.known_keys(org.id).add(key)
             self.report.created += 1
-            self.report.created_ids.append(listing.id)
             return
         entries = self.audit_entries
         mark = len(entries)
         try:
             with self.session.begin_nested():
-                listing = services.create(self.session, self.actor, org, parsed.kind, parsed.data, import_key=key)
-                if org.is_verified:
-                    _submit(self.session, self.actor, listing)
+                (listing_id,) = save_listings(self.session, self.actor, [item])
         except DomainError as exc:
             del entries[mark:]  # the row's audit entries go with its savepoint
             detail = {k if k in BY_KEY else "": v for k, v in exc.field_errors.items()} or {"": exc.message}
@@ -244,18 +242,19 @@ class _Importer:
             return
         self.known_keys(org.id).add(key)
         self.report.created += 1
-        self.report.created_ids.append(listing.id)
+        self.report.created_ids.append(listing_id)
+
+    def save_batch(self) -> None:
+        """Create the batch's rows (of the fast path) in one go."""
+        if self.batch:
+            self.report.created_ids.extend(save_listings(self.session, self.actor, self.batch))
+            self.batch = []
 
 
-def _submit(session: Session, actor: Actor, listing: Listing) -> None:
-    """Put an imported listing of a verified organisation into the operator's review queue."""
-    if not workflow.can("submit", Status(listing.status)):
-        return
-    before = services.snapshot(listing)
-    listing.status = Status.SUBMITTED.value
-    listing.submitted_at = utcnow()  # flushed when the row's savepoint is released
-    audit.record(session, actor, "listing", listing.id, "submit", before,
-                 services.snapshot(listing) | {"via": "import"})
+def save_listings(session: Session, actor: Actor, items: list[bulk.NewListing]) -> list[int]:
+    """The import's listings: drafts, and in the review queue (``submitted``) for verified organisations, with
+    one audit entry each (action ``import``)."""
+    return bulk.create_many(session, actor, items, submit=True, via="import")
 
 
 def import_rows(session: Session, actor: Actor, rows: Sheet, default_org_code: str = "",
@@ -282,7 +281,7 @@ def import_rows(session: Session, actor: Actor, rows: Sheet, default_org_code: s
     # nothing behind. Without one (the caller commits once at the end) every row has its savepoint.
     fast = progress is not None
     i = start
-    with audit.deferred(session) as importer.audit_entries:  # one audit append per batch, not two per row
+    with audit.deferred(session) as importer.audit_entries:  # one audit append per batch
         while i < total:
             begin_write(session)
             state = importer.state()
@@ -294,7 +293,7 @@ def import_rows(session: Session, actor: Actor, rows: Sheet, default_org_code: s
                     if j - i >= BATCH or time.monotonic() - began >= BATCH_SECONDS:
                         break
                 if fast:
-                    session.flush()
+                    importer.save_batch()
             except (DomainError, SQLAlchemyError):
                 if not fast:
                     raise

@@ -26,7 +26,7 @@ from techmarket.listings.models import IPItem, Listing, ListingTag, Revision
 from techmarket.orgs.models import Division, Membership, Organisation
 from techmarket.orgs.services import membership
 
-_SCALARS = ("title", "summary", "description", "keywords", "division_code", "contact_name", "contact_phone",
+SCALARS = ("title", "summary", "description", "keywords", "division_code", "contact_name", "contact_phone",
             "contact_email", "valid_until", "negotiable", "amount_min", "amount_max", "team", "trl",
             "advantages", "expected_benefit", "fiscal_funded", "approval_document", "application_industries",
             "technical_targets", "deadline", "confidentiality")
@@ -34,7 +34,7 @@ _SCALARS = ("title", "summary", "description", "keywords", "division_code", "con
 
 def data_of(listing: Listing) -> ListingData:
     """The listing's current content as editable data."""
-    values: dict[str, Any] = {k: getattr(listing, k) for k in _SCALARS}
+    values: dict[str, Any] = {k: getattr(listing, k) for k in SCALARS}
     return ListingData(
         **values, maturity=listing.maturity or "", fields=listing.fields, modes=listing.modes,
         ip_items=[IPItemData(i.ip_type, i.number, i.status, i.title) for i in listing.ip_items],
@@ -46,7 +46,7 @@ def snapshot(listing: Listing) -> dict[str, Any]:
 
 
 def _apply(session: Session, listing: Listing, data: ListingData) -> None:
-    for key in _SCALARS:
+    for key in SCALARS:
         setattr(listing, key, getattr(data, key))
     listing.maturity = (data.maturity or None) if listing.kind == Kind.ACHIEVEMENT else None
     listing.division_code = listing.division_code or listing.organisation.division_code
@@ -75,7 +75,8 @@ def owner_ids(session: Session, org_id: int) -> list[int]:
     return list(session.scalars(select(Membership.user_id).where(Membership.organisation_id == org_id)))
 
 
-def _check(session: Session, kind: Kind, data: ListingData) -> None:
+def check(session: Session, kind: Kind, data: ListingData) -> None:
+    """Raise :class:`ValidationFailed` with the field errors unless ``data`` may be saved (normalises it)."""
     errors = validate(session, kind, data)
     if errors:
         raise ValidationFailed(_l("Please correct the marked fields."), field_errors=errors)
@@ -85,7 +86,7 @@ def create(session: Session, actor: Actor, org: Organisation, kind: Kind, data: 
            import_key: str | None = None) -> Listing:
     if not is_member(session, actor, org.id) and not (import_key and actor.has(Role.OPERATOR)):
         raise PermissionDenied(_l("You can only post for an organisation you belong to."))
-    _check(session, kind, data)
+    check(session, kind, data)
     listing = Listing(kind=kind.value, organisation=org, created_by_id=actor.user_id, status=Status.DRAFT.value,
                       import_key=import_key)
     _apply(session, listing, data)
@@ -101,7 +102,7 @@ def update(session: Session, actor: Actor, listing: Listing, data: ListingData) 
     status = Status(listing.status)
     if status in {Status.CLOSED, Status.EXPIRED}:
         raise Conflict(_l("A closed or expired listing cannot be edited; reopen it first."))
-    _check(session, Kind(listing.kind), data)
+    check(session, Kind(listing.kind), data)
     if status == Status.PUBLISHED:
         return _propose_revision(session, actor, listing, data)
     before = snapshot(listing)
@@ -183,7 +184,7 @@ def _guard_submit(session: Session, actor: Actor, listing: Listing, data: Mappin
     if not listing.organisation.is_verified:
         raise PermissionDenied(_l("Only verified organisations can submit listings. Ask the operator to "
                                   "verify yours first."))
-    _check(session, Kind(listing.kind), data_of(listing))
+    check(session, Kind(listing.kind), data_of(listing))
 
 
 def _guard_reason(session: Session, actor: Actor, listing: Listing, data: Mapping[str, Any]) -> None:

@@ -81,6 +81,10 @@ PG_VECTOR = ("(setweight(to_tsvector('simple'::regconfig, tokens_title), 'A') ||
              "setweight(to_tsvector('simple'::regconfig, tokens_gram), 'D'))")
 PG_INDEX_DDL = [f"CREATE INDEX IF NOT EXISTS ix_search_document_tsv ON search_document USING gin ({PG_VECTOR})"]
 PG_INDEX_DROP = ["DROP INDEX IF EXISTS ix_search_document_tsv"]
+# Since revision imports_1 (PostgreSQL) the vector is a stored generated column, computed once per write and not
+# once per row scanned (a search over a small or freshly written table, where the planner scans rows instead of
+# the GIN index, took 0.1 s per phrase on 400 documents); the GIN index covers the column.
+PG_TSV_COLUMN = "search_tsv"
 
 
 # The tables themselves, for Core bulk statements (a mapped class's ``__table__`` is typed as any FromClause).

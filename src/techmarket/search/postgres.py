@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from techmarket.search import scoring
 from techmarket.search.db_query import filter_conditions, order_by, pg_tsquery, sorted_facets
 from techmarket.search.documents import Hit, SearchQuery, SearchResult, Term
-from techmarket.search.models import PG_VECTOR, SearchDocument, SearchTag
+from techmarket.search.models import PG_TSV_COLUMN, SearchDocument, SearchTag
 
 RANK_WINDOW = 1_000
 D = SearchDocument
@@ -27,7 +27,7 @@ _OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 def search(session: Session, q: SearchQuery) -> SearchResult:
     conditions = filter_conditions(q)
-    vector: Any = literal_column(PG_VECTOR)
+    vector: Any = literal_column(PG_TSV_COLUMN)
     if q.terms:
         conditions.append(vector.op("@@")(pg_tsquery(q.terms, q.match_any)))
     matched = select(D.id).where(*conditions)
@@ -77,7 +77,7 @@ def _rank(rows: list[Any], phrases: list[scoring.Phrase], idfs: list[float]) -> 
 def _idfs(session: Session, q: SearchQuery, phrases: list[scoring.Phrase]) -> list[float]:
     """Each phrase's idf over the documents of the type: the number of documents, and how many hold the
     phrase (each counted on the GIN index), in one statement."""
-    vector: Any = literal_column(PG_VECTOR)
+    vector: Any = literal_column(PG_TSV_COLUMN)
     counts = [select(func.count()).where(D.doc_type == q.doc_type, vector.op("@@")(_tsquery(p))).scalar_subquery()
               for p in phrases]
     everything = select(func.count()).where(D.doc_type == q.doc_type).scalar_subquery()

@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from techmarket.core import events
 from techmarket.core.components import component, has_component
@@ -34,6 +35,14 @@ def _collect(session: Session, flush_context: Any) -> None:
         found = registry.for_object(obj)
         if found is not None and found[1] is obj and obj.id is not None:
             pending[(found[0].name, obj.id)] = False
+
+
+def changed(session: Session, doc_type: str, object_ids: list[int], *, public: bool) -> None:
+    """Rows written without the ORM's unit of work (a bulk insert, which :func:`_collect` never sees): apply
+    them at the commit like any change. ``public=False``: objects that must not be in the index (new drafts),
+    removed from it and, with Elasticsearch, queued in the outbox."""
+    pending: dict[tuple[str, int], bool] = session.info.setdefault(_PENDING, {})
+    pending.update(((doc_type, oid), public) for oid in object_ids)
 
 
 def _apply(session: Session) -> None:
@@ -62,9 +71,15 @@ def apply_changes(session: Session, pending: dict[tuple[str, int], bool], *, out
         docs, gone = [], []
         model: Any = indexed.model
         alive_ids = [oid for oid, alive in items if alive]
-        # One query for the batch (an import commits hundreds at once), not one load per object.
-        objects = {o.id: o for o in session.scalars(select(model).where(model.id.in_(alive_ids)))} \
-            if alive_ids else {}
+        # The objects this session holds already (an import's new rows), and one query for the others.
+        objects = {}
+        for oid in alive_ids:
+            held = session.identity_map.get(identity_key(model, oid))
+            if held is not None:
+                objects[oid] = held
+        missing = [oid for oid in alive_ids if oid not in objects]
+        if missing:
+            objects.update((o.id, o) for o in session.scalars(select(model).where(model.id.in_(missing))))
         for oid, _alive in items:
             obj = objects.get(oid)
             if obj is not None and indexed.is_public(obj):

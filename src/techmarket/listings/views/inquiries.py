@@ -11,20 +11,18 @@ from techmarket.core.forms import submit
 from techmarket.core.pagination import paginate
 from techmarket.extensions import db
 from techmarket.listings import engagement, queries, services
-from techmarket.listings.blueprint import actor, bp, paging
 from techmarket.listings.forms import PostForm, ReplyForm
 from techmarket.listings.models import InquiryThread
+from techmarket.listings.views.common import actor, paging
 from techmarket.orgs import queries as org_queries
 
 
-@bp.route("/bookmarks")
 @login_required
 def bookmarks() -> str:
     page = paginate(db.session, queries.bookmarks_of(current_user.id), *paging())
     return render_template("listings/bookmarks.html", page=page, post_form=PostForm(formdata=None))
 
 
-@bp.route("/inquiries")
 @login_required
 def inquiries() -> str:
     page = paginate(db.session, queries.threads_of(current_user.id), *paging())
@@ -32,7 +30,6 @@ def inquiries() -> str:
     return render_template("listings/inquiries.html", page=page, my_orgs=my_orgs)
 
 
-@bp.route("/inquiries/<int:thread_id>", methods=["GET", "POST"])
 @login_required
 def thread(thread_id: int) -> str | Response | tuple[str, int]:
     t = db.session.get(InquiryThread, thread_id)

@@ -15,12 +15,12 @@ from techmarket.core.inputs import parse_int
 from techmarket.core.pagination import paginate
 from techmarket.extensions import db
 from techmarket.listings import attachments, queries, services, workflow
-from techmarket.listings.blueprint import actor, bp, get_listing, paging
 from techmarket.listings.constants import Kind, Status
 from techmarket.listings.data import ListingData
 from techmarket.listings.duplicates import similar_listings
 from techmarket.listings.forms import FORMS, ActionForm, AttachmentForm, ListingForm, PostForm, default_valid_until
 from techmarket.listings.models import Listing
+from techmarket.listings.views.common import actor, get_listing, paging
 from techmarket.orgs import queries as org_queries
 from techmarket.orgs.models import Organisation
 
@@ -33,7 +33,6 @@ ACTION_DONE = {
 }
 
 
-@bp.route("/mine")
 @login_required
 def mine() -> str:
     status = request.args.get("status", "")
@@ -55,7 +54,6 @@ def _form(kind: Kind, orgs: list[Organisation] | None = None) -> ListingForm:
     return form
 
 
-@bp.route("/new/<any(achievement, demand):kind>", methods=["GET", "POST"])
 @login_required
 def create(kind: str) -> str | Response | tuple[str, int]:
     k = Kind(kind)
@@ -93,7 +91,6 @@ def create(kind: str) -> str | Response | tuple[str, int]:
                            unverified=[o for o in orgs if not o.is_verified]), status
 
 
-@bp.route("/<int:listing_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(listing_id: int) -> str | Response | tuple[str, int]:
     listing = get_listing(listing_id)
@@ -122,7 +119,6 @@ def edit(listing_id: int) -> str | Response | tuple[str, int]:
         400 if request.method == "POST" else 200)
 
 
-@bp.route("/<int:listing_id>/act/<action>", methods=["POST"])
 @login_required
 def act(listing_id: int, action: str) -> Response:
     if action not in OWNER_ACTIONS:
@@ -144,7 +140,6 @@ def _attachments_page(listing: Listing, form: AttachmentForm) -> str:
                            max_mb=int(current_app.config["MAX_UPLOAD_MB"]))
 
 
-@bp.route("/<int:listing_id>/attachments", methods=["GET", "POST"])
 @login_required
 def manage_attachments(listing_id: int) -> str | Response | tuple[str, int]:
     listing = get_listing(listing_id)
@@ -165,7 +160,6 @@ def manage_attachments(listing_id: int) -> str | Response | tuple[str, int]:
     return _attachments_page(listing, form)
 
 
-@bp.route("/<int:listing_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
 @login_required
 def delete_attachment(listing_id: int, attachment_id: int) -> Response:
     listing = get_listing(listing_id)

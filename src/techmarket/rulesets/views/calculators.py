@@ -1,34 +1,29 @@
-"""The ``calculators`` blueprint: policy calculator pages, saved results, and the operator's rule-set console."""
+"""The policy calculators (members): compute, save a result, the saved results."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from techmarket.accounts.services import actor_for
-from techmarket.core.clock import local_today
 from techmarket.core.errors import ValidationFailed
 from techmarket.core.forms import submit
 from techmarket.core.i18n import is_chinese
-from techmarket.core.inputs import load_json, parse_int
+from techmarket.core.inputs import load_json
 from techmarket.core.pagination import clamp, paginate
-from techmarket.core.roles import Role
 from techmarket.extensions import db
 from techmarket.orgs import queries as org_queries
 from techmarket.orgs.models import Organisation
-from techmarket.policy import CALCULATORS, Calculator, PolicyError, RuleNotInForce, diff_params
+from techmarket.policy import CALCULATORS, Calculator
 from techmarket.rulesets import queries, services
 from techmarket.rulesets.display import Presenter
 from techmarket.rulesets.forms import (
-    RuleSetForm,
     SaveForm,
     calculator_form,
     form_input,
@@ -36,44 +31,9 @@ from techmarket.rulesets.forms import (
     row_open,
     rows_for,
 )
-
-bp = Blueprint("calculators", __name__, url_prefix="/policy")
-
-
-def members_only(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    @login_required
-    def inner(*args: Any, **kwargs: Any) -> Any:
-        services.require_calculator_access(db.session, actor_for(current_user))
-        return view(*args, **kwargs)
-
-    return inner
+from techmarket.rulesets.views.common import calculator_or_404, members_only, titles
 
 
-def operator_only(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    @login_required
-    def inner(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.has_role(Role.OPERATOR):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return inner
-
-
-def _calculator(name: str) -> Calculator:
-    calculator = CALCULATORS.get(name)
-    if calculator is None:
-        abort(404)
-    return calculator
-
-
-def _titles() -> dict[str, str]:
-    zh = is_chinese()
-    return {name: (t_zh if zh else t_en) for name, (t_zh, t_en) in queries.titles(db.session).items()}
-
-
-@bp.route("/")
 @members_only
 def index() -> str:
     return render_template("calculators/index.html", calculators=list(CALCULATORS.values()), zh=is_chinese())
@@ -97,13 +57,12 @@ def _page(calculator: Calculator, form: Any, result: dict[str, Any] | None = Non
     return render_template("calculators/calculator.html", calc=calculator, form=form, result=result, zh=zh,
                            save_form=save_form, list_errors=list_errors or {}, loose_errors=loose or [],
                            rows_for=rows_for, row_open=row_open, show=Presenter(calculator, zh),
-                           rule_titles=_titles())
+                           rule_titles=titles())
 
 
-@bp.route("/<name>", methods=["GET", "POST"])
 @members_only
 def calculator(name: str) -> str:
-    calc = _calculator(name)
+    calc = calculator_or_404(name)
     zh = is_chinese()
     form = calculator_form(calc, zh)
     if not form.validate_on_submit():
@@ -126,10 +85,9 @@ def _compute(calc: Calculator, form: Any, data: dict[str, Any], rows: dict[str, 
         return None, lists, loose
 
 
-@bp.route("/<name>/save", methods=["POST"])
 @members_only
 def save(name: str) -> str | Response:
-    calc = _calculator(name)
+    calc = calculator_or_404(name)
     save_form = _save_form()
     if save_form is None:
         abort(403)
@@ -164,7 +122,6 @@ def _as_text(value: Any) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
-@bp.route("/saved")
 @members_only
 def saved_list() -> str:
     actor = actor_for(current_user)
@@ -173,7 +130,6 @@ def saved_list() -> str:
     return render_template("calculators/saved_list.html", page=page, calculators=CALCULATORS, zh=is_chinese())
 
 
-@bp.route("/saved/<int:saved_id>")
 @members_only
 def saved_detail(saved_id: int) -> str:
     saved = queries.saved(db.session, saved_id) or abort(404)
@@ -181,80 +137,7 @@ def saved_detail(saved_id: int) -> str:
     calc = CALCULATORS.get(saved.calculator)
     zh = is_chinese()
     return render_template("calculators/saved_detail.html", saved=saved, calc=calc, zh=zh,
-                           show=Presenter(calc, zh) if calc else None, rule_titles=_titles())
+                           show=Presenter(calc, zh) if calc else None, rule_titles=titles())
 
 
 # --- the operator's rule-set console ---------------------------------------------------------------------
-
-
-@bp.route("/rules")
-@operator_only
-def rules() -> str:
-    book = services.rulebook(db.session)
-    today = local_today()
-    rows = []
-    for name in book.names():
-        try:
-            in_force = book.resolve(name, today)
-        except RuleNotInForce:
-            in_force = None
-        rows.append((book.latest(name), in_force, len(book.versions(name))))
-    users = {name: [c for c in CALCULATORS.values() if name in c.rule_set_names] for name in book.names()}
-    return render_template("calculators/rules.html", rows=rows, users=users, zh=is_chinese(), today=today)
-
-
-@bp.route("/rules/<name>")
-@operator_only
-def rule_set(name: str) -> str:
-    versions = queries.versions(db.session, name)
-    if not versions:
-        abort(404)
-    try:
-        in_force = services.rulebook(db.session).resolve(name, local_today()).version
-    except PolicyError:
-        in_force = None
-    return render_template("calculators/rule_set.html", name=name, versions=versions, latest=versions[0],
-                           in_force=in_force, zh=is_chinese())
-
-
-@bp.route("/rules/<name>/v<int:number>")
-@operator_only
-def rule_version(name: str, number: int) -> str:
-    row = queries.version(db.session, name, number) or abort(404)
-    previous = queries.version(db.session, name, number - 1) if number > 1 else None
-    changes = diff_params(previous.to_rule_set(), row.to_rule_set()) if previous else []
-    meta = []
-    if previous is not None:
-        for key, label in (("effective_from", _("Takes effect on")), ("source", _("Source")),
-                           ("example", _("Example"))):
-            before, after = getattr(previous, key), getattr(row, key)
-            if before != after:
-                meta.append((label, before, after))
-    return render_template("calculators/rule_version.html", row=row, previous=previous, changes=changes,
-                           meta=meta, params=json.dumps(row.params, ensure_ascii=False, indent=2), zh=is_chinese())
-
-
-@bp.route("/rules/<name>/edit", methods=["GET", "POST"])
-@operator_only
-def rule_edit(name: str) -> str | Response:
-    book = services.rulebook(db.session)
-    if name not in book.names():
-        abort(404)
-    latest = book.latest(name)
-    form = RuleSetForm()
-    if request.method == "GET":
-        form.params.data = json.dumps(latest.to_json()["params"], ensure_ascii=False, indent=2)
-        form.effective_from.data = max(local_today(), latest.effective_from)
-        form.source.data = latest.source
-        form.example.data = latest.example
-        form.base_version.data = str(latest.version)
-    if form.validate_on_submit():
-        base = parse_int(form.base_version.data, lo=0)
-        row = submit(form, services.new_version, db.session, actor_for(current_user), name, form.params.data,
-                     form.effective_from.data, form.source.data or "", form.note.data or "",
-                     example=bool(form.example.data), base_version=base)
-        if row is not None:
-            db.session.commit()
-            flash(_("Saved as version %(v)d. The previous versions are kept.", v=row.version), "success")
-            return redirect(url_for("calculators.rule_version", name=name, number=row.version))
-    return render_template("calculators/rule_edit.html", form=form, latest=latest, zh=is_chinese())

@@ -1,96 +1,27 @@
-"""Organisation pages for members: register, edit, members, invitations, leaving."""
+"""Members of an organisation: invitations (send, accept, revoke), removing members, their roles."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
 
 from techmarket.accounts.services import actor_for, find_by_email
 from techmarket.accounts.tokens import make_token, read_token
 from techmarket.core.forms import submit
 from techmarket.core.mail import send_mail
 from techmarket.extensions import db
-from techmarket.orgs import queries, services
-from techmarket.orgs.forms import ActionForm, InviteForm, MemberRoleForm, OrganisationForm
+from techmarket.orgs import services
+from techmarket.orgs.forms import ActionForm, InviteForm, MemberRoleForm
 from techmarket.orgs.models import Invitation, Membership, Organisation
-
-bp = Blueprint("orgs", __name__, url_prefix="/orgs")
-
-
-def _org(org_id: int) -> Organisation:
-    org = db.session.get(Organisation, org_id)
-    if org is None:
-        abort(404)
-    return org
+from techmarket.orgs.views.organisations import detail_page, org_or_404
 
 
-def _form(obj: Organisation | None = None) -> OrganisationForm:
-    form = OrganisationForm(obj=obj)
-    form.division_code.choices = [SelectChoice(code, name, optgroup=group)
-                                  for group, options in queries.division_choices(db.session).items()
-                                  for code, name in options]
-    return form
-
-
-@bp.route("/")
-@login_required
-def mine() -> str:
-    return render_template("orgs/mine.html", orgs=queries.orgs_of_user(db.session, current_user.id),
-                           invitations=queries.invitations_for_email(db.session, current_user.email))
-
-
-@bp.route("/new", methods=["GET", "POST"])
-@login_required
-def create() -> tuple[str, int] | Response:
-    form = _form()
-    if form.validate_on_submit():
-        org = submit(form, services.create, db.session, actor_for(current_user), form.to_data())
-        if org is not None:
-            db.session.commit()
-            flash(_("Organisation registered. The market operator will verify it."), "success")
-            return redirect(url_for("orgs.detail", org_id=org.id))
-    return render_template("orgs/form.html", form=form, org=None), 400 if form.errors else 200
-
-
-@bp.route("/<int:org_id>")
-@login_required
-def detail(org_id: int) -> str:
-    return _detail_page(_org(org_id), InviteForm())
-
-
-def _detail_page(org: Organisation, invite_form: InviteForm) -> str:
-    services.require_member_or_staff(db.session, actor_for(current_user), org)
-    me = services.membership(db.session, org.id, current_user.id)
-    return render_template("orgs/detail.html", org=org, me=me, members=queries.members(db.session, org.id),
-                           invitations=queries.open_invitations(db.session, org.id),
-                           invite_form=invite_form, action_form=ActionForm(), role_form=MemberRoleForm())
-
-
-@bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(org_id: int) -> tuple[str, int] | Response:
-    org = _org(org_id)
-    actor = actor_for(current_user)
-    services.require_owner(db.session, actor, org)
-    form = _form(org)
-    if request.method == "GET":
-        form.claim_real_code.data = org.code_check_failed
-    if form.validate_on_submit() and submit(form, services.update, db.session, actor, org,
-                                            form.to_data()) is not None:
-        db.session.commit()
-        flash(_("Saved."), "success")
-        return redirect(url_for("orgs.detail", org_id=org.id))
-    return render_template("orgs/form.html", form=form, org=org), 400 if form.errors else 200
-
-
-@bp.route("/<int:org_id>/invite", methods=["POST"])
 @login_required
 def invite(org_id: int) -> tuple[str, int] | Response:
-    org = _org(org_id)
+    org = org_or_404(org_id)
     form = InviteForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
@@ -104,10 +35,9 @@ def invite(org_id: int) -> tuple[str, int] | Response:
                           inviter=current_user, link=link)
             flash(_("Invitation sent to %(email)s.", email=email), "success")
             return redirect(url_for("orgs.detail", org_id=org.id))
-    return _detail_page(org, form), 400
+    return detail_page(org, form), 400
 
 
-@bp.route("/invitations/<token>", methods=["GET", "POST"])
 @login_required
 def accept(token: str) -> str | Response:
     inv_id = read_token("invite", token, max_age_hours=24 * 14)
@@ -124,7 +54,6 @@ def accept(token: str) -> str | Response:
     return render_template("orgs/accept.html", inv=inv, form=form)
 
 
-@bp.route("/invitations/<int:inv_id>/revoke", methods=["POST"])
 @login_required
 def revoke(inv_id: int) -> Response:
     inv = db.session.get(Invitation, inv_id) or abort(404)
@@ -143,10 +72,9 @@ def _member(org: Organisation, member_id: int) -> Membership:
     return m
 
 
-@bp.route("/<int:org_id>/members/<int:member_id>/remove", methods=["POST"])
 @login_required
 def remove_member(org_id: int, member_id: int) -> Response:
-    org = _org(org_id)
+    org = org_or_404(org_id)
     m = _member(org, member_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -160,10 +88,9 @@ def remove_member(org_id: int, member_id: int) -> Response:
     return redirect(url_for("orgs.detail", org_id=org.id))
 
 
-@bp.route("/<int:org_id>/members/<int:member_id>/role", methods=["POST"])
 @login_required
 def member_role(org_id: int, member_id: int) -> Response:
-    org = _org(org_id)
+    org = org_or_404(org_id)
     m = _member(org, member_id)
     actor = actor_for(current_user)
     services.require_owner(db.session, actor, org, staff_ok=False)  # a stranger hears 403, not 400

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, abort, request, send_file, stream_with_context
+from flask import Response, abort, request, send_file, stream_with_context
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.orm import lazyload
@@ -20,8 +20,6 @@ from techmarket.listings.importing import FORMATS
 from techmarket.listings.models import Listing
 from techmarket.listings.queries import BrowseFilters, browse
 
-bp = Blueprint("listings_io", __name__, url_prefix="/listings")
-
 
 def _sees_contact() -> bool:
     """Contact details (and a confidential demand's issuer and details) go to signed-in members of verified
@@ -31,7 +29,6 @@ def _sees_contact() -> bool:
     return visibility.viewer_for(db.session, actor_for(current_user)).sees_contact()
 
 
-@bp.route("/export")
 @limiter.limit("30 per minute")
 def export() -> Response:
     try:

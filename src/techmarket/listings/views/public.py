@@ -16,10 +16,10 @@ from techmarket.core.forms import submit
 from techmarket.core.urls import safe_local_path
 from techmarket.extensions import db
 from techmarket.listings import attachments, engagement, markdown, queries, services, view_counts, workflow
-from techmarket.listings.blueprint import Viewer, actor, bp, paging, visible_listing
 from techmarket.listings.constants import Kind, Status
 from techmarket.listings.forms import ActionForm, AskForm, PostForm
 from techmarket.listings.models import Listing
+from techmarket.listings.views.common import Viewer, actor, paging, visible_listing
 from techmarket.orgs import queries as org_queries
 
 # Query arguments of the browse page, in the order their chips are shown.
@@ -28,8 +28,6 @@ SORT_LABELS = {"newest": _l("Newest first"), "oldest": _l("Oldest first"), "amou
 FILTER_ARGS = ("field", "region", "maturity", "mode", "amount_min", "amount_max", "posted_from", "posted_to")
 
 
-@bp.route("/achievements", defaults={"kind": "achievement"})
-@bp.route("/demands", defaults={"kind": "demand"})
 def browse(kind: str) -> str:
     k = Kind(kind)
     filters = queries.BrowseFilters.from_args(request.args, k)
@@ -84,7 +82,6 @@ def _chips(kind: Kind, args: MultiDict[str, str]) -> list[dict[str, Any]]:
     return chips
 
 
-@bp.route("/<int:listing_id>")
 def detail(listing_id: int) -> str:
     listing, viewer = visible_listing(listing_id)
     if listing.status == Status.PUBLISHED and not viewer.member:
@@ -113,7 +110,6 @@ def detail_page(listing: Listing, viewer: Viewer, ask_form: AskForm | None = Non
     )
 
 
-@bp.route("/<int:listing_id>/attachments/<int:attachment_id>")
 def download(listing_id: int, attachment_id: int) -> Response:
     listing, viewer = visible_listing(listing_id)
     att = next((a for a in listing.attachments if a.id == attachment_id), None)
@@ -126,7 +122,6 @@ def download(listing_id: int, attachment_id: int) -> Response:
                      max_age=0)
 
 
-@bp.route("/<int:listing_id>/bookmark", methods=["POST"])
 @login_required
 def bookmark(listing_id: int) -> Response:
     listing, _viewer = visible_listing(listing_id)
@@ -139,7 +134,6 @@ def bookmark(listing_id: int) -> Response:
     return redirect(back or url_for("listings.detail", listing_id=listing.id))
 
 
-@bp.route("/<int:listing_id>/ask", methods=["POST"])
 @login_required
 def ask(listing_id: int) -> str | Response | tuple[str, int]:
     listing, viewer = visible_listing(listing_id)

@@ -1,0 +1,1 @@
+"""The handlers of the account pages (their URLs are in :mod:`techmarket.accounts.blueprint`)."""

@@ -1,0 +1,1 @@
+"""The handlers of the policy pages (their URLs are in :mod:`techmarket.rulesets.blueprint`)."""
