@@ -113,7 +113,7 @@ def area_of(session: Session, actor: Actor) -> str | None:
 
     Reads the division code the actor carries (``Actor.division_code``, added with the division-scoped roles of
     the subsidy claims); a 旗县 maps to its 盟市, the region or no division to ``None`` (the whole region)."""
-    code = getattr(actor, "division_code", None)
+    code = actor.division_code
     if not code:
         return None
     division = session.get(Division, str(code))
@@ -125,7 +125,7 @@ def area_of(session: Session, actor: Actor) -> str | None:
 def sees_console(actor: Actor) -> bool:
     """Staff (operator, registrars) and division-scoped staff of a 盟市 or 旗县 (an actor carrying a division code)
     see the statistics console and the yearly reports."""
-    return actor.is_staff or bool(getattr(actor, "division_code", None))
+    return actor.is_staff or bool(actor.division_code)
 
 
 def _month(raw: str | None, default: str, name: str, last: str, errors: dict[str, Any]) -> str:
