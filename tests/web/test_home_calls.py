@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
 
 from techmarket.challenges import calls
 from techmarket.extensions import db
+from techmarket.web.views import init_caches
 from tests.challenges.builders import OPERATOR, call_data, scene
 from tests.factories import Factories
 from tests.listings.pages_support import client_for, isolated  # noqa: F401 - autouse fixture
 from tests.web.test_home_cache import TTL, Clock
-from tests.web.test_home_newest import _soup, _titles, kept  # noqa: F401 - fixture
+from tests.web.test_home_newest import _soup, _titles
+
+
+@pytest.fixture()
+def kept(app: Flask) -> Clock:
+    c = Clock()
+    app.config["HOME_CACHE_SECONDS"] = TTL
+    init_caches(app, clock=c)
+    return c
 
 
 def test_open_calls_are_on_the_home_page_and_kept_with_the_figures(app: Flask, make: Factories, kept: Clock) -> None:
