@@ -22,7 +22,7 @@ from techmarket.challenges.search_index import DOC_TYPE
 from techmarket.core.microcache import TTLCache
 from techmarket.listings.constants import Kind
 from techmarket.listings.models import Listing
-from techmarket.matching.profiles import profile_of, query_profile
+from techmarket.matching.profiles import document_frequencies, profile_of, query_profile
 from techmarket.search.documents import SearchQuery, Term
 from techmarket.search.highlight import highlight
 from techmarket.search.service import SearchService
@@ -31,6 +31,8 @@ from techmarket.search.tokenizer import TOKENIZER
 LIMIT = 5
 POOL = 50  # candidates asked from search
 SEARCH_TERMS = 12
+COMMON_SHARE = 10  # a term held by 1/COMMON_SHARE of the achievements or more is too common to tell
+COMMON_FLOOR = 3  # ...but in a small market every term counts
 MIN_SHARED = 2  # shared terms a call needs, a shared field counting as one
 FIELD_WEIGHT = 2
 CACHE_SECONDS = 120
@@ -49,7 +51,10 @@ class FittingCall:
 
 def _rank(session: Session, search: SearchService, listing: Listing, details: bool, limit: int) -> Ranked:
     profile = query_profile(profile_of(listing, details=details), listing.title)
-    words = sorted((t for t in profile.terms if len(t) > 1), key=lambda t: (-profile.terms[t], t))[:SEARCH_TERMS]
+    documents, df = document_frequencies(session, search, Kind.ACHIEVEMENT.value, profile.terms)
+    common = max(COMMON_FLOOR, documents // COMMON_SHARE)
+    words = sorted((t for t in profile.terms if len(t) > 1 and df.get(t, 0) <= common),
+                   key=lambda t: (-profile.terms[t], t))[:SEARCH_TERMS]
     if not words:
         return []
     result = search.search(session, SearchQuery(terms=[Term(alternatives=TOKENIZER.expand(w), text=w) for w in words],
