@@ -28,3 +28,7 @@ def test_a_city_bureau_sees_its_own_prefecture_by_default(app: Flask, make: Fact
     county = bureau(make, Role.COUNTY_BUREAU, "150207")
     html = signin(county).get("/admin/reporting/").get_data(as_text=True)
     assert '<option value="150200" selected>' in html  # 旗县 → its 盟市
+
+    # the operator's list of the bureaus' areas names each division (read by its code from the account)
+    areas = signin(make.operator()).get("/claims/bureaus").get_data(as_text=True)
+    assert "包头市 (150200)" in areas and "(150207)" in areas
