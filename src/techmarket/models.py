@@ -4,7 +4,7 @@ the drift test and table-level tools, whichever blueprints are registered."""
 from __future__ import annotations
 
 from techmarket.accounts.api_tokens import ApiToken
-from techmarket.accounts.models import LoginThrottle, User, UserLogin, UserRole
+from techmarket.accounts.models import BureauArea, LoginThrottle, User, UserLogin, UserRole
 from techmarket.accounts.notifications import Notification
 from techmarket.challenges.models import (
     Application,
@@ -34,7 +34,7 @@ from techmarket.core.audit import AuditEntry, AuditHead
 from techmarket.core.local_jobs import QueuedJob
 from techmarket.core.progress import JobRun
 from techmarket.incentives.brokers.models import Broker, BrokerDeal
-from techmarket.incentives.claims.models import BureauArea, ClaimContract, ClaimObjection, ClaimStep, SubsidyClaim
+from techmarket.incentives.claims.models import ClaimContract, ClaimObjection, ClaimStep, SubsidyClaim
 from techmarket.incentives.models import Disbursement, Statement, StatementFlag
 from techmarket.listings.models import (
     Attachment,

@@ -41,8 +41,6 @@ def test_public_and_staff_statistics(app: Flask, make: Factories, signin) -> Non
     assert page.status_code == 200 and 'id="tbl-disbursement-kind"' in page.get_data(as_text=True)
     assert signin(make.user(Role.ENTERPRISE)).get("/admin/reporting/").status_code == 403
 
-    class CountyStaff(Actor):  # what the division-scoped roles of the claims add: the division the actor serves
-        division_code = "150207"
-
-    assert queries.area_of(db.session, CountyStaff(1, "x", frozenset({Role.OPERATOR}))) == "150200"
+    county = Actor(1, "x", frozenset({Role.COUNTY_BUREAU}), division_code="150207")
+    assert queries.area_of(db.session, county) == "150200"
     assert queries.area_of(db.session, Actor(1, "y")) is None

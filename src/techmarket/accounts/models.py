@@ -41,6 +41,8 @@ class User(UserMixin, Base):
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    area: Mapped[BureauArea | None] = relationship(back_populates="user", cascade="all, delete-orphan",
+                                                   lazy="select", uselist=False)
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -71,6 +73,22 @@ class UserRole(Base):
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class BureauArea(Base):
+    """The administrative division (a 旗县/开发区 or a 盟市) a science-bureau user works for, set by the operator.
+
+    Part of the account, like its roles: the :class:`~techmarket.core.actor.Actor` carries it (its
+    ``division_code``), so claims reviews, the statistics and every other layer read it without a query of
+    their own. The division is referred to by its code (the table of divisions belongs to ``orgs``)."""
+
+    __tablename__ = "claim_bureau_area"  # its name from the claims work that introduced it
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True,
+                                         autoincrement=False)
+    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+
+    user: Mapped[User] = relationship(back_populates="area", lazy="joined")
 
 
 class UserLogin(Base):

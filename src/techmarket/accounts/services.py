@@ -21,7 +21,7 @@ from techmarket.core.actor import Actor
 from techmarket.core.clock import utcnow
 from techmarket.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from techmarket.core.i18n import LANGUAGES
-from techmarket.core.roles import SELF_SERVICE_ROLES, Role
+from techmarket.core.roles import BUREAU_ROLES, SELF_SERVICE_ROLES, Role
 
 NAME_MAX = 100
 
@@ -35,7 +35,12 @@ def normalise_email(raw: str) -> str:
 
 
 def actor_for(user: User) -> Actor:
-    return Actor(user_id=user.id, label=f"{user.name} <{user.email}>", roles=user.roles)
+    """The actor of a user: their roles and, for a science-bureau user, the division they work for (read only
+    for those roles, so nobody else pays a query for it)."""
+    roles = user.roles
+    area = user.area if roles & BUREAU_ROLES else None
+    return Actor(user_id=user.id, label=f"{user.name} <{user.email}>", roles=roles,
+                 division_code=area.division_code if area is not None else None)
 
 
 def find_by_email(session: Session, email: str) -> User | None:

@@ -11,6 +11,7 @@ from techmarket.challenges import constants as cat
 from techmarket.challenges.views import apply as apply_views
 from techmarket.challenges.views import calls as call_views
 from techmarket.challenges.views import console as console_views
+from techmarket.challenges.views import fitting as fitting_views
 from techmarket.challenges.views import project as project_views
 from techmarket.challenges.views import review as review_views
 from techmarket.listings.constants import FIELDS
@@ -37,6 +38,7 @@ def template_context() -> dict[str, Any]:
 
 for _bp in (bp, console):
     _bp.context_processor(template_context)
+bp.add_app_template_global(fitting_views.fitting_calls_panel, "fitting_calls_panel")
 
 
 URLS: tuple[tuple[Blueprint, str, Callable[..., Any], list[str]], ...] = (

@@ -167,10 +167,6 @@ def act(session: Session, actor: Actor, call: Call, action: str, *, reason: str 
     if action in {"submit", "approve"} and call.deadline <= utcnow():
         raise _fail("deadline_on", _l("The application deadline must be in the future."))
     workflow.apply(session, actor, machines.CALL, call, action, expected_version=expected_version, reason=reason)
-    if action == "approve":
-        call.published_at = utcnow()
-        call.return_reason = ""
-        session.flush()
     return call
 
 

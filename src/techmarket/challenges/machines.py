@@ -112,6 +112,12 @@ def _with_reasons(rows: tuple[Transition, ...], actions: set[str], attr: str) ->
     return tuple(replace(t, guard=need_reason, effect=keep) if t.action in actions else t for t in rows)
 
 
+def _publish(session: Session, actor: Actor, call: Call, data: Mapping[str, Any]) -> None:
+    """Approved: published now (set before the event, so its listeners, the statistics, see the date)."""
+    call.published_at = utcnow()
+    call.return_reason = ""
+
+
 def _publicise(session: Session, actor: Actor, call: Call, data: Mapping[str, Any]) -> Mapping[str, Any]:
     call.decision_reason = str(data.get("reason") or "").strip()
     call.publicity_from = local_today()
@@ -131,7 +137,7 @@ def _close(session: Session, actor: Actor, call: Call, data: Mapping[str, Any]) 
 
 def _call_rows() -> tuple[Transition, ...]:
     rows = _with_reasons(workflow.CALL, {"return"}, "return_reason")
-    effects = {"propose": _publicise, "finalise": _award, "no_award": _close}
+    effects = {"approve": _publish, "propose": _publicise, "finalise": _award, "no_award": _close}
     guards = {"propose": need_reason, "no_award": need_reason}
     return tuple(replace(t, effect=effects.get(t.action, t.effect), guard=guards.get(t.action, t.guard))
                  for t in rows)

@@ -15,11 +15,14 @@ from techmarket.challenges.calls import end_of_day
 from techmarket.challenges.constants import PUBLIC_STATUSES, AppStatus, CallStatus, ReviewStatus
 from techmarket.challenges.models import Application, Call, Member, Question, Review
 from techmarket.challenges.search_index import DOC_TYPE
+from techmarket.core.clock import utcnow
+from techmarket.orgs.models import Division, Organisation
 from techmarket.search.documents import SearchQuery
 from techmarket.search.query import parse
 from techmarket.search.service import SearchService
 
 MAX_SEARCH_HITS = 500
+HOME_LIMIT = 5
 
 
 @dataclass
@@ -110,3 +113,36 @@ def open_reviews_by_call(session: Session) -> dict[int, int]:
     rows = session.execute(select(Review.call_id, func.count()).where(Review.status == ReviewStatus.ASSIGNED)
                            .group_by(Review.call_id))
     return dict(rows.all())
+
+
+@dataclass(frozen=True)
+class OpenCall:
+    """A call taking applications, as a plain row (the home page keeps these for a few seconds)."""
+
+    id: int
+    title: str
+    poster: str
+    region: str
+    bounty: Decimal
+    deadline: dt.datetime
+    published_at: dt.datetime | None
+
+
+def open_now(now: dt.datetime | None = None) -> Any:
+    """The condition of a call taking applications now: open and before its deadline."""
+    return (Call.status == CallStatus.OPEN.value) & (Call.deadline > (now or utcnow()))
+
+
+def newest_open(session: Session, limit: int = HOME_LIMIT) -> list[OpenCall]:
+    """The ``limit`` most recently published calls still taking applications, newest first."""
+    stmt = (select(Call.id, Call.title, Organisation.name.label("poster"), Division.name.label("region"),
+                   Call.bounty, Call.deadline, Call.published_at)
+            .join(Organisation, Organisation.id == Call.poster_org_id)
+            .outerjoin(Division, Division.code == Call.prefecture_code)
+            .where(open_now()).order_by(Call.published_at.desc(), Call.id.desc()).limit(limit))
+    return [OpenCall(r.id, r.title, r.poster, r.region or "", r.bounty, r.deadline, r.published_at)
+            for r in session.execute(stmt)]
+
+
+def count_open(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Call).where(open_now())) or 0)

@@ -12,6 +12,8 @@ class Actor:
     user_id: int | None
     label: str
     roles: frozenset[Role] = field(default_factory=frozenset)
+    division_code: str | None = None
+    """The 旗县 or 盟市 a science-bureau user works for (their account's area); ``None`` for everyone else."""
 
     @classmethod
     def system(cls, label: str = "system") -> Actor:

@@ -37,3 +37,5 @@ ROLE_LABELS = {
 
 SELF_SERVICE_ROLES = (Role.RESEARCHER, Role.ENTERPRISE, Role.EXPERT, Role.BROKER)
 STAFF_ROLES = frozenset({Role.REGISTRAR, Role.OPERATOR, Role.ADMIN})
+BUREAU_ROLES = frozenset({Role.COUNTY_BUREAU, Role.CITY_BUREAU})
+"""Science bureaus of a 旗县 or a 盟市: their account carries the division they work for."""

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
+from techmarket.challenges.constants import CALL_STATUS_LABELS
 from techmarket.contracts import constants as contract_cat
 from techmarket.core.actor import Actor
 from techmarket.listings.constants import FIELDS, KIND_LABELS, TRANSACTION_MODES
@@ -26,11 +27,14 @@ from techmarket.reporting.sources import ALL, SOURCES
 
 FIRST_MONTH = "2020-01"
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-DISBURSEMENT_KINDS = {"subsidy": _l("Post-subsidy"), "reward": _l("Reward")}
+DISBURSEMENT_KINDS = {"subsidy": _l("Post-subsidy"), "reward": _l("Reward"), "claim_subsidy": _l("Subsidy claim")}
+CLAUSES = {"buyer": _l("Buyer's post-subsidy"), "seller": _l("Seller's post-subsidy"),
+           "agency": _l("Technology-transfer agency reward")}
 GROUP_TITLES = {"month": _l("By month"), "prefecture": _l("By league or city (盟市)"), "field": _l("By field"),
-                "type": _l("By type of contract"), "kind": _l("By kind"), "mode": _l("By mode of transaction")}
+                "type": _l("By type of contract"), "kind": _l("By kind"), "mode": _l("By mode of transaction"),
+                "clause": _l("By clause"), "outcome": _l("By outcome")}
 GROUP_HEADS = {"month": _l("Month"), "prefecture": _l("League or city"), "field": _l("Field"), "type": _l("Type"),
-               "kind": _l("Kind"), "mode": _l("Mode")}
+               "kind": _l("Kind"), "mode": _l("Mode"), "clause": _l("Clause"), "outcome": _l("Outcome")}
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ def area_of(session: Session, actor: Actor) -> str | None:
 
     Reads the division code the actor carries (``Actor.division_code``, added with the division-scoped roles of
     the subsidy claims); a 旗县 maps to its 盟市, the region or no division to ``None`` (the whole region)."""
-    code = getattr(actor, "division_code", None)
+    code = actor.division_code
     if not code:
         return None
     division = session.get(Division, str(code))
@@ -121,7 +125,7 @@ def area_of(session: Session, actor: Actor) -> str | None:
 def sees_console(actor: Actor) -> bool:
     """Staff (operator, registrars) and division-scoped staff of a 盟市 or 旗县 (an actor carrying a division code)
     see the statistics console and the yearly reports."""
-    return actor.is_staff or bool(getattr(actor, "division_code", None))
+    return actor.is_staff or bool(actor.division_code)
 
 
 def _month(raw: str | None, default: str, name: str, last: str, errors: dict[str, Any]) -> str:
@@ -166,6 +170,10 @@ def _label(session: Session, group: str, key: str, names: Mapping[str, str]) -> 
         return str(KIND_LABELS.get(key) or DISBURSEMENT_KINDS.get(key) or key)  # type: ignore[call-overload]
     if group == "mode":
         return str(TRANSACTION_MODES.get(key, key))
+    if group == "clause":
+        return str(CLAUSES.get(key, key))
+    if group == "outcome":
+        return str(CALL_STATUS_LABELS.get(key, key))  # type: ignore[call-overload]
     return key
 
 
@@ -239,10 +247,14 @@ PUBLIC_TABLES: tuple[tuple[str, str], ...] = (
     ("listing", "month"), ("listing", "field"), ("listing", "prefecture"),
     ("inquiry", "month"), ("deal", "month"), ("deal", "prefecture"),
     ("contract", "month"), ("contract", "type"), ("contract", "field"), ("contract", "prefecture"),
+    ("call", "month"), ("call", "outcome"), ("call", "prefecture"), ("call_awarded", "month"),
 )
 STAFF_TABLES: tuple[tuple[str, str], ...] = (
     *PUBLIC_TABLES, ("inquiry", "prefecture"), ("deal", "mode"),
     ("disbursement", "month"), ("disbursement", "kind"), ("disbursement", "prefecture"),
+    ("call", "field"), ("call_awarded", "prefecture"),
+    ("claim", "month"), ("claim", "clause"), ("claim", "prefecture"),
+    ("claim_paid", "month"), ("claim_paid", "clause"), ("claim_paid", "prefecture"),
 )
 
 

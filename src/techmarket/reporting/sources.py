@@ -20,9 +20,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from techmarket.challenges.constants import PUBLIC_STATUSES, CallStatus
+from techmarket.challenges.models import Call
 from techmarket.contracts.constants import Status as ContractStatus
 from techmarket.contracts.models import Contract
 from techmarket.core.clock import to_local
+from techmarket.incentives.claims.models import SubsidyClaim
+from techmarket.incentives.claims.workflow import Status as ClaimStatus
 from techmarket.incentives.models import Disbursement
 from techmarket.listings.constants import Status as ListingStatus
 from techmarket.listings.models import InquiryThread, Listing, ListingTag
@@ -152,6 +156,47 @@ def _collect_disbursements(session: Session, ids: Sequence[int]) -> dict[int, Co
     return out
 
 
+# --- subsidy claims granted (approved, in publicity or listed) and paid; by the role's clause -----------------
+
+GRANTED_CLAIMS = (ClaimStatus.APPROVED.value, ClaimStatus.PUBLICITY.value, ClaimStatus.LISTED.value)
+
+
+def _collect_claims(session: Session, ids: Sequence[int]) -> dict[int, Contribution]:
+    rows = session.execute(select(SubsidyClaim.id, SubsidyClaim.role, SubsidyClaim.prefecture_code,
+                                  SubsidyClaim.granted_amount, SubsidyClaim.decided_at).where(
+        SubsidyClaim.id.in_(ids), SubsidyClaim.status.in_(GRANTED_CLAIMS), SubsidyClaim.granted_amount > 0,
+        SubsidyClaim.decided_at.is_not(None))).all()
+    return {r.id: contribution(month_of(r.decided_at), r.prefecture_code, r.granted_amount, {"clause": [r.role]})
+            for r in rows}
+
+
+def _collect_claims_paid(session: Session, ids: Sequence[int]) -> dict[int, Contribution]:
+    rows = session.execute(select(Disbursement.id, Disbursement.amount, Disbursement.paid_on, SubsidyClaim.role,
+                                  SubsidyClaim.prefecture_code)
+                           .join(SubsidyClaim, SubsidyClaim.id == Disbursement.claim_id)
+                           .where(Disbursement.id.in_(ids), Disbursement.status == "paid",
+                                  Disbursement.paid_on.is_not(None))).all()
+    return {r.id: contribution(month_of(r.paid_on), r.prefecture_code, r.amount, {"clause": [r.role]})
+            for r in rows}
+
+
+# --- 揭榜挂帅 calls published (by the outcome so far) and awarded; the bounty is the amount ---------------------
+
+def _collect_calls(session: Session, ids: Sequence[int]) -> dict[int, Contribution]:
+    rows = session.execute(select(Call.id, Call.status, Call.field, Call.prefecture_code, Call.bounty,
+                                  Call.published_at).where(
+        Call.id.in_(ids), Call.status.in_([str(s) for s in PUBLIC_STATUSES]), Call.published_at.is_not(None))).all()
+    return {r.id: contribution(month_of(r.published_at), r.prefecture_code, r.bounty,
+                               {"outcome": [r.status], "field": [r.field]}) for r in rows}
+
+
+def _collect_calls_awarded(session: Session, ids: Sequence[int]) -> dict[int, Contribution]:
+    rows = session.execute(select(Call.id, Call.field, Call.prefecture_code, Call.bounty, Call.awarded_at).where(
+        Call.id.in_(ids), Call.status == CallStatus.AWARDED.value, Call.awarded_at.is_not(None))).all()
+    return {r.id: contribution(month_of(r.awarded_at), r.prefecture_code, r.bounty, {"field": [r.field]})
+            for r in rows}
+
+
 register(Source("listing", _l("Listings published"), ("listing.*",), lambda: select(Listing.id),
                 _collect_listings, dimensions=("kind", "field")))
 register(Source("inquiry", _l("Inquiries"), ("inquiry.*",), lambda: select(InquiryThread.id),
@@ -163,3 +208,12 @@ register(Source("contract", _l("Registered contracts"), ("contract.*",), lambda:
 register(Source("disbursement", _l("Subsidies and rewards paid"), ("contract_disbursement.*",),
                 lambda: select(Disbursement.id), _collect_disbursements, amount_label=_l("Amount paid"),
                 dimensions=("kind",), public=False))
+register(Source("claim", _l("Subsidy claims granted"), ("subsidy_claim.*",), lambda: select(SubsidyClaim.id),
+                _collect_claims, amount_label=_l("Amount granted"), dimensions=("clause",), public=False))
+register(Source("claim_paid", _l("Subsidy claims paid"), ("contract_disbursement.*",),
+                lambda: select(Disbursement.id).where(Disbursement.claim_id.is_not(None)), _collect_claims_paid,
+                amount_label=_l("Amount paid"), dimensions=("clause",), public=False))
+register(Source("call", _l("Calls (揭榜挂帅) published"), ("call.*",), lambda: select(Call.id), _collect_calls,
+                amount_label=_l("Bounties offered"), dimensions=("outcome", "field")))
+register(Source("call_awarded", _l("Calls (揭榜挂帅) awarded"), ("call.*",), lambda: select(Call.id),
+                _collect_calls_awarded, amount_label=_l("Bounties awarded"), dimensions=("field",)))

@@ -67,7 +67,8 @@ def build(session: Session, prefecture_code: str, year: int,
         if step is not None:
             step(index, len(sources) + 2)
     groups = {}
-    for name, group in (("contract", "type"), ("contract", "field"), ("listing", "field"), ("deal", "mode")):
+    for name, group in (("contract", "type"), ("contract", "field"), ("listing", "field"), ("deal", "mode"),
+                        ("claim", "clause"), ("call", "outcome")):
         if name in SOURCES:
             table = here.table(name, group)
             groups[f"{name}-{group}"] = {"title": table.title, "head": table.head,

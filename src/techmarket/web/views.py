@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, redirect, render_template, request, session,
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from techmarket.challenges import queries as call_queries
 from techmarket.contracts import queries as contract_queries
 from techmarket.core.components import component, provide
 from techmarket.core.i18n import LANGUAGES, select_locale
@@ -29,14 +30,14 @@ bp = Blueprint("web", __name__)
 def home() -> str:
     if may_be_signed_in() and current_user.is_authenticated:
         return render_template("web/home.html", figures=_figures(), listing_counts=_listing_counts(),
-                               contract_figures=_contract_figures(), newest=_newest(),
+                               contract_figures=_contract_figures(), newest=_newest(), calls=_calls(),
                                my_orgs=org_queries.orgs_of_user(db.session, current_user.id))
     # Visitors who are not signed in all see the same page: rendered once per language every few seconds,
     # keyed by the language the page is served in (the same choice Flask-Babel makes for the render).
     return shared_page(component(HomeCaches).page, select_locale(),
                        lambda: render_template("web/home.html", figures=_figures(), my_orgs=[],
                                                listing_counts=_listing_counts(), newest=_newest(),
-                                               contract_figures=_contract_figures()))
+                                               calls=_calls(), contract_figures=_contract_figures()))
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,15 @@ class HomeCaches:
     listing_counts: TTLCache[dict[str, int]]
     newest: TTLCache[dict[str, list[newest_listings.NewListing]]]
     contracts: TTLCache[contract_queries.ContractFigures]
+    calls: TTLCache[HomeCalls]
+
+
+@dataclass(frozen=True)
+class HomeCalls:
+    """The newest open 揭榜挂帅 calls and how many are open (the section shows only when there are some)."""
+
+    newest: list[call_queries.OpenCall]
+    open: int
 
 
 def _figures() -> org_queries.MarketFigures:
@@ -67,13 +77,18 @@ def _contract_figures() -> contract_queries.ContractFigures:
                                                       lambda: contract_queries.registered_figures(db.session))
 
 
+def _calls() -> HomeCalls:
+    return component(HomeCaches).calls.get_or_set("calls", lambda: HomeCalls(
+        call_queries.newest_open(db.session), call_queries.count_open(db.session)))
+
+
 def init_caches(app: Flask, clock: Callable[[], float] = time.monotonic) -> None:
     """(Re)make the home page caches, kept ``HOME_CACHE_SECONDS`` by ``clock``."""
     ttl = float(app.config["HOME_CACHE_SECONDS"])
     provide(app, HomeCaches, HomeCaches(
         page=TTLCache(ttl, clock=clock), figures=TTLCache(ttl, clock=clock),
         listing_counts=TTLCache(ttl, clock=clock), newest=TTLCache(ttl, clock=clock),
-        contracts=TTLCache(ttl, clock=clock)))
+        contracts=TTLCache(ttl, clock=clock), calls=TTLCache(ttl, clock=clock)))
 
 
 

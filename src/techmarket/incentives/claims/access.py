@@ -9,14 +9,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import Session
 
-from techmarket.accounts.models import User
+from techmarket.accounts.models import BureauArea, User
 from techmarket.contracts.services import member_org_ids
 from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.errors import NotFound, PermissionDenied, ValidationFailed
 from techmarket.core.roles import Role
 from techmarket.incentives.claims import workflow as wf
-from techmarket.incentives.claims.models import BureauArea, SubsidyClaim
+from techmarket.incentives.claims.models import SubsidyClaim
 from techmarket.orgs.models import Division
 
 
@@ -25,7 +25,7 @@ def area_of(session: Session, user_id: int | None) -> Division | None:
     if user_id is None:
         return None
     row = session.get(BureauArea, user_id)
-    return row.division if row is not None else None
+    return session.get(Division, row.division_code) if row is not None else None
 
 
 def bureau_level(actor: Actor) -> str | None:

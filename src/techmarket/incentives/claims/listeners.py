@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from techmarket.accounts.models import User, UserRole
+from techmarket.accounts.models import BureauArea, User, UserRole
 from techmarket.accounts.notifications import notify
 from techmarket.contracts.models import Contract
 from techmarket.core import events
@@ -22,7 +22,7 @@ from techmarket.core.roles import Role
 from techmarket.core.workflow import apply
 from techmarket.incentives.claims import workflow as wf
 from techmarket.incentives.claims.machine import MACHINE
-from techmarket.incentives.claims.models import BureauArea, ClaimContract, ClaimStep, SubsidyClaim
+from techmarket.incentives.claims.models import ClaimContract, ClaimStep, SubsidyClaim
 from techmarket.orgs.models import Membership
 
 

@@ -1,4 +1,5 @@
-"""A subsidy claim, the contracts it counts, objections during publicity, and the bureaus' areas."""
+"""A subsidy claim, the contracts it counts and objections during publicity (the bureaus' areas are part of
+their accounts: :class:`techmarket.accounts.models.BureauArea`)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,10 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from techmarket.accounts.models import User
 from techmarket.contracts.models import Contract
 from techmarket.core.clock import utcnow
 from techmarket.core.db import Base
-from techmarket.orgs.models import Division, Organisation
-
-
-class BureauArea(Base):
-    """The division a 旗县/开发区 or 盟市 science-bureau user reviews claims for (set by the operator)."""
-
-    __tablename__ = "claim_bureau_area"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True,
-                                         autoincrement=False)
-    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
-
-    division: Mapped[Division] = relationship(lazy="joined")
-    user: Mapped[User] = relationship(lazy="joined")
+from techmarket.orgs.models import Organisation
 
 
 class SubsidyClaim(Base):

@@ -9,7 +9,7 @@ from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from techmarket.accounts.models import User
+from techmarket.accounts.models import BureauArea, User
 from techmarket.contracts.views.common import actor, paging
 from techmarket.core.clock import local_today
 from techmarket.core.errors import PermissionDenied
@@ -21,9 +21,10 @@ from techmarket.incentives.claims import access, claiming, review
 from techmarket.incentives.claims import workflow as wf
 from techmarket.incentives.claims.forms import ActForm, AnswerForm, AreaForm, ListForm
 from techmarket.incentives.claims.machine import MACHINE
-from techmarket.incentives.claims.models import BureauArea, ClaimStep
+from techmarket.incentives.claims.models import ClaimStep
 from techmarket.incentives.claims.views.common import ACTION_LABELS, load, version_of
 from techmarket.incentives.models import Disbursement
+from techmarket.orgs.models import Division
 from techmarket.rulesets import queries as rule_queries
 
 OWN = ("submit", "withdraw")
@@ -144,5 +145,7 @@ def bureaus() -> str | Response | tuple[str, int]:
             return redirect(url_for("claims.bureaus"))
     page = paginate(db.session, select(BureauArea).join(User, User.id == BureauArea.user_id)
                     .order_by(BureauArea.division_code, User.email), *paging())
+    names = dict(db.session.execute(select(Division.code, Division.name).where(
+        Division.code.in_([a.division_code for a in page.items]))).tuples().all())
     status = 400 if request.method == "POST" else 200
-    return render_template("claims/bureaus.html", form=form, page=page), status
+    return render_template("claims/bureaus.html", form=form, page=page, names=names), status
