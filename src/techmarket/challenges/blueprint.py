@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, g
+from flask_babel import get_locale
 
 from techmarket.challenges import constants as cat
 from techmarket.challenges.views import apply as apply_views
@@ -33,7 +34,8 @@ def template_context() -> dict[str, Any]:
     def clabel(group: str, value: Any) -> Any:
         return LABELS[group].get(value, value)
 
-    return {"clabel": clabel}
+    chinese = str(get_locale() or "zh").startswith("zh")
+    return {"clabel": clabel, "colon": "：" if chinese else ": "}
 
 
 def use_injected_clock() -> None:
