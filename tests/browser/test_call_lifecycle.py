@@ -108,7 +108,8 @@ def test_call_from_posting_to_accepted_final_milestone(page: Page, browser: Brow
     clock["now"] = t0 + dt.timedelta(days=5)
     desk.goto(application_url)
     desk.get_by_role("button", name="合格：通过形式审查").click()
-    expect(desk.get_by_test_id("applications")).to_contain_text(label(live_app, APP_STATUS_LABELS[AppStatus.ELIGIBLE]))
+    expect(desk.get_by_test_id("applications")).to_contain_text(
+        label(live_app, APP_STATUS_LABELS[AppStatus.ELIGIBLE]))
     panel = desk.get_by_test_id("panel-form")
     panel.locator(f"#expert-{expert_id}").check()
     panel.locator('button[type="submit"]').click()
@@ -122,7 +123,8 @@ def test_call_from_posting_to_accepted_final_milestone(page: Page, browser: Brow
         scores.locator(f"#score_{key}").fill(score)
         scores.locator(f"#comment_{key}").fill("路线可行，数据扎实")
     judge.get_by_test_id("submit-scores").click()
-    expect(judge.get_by_test_id("review-status")).to_have_text(label(live_app, REVIEW_STATUS_LABELS[ReviewStatus.SUBMITTED]))
+    expect(judge.get_by_test_id("review-status")).to_have_text(
+        label(live_app, REVIEW_STATUS_LABELS[ReviewStatus.SUBMITTED]))
     _shoot(judge, live_server, judge.url.removeprefix(live_server), "review")
 
     # The poster proposes the winner: the 公示 starts.
@@ -148,10 +150,12 @@ def test_call_from_posting_to_accepted_final_milestone(page: Page, browser: Brow
     final = uni.get_by_test_id("milestone-1")
     final.locator("textarea[name=note]").fill("工业试验报告及检测报告")
     final.get_by_test_id("deliver").click()
-    expect(uni.get_by_test_id("milestone-1").get_by_test_id("milestone-status")).to_have_text(label(live_app, MILESTONE_STATUS_LABELS[MilestoneStatus.DELIVERED]))
+    expect(uni.get_by_test_id("milestone-1").get_by_test_id("milestone-status")).to_have_text(
+        label(live_app, MILESTONE_STATUS_LABELS[MilestoneStatus.DELIVERED]))
     page.goto(project_url)
     page.get_by_test_id("milestone-1").get_by_test_id("accept-milestone").click()
-    expect(page.get_by_test_id("milestone-1").get_by_test_id("milestone-status")).to_have_text(label(live_app, MILESTONE_STATUS_LABELS[MilestoneStatus.ACCEPTED]))
+    expect(page.get_by_test_id("milestone-1").get_by_test_id("milestone-status")).to_have_text(
+        label(live_app, MILESTONE_STATUS_LABELS[MilestoneStatus.ACCEPTED]))
 
     _shoot(page, live_server, f"{call_path}?tab=results", "page")
     _shoot(page, live_server, project_url.removeprefix(live_server), "project")
