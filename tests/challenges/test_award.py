@@ -11,6 +11,8 @@ from sqlalchemy import select
 from techmarket.accounts.services import actor_for
 from techmarket.challenges import decision, review
 from techmarket.challenges.constants import AppStatus, CallStatus
+from techmarket.contracts import services as contracts
+from techmarket.contracts.data import ContractData, InstalmentData, PartyData
 from techmarket.contracts.models import Contract
 from techmarket.core.audit import AuditEntry
 from techmarket.core.clock import local_today
@@ -72,6 +74,24 @@ def test_publicity_objection_award_and_contract(make) -> None:
     assert contract.seller.organisation_id == s.applicant_org.id and contract.buyer.organisation_id == s.poster_org.id
     assert [i.amount for i in contract.instalments] == [Decimal("1200000.00"), Decimal("1800000.00")]
     assert "联合体成员" in contract.summary and "德国" in contract.summary and "成果归属" in contract.summary
+    # the consortium's member is a party of its own (a co-developer), with its share of the budget; it sees the
+    # contract but the lead acts for it; the lead completing the draft keeps it a party
+    assert [(p.role, p.organisation_id, p.budget_share) for p in contract.parties] == [
+        ("seller", s.applicant_org.id, Decimal("60.00")), ("buyer", s.poster_org.id, None),
+        ("member", s.partner_org.id, Decimal("40.00"))]
+    assert contracts.can_view(db.session, s.f, contract)
+    with pytest.raises(PermissionDenied):
+        contracts.require_party(db.session, s.f, contract)
+    contracts.update(db.session, s.a, contract, ContractData(
+        title=contract.title, type_key="development.commissioned", signed_on=local_today(),
+        total_amount=contract.total_amount, summary=contract.summary,
+        seller=PartyData(role="seller", organisation_id=s.applicant_org.id),
+        buyer=PartyData(role="buyer", organisation_id=s.poster_org.id),
+        instalments=[InstalmentData(due_on=i.due_on, amount=i.amount) for i in contract.instalments]))
+    db.session.commit()
+    db.session.expire_all()
+    assert [(p.role, p.position, p.budget_share) for p in contract.parties] == [
+        ("seller", 0, Decimal("60.00")), ("buyer", 1, None), ("member", 2, Decimal("40.00"))]
     awarded = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "call",
                                                           AuditEntry.action == "finalise")).all()
     assert len(awarded) == 1

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from techmarket.accounts.services import actor_for
-from techmarket.challenges import review
+from techmarket.challenges import decision, review
 from techmarket.challenges.models import Application, Call, Review
 from techmarket.core.clock import local_today
 from techmarket.core.roles import Role
@@ -109,3 +109,16 @@ def test_project_page(make, signin) -> None:
     assert signin(make.user(Role.ENTERPRISE)).get(f"/challenges/projects/{a.id}").status_code == 404
     operator = signin(make.operator())
     assert "BANK-7" in operator.get(f"/challenges/projects/{a.id}").get_data(as_text=True)
+
+
+def test_consortium_member_sees_the_award_contract_as_a_party(make, login) -> None:
+    s, a, _b, _other = reviewing(make)
+    review.formal_check(db.session, OPERATOR, a, True)
+    decision.propose(db.session, s.p, s.call, [a.id], "技术路线最优")
+    s.call.publicity_until = local_today() - dt.timedelta(days=1)
+    decision.finalise(db.session, OPERATOR, s.call)
+    db.session.commit()
+    page = login(s.partner).get(f"/contracts/{a.contract_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "合作方" in html and s.partner_org.name in html
+    assert re.findall(r'data-testid="budget-share">([^<]+)<', html) == ["60.00%", "40.00%"]

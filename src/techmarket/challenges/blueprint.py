@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, current_app, g
+from flask_babel import get_locale
 
 from techmarket.challenges import constants as cat
 from techmarket.challenges.views import apply as apply_views
@@ -14,6 +15,7 @@ from techmarket.challenges.views import console as console_views
 from techmarket.challenges.views import fitting as fitting_views
 from techmarket.challenges.views import project as project_views
 from techmarket.challenges.views import review as review_views
+from techmarket.core import clock
 from techmarket.listings.constants import FIELDS
 from techmarket.orgs.constants import ORG_TYPE_LABELS
 
@@ -33,11 +35,28 @@ def template_context() -> dict[str, Any]:
     def clabel(group: str, value: Any) -> Any:
         return LABELS[group].get(value, value)
 
-    return {"clabel": clabel}
+    chinese = str(get_locale() or "zh").startswith("zh")
+    return {"clabel": clabel, "colon": "：" if chinese else ": "}
+
+
+def use_injected_clock() -> None:
+    """``CHALLENGES_CLOCK`` (a callable, tests only) is "now" for this request and every service it calls: the
+    deadline, the 5 working days of publicity and the dates recorded on the way."""
+    source = current_app.config.get("CHALLENGES_CLOCK")
+    if callable(source):
+        g.challenges_clock = clock.inject(source)
+
+
+def restore_clock(exc: BaseException | None = None) -> None:
+    token = g.pop("challenges_clock", None)
+    if token is not None:
+        clock.restore(token)
 
 
 for _bp in (bp, console):
     _bp.context_processor(template_context)
+    _bp.before_request(use_injected_clock)
+    _bp.teardown_request(restore_clock)
 bp.add_app_template_global(fitting_views.fitting_calls_panel, "fitting_calls_panel")
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from techmarket.challenges.constants import IP_OWNERS
+from techmarket.challenges.constants import IP_OWNERS, MemberStatus
 from techmarket.challenges.models import Application, Call
 from techmarket.contracts import constants as cat
 from techmarket.contracts.data import PartyData
@@ -56,6 +56,28 @@ def _instalments(app: Application, amount: Decimal) -> list[Instalment]:
     return rows
 
 
+def _parties(session: Session, call: Call, app: Application) -> list[ContractParty]:
+    """The lead as the developer (seller), the poster as the client (buyer), then each confirmed consortium member
+    as a co-developer party ("member"), each with its share of the budget."""
+    seller = _party_row(session, PartyData(role=cat.PartyRole.SELLER, organisation_id=app.lead_org_id), 0)
+    rows = [seller, _party_row(session, PartyData(role=cat.PartyRole.BUYER, organisation_id=call.poster_org_id), 1)]
+    if not app.is_consortium:
+        return rows
+    for m in app.members:
+        if m.is_lead:
+            seller.budget_share = m.budget_share
+        elif m.status == MemberStatus.CONFIRMED:
+            row = _party_row(session, PartyData(role=cat.PartyRole.MEMBER, organisation_id=m.organisation_id),
+                             len(rows))
+            row.budget_share = m.budget_share
+            if m.country and not row.country:
+                row.country = m.country
+            if m.registration_number and not (row.credit_code or row.foreign_registration):
+                row.foreign_registration = m.registration_number
+            rows.append(row)
+    return rows
+
+
 def draft_from_award(session: Session, event: DomainEvent) -> None:
     call = session.get(Call, event.object_id)
     ids = list(event.data.get("application_ids") or [])
@@ -73,8 +95,7 @@ def draft_from_award(session: Session, event: DomainEvent) -> None:
             subtype_code="commissioned", signed_on=local_today(), total_amount=amount, non_technical_amount=0,
             technical_amount=amount, fiscal_funded=call.fiscal, approval_document=call.programme[:200],
             prefecture_code=lead.division.prefecture_code if lead.division else None)
-        contract.parties = [_party_row(session, PartyData(role="seller", organisation_id=lead.id), 0),
-                            _party_row(session, PartyData(role="buyer", organisation_id=call.poster_org_id), 1)]
+        contract.parties = _parties(session, call, app)
         contract.instalments = _instalments(app, amount)
         session.add(contract)
         session.flush()

@@ -108,19 +108,24 @@ class PartyRole(enum.StrEnum):
     BUYER = "buyer"
     BROKER = "broker"
     AGENCY = "agency"
+    MEMBER = "member"  # a co-developer of a consortium (联合体成员, 合作方): a party, but the lead acts for it
 
+
+ACTING_ROLES = frozenset({PartyRole.SELLER, PartyRole.BUYER, PartyRole.BROKER, PartyRole.AGENCY})
 
 PARTY_ROLE_LABELS = {
     PartyRole.SELLER: _l("Seller (transferor, licensor, developer or adviser)"),
     PartyRole.BUYER: _l("Buyer (transferee, licensee or client)"),
     PartyRole.BROKER: _l("Broker"),
     PartyRole.AGENCY: _l("Technology-transfer agency"),
+    PartyRole.MEMBER: _l("Co-developer (consortium member)"),
 }
 PARTY_ROLE_SHORT = {
     PartyRole.SELLER: _l("Seller"),
     PartyRole.BUYER: _l("Buyer"),
     PartyRole.BROKER: _l("Broker"),
     PartyRole.AGENCY: _l("Technology-transfer agency"),
+    PartyRole.MEMBER: _l("Co-developer"),
 }
 
 NATURES = {

@@ -110,8 +110,10 @@ class ContractParty(Base):
     """A party as written in the contract: a platform organisation (copied at the time) or an outside one."""
 
     __tablename__ = "contract_party"
-    __table_args__ = (UniqueConstraint("contract_id", "role"), Index("ix_contract_party_org", "organisation_id",
-                                                                     "role"))
+    # One seller, buyer, broker and agency each (at position 0..3); consortium members (role "member") follow the
+    # seller at their own positions.
+    __table_args__ = (UniqueConstraint("contract_id", "role", "position", name="uq_contract_party_role_position"),
+                      Index("ix_contract_party_org", "organisation_id", "role"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), index=True)
@@ -124,6 +126,7 @@ class ContractParty(Base):
     division_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"))
     country: Mapped[str | None] = mapped_column(String(100))
     nature: Mapped[str] = mapped_column(String(32))
+    budget_share: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))  # % of the amount, for consortia
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 

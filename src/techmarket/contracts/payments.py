@@ -20,7 +20,7 @@ from techmarket.contracts import constants as cat
 from techmarket.contracts import documents
 from techmarket.contracts.data import money_error
 from techmarket.contracts.models import Contract, Instalment, Payment
-from techmarket.contracts.services import member_org_ids, party_org_ids, party_user_ids, require_view
+from techmarket.contracts.services import acting_org_ids, member_org_ids, party_user_ids, require_view
 from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today, utcnow
@@ -46,7 +46,7 @@ def record(session: Session, actor: Actor, contract: Contract, *, instalment_id:
            instance_path: str, max_bytes: int) -> Payment:
     """A party records a bank transfer against an instalment, with the receipt as evidence."""
     require_view(session, actor, contract)
-    if not member_org_ids(session, actor.user_id) & party_org_ids(contract):
+    if not member_org_ids(session, actor.user_id) & acting_org_ids(contract):
         raise PermissionDenied(_l("Payments are recorded by the parties; the operator confirms them."))
     if contract.status in CLOSED:
         raise Conflict(_l("Payments are recorded for submitted or registered contracts only."))

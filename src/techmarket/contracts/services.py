@@ -39,7 +39,15 @@ def member_org_ids(session: Session, user_id: int | None) -> set[int]:
 
 
 def party_org_ids(contract: Contract) -> set[int]:
+    """Every party's organisation, consortium members included (they see the contract and hear of it)."""
     return {p.organisation_id for p in contract.parties if p.organisation_id is not None}
+
+
+def acting_org_ids(contract: Contract) -> set[int]:
+    """The organisations that act on the contract (seller, buyer, broker, agency): a consortium member is a party
+    but its lead acts for it."""
+    return {p.organisation_id for p in contract.parties
+            if p.organisation_id is not None and p.role in cat.ACTING_ROLES}
 
 
 def can_view(session: Session, actor: Actor, contract: Contract) -> bool:
@@ -54,7 +62,7 @@ def require_view(session: Session, actor: Actor, contract: Contract) -> None:
 
 def require_party(session: Session, actor: Actor, contract: Contract) -> None:
     """Only members of a party's organisation act for a party (registrars and the operator see, not act)."""
-    if not member_org_ids(session, actor.user_id) & party_org_ids(contract):
+    if not member_org_ids(session, actor.user_id) & acting_org_ids(contract):
         raise PermissionDenied(_l("Only the parties to this contract may do this."))
 
 
@@ -104,6 +112,14 @@ def snapshot(contract: Contract) -> dict[str, Any]:
                      "organisation_id": p.organisation_id} for p in contract.parties],
         "instalments": [{"due_on": i.due_on, "amount": i.amount} for i in contract.instalments],
     }
+
+
+_COPIED = ("role", "organisation_id", "name", "credit_code", "foreign_registration", "division_code", "country",
+           "nature", "budget_share")
+
+
+def _party_values(party: ContractParty) -> dict[str, Any]:
+    return {k: getattr(party, k) for k in _COPIED}
 
 
 def _party_row(session: Session, party: PartyData, position: int) -> ContractParty:
@@ -166,10 +182,15 @@ def _apply(session: Session, contract: Contract, data: ContractData, seller: Org
     contract.non_technical_amount = data.non_technical_amount
     contract.technical_amount = total - data.non_technical_amount
     contract.prefecture_code = seller.division.prefecture_code if seller.division is not None else None
+    members = [_party_values(p) for p in contract.parties if p.role == cat.PartyRole.MEMBER]  # not in the form
+    shares = {(p.role, p.organisation_id): p.budget_share for p in contract.parties}  # nor are the budget shares
     if contract.id is not None and contract.parties:
         contract.parties.clear()  # one party per role: the old rows go before the new ones come
         session.flush()
-    contract.parties = [_party_row(session, p, i) for i, p in enumerate(data.parties())]
+    rows = [_party_row(session, p, i) for i, p in enumerate(data.parties())]
+    for row in rows:
+        row.budget_share = shares.get((row.role, row.organisation_id))
+    contract.parties = rows + [ContractParty(**m, position=len(rows) + i) for i, m in enumerate(members)]
     contract.ip_items = [ContractIPItem(ip_kind=i.ip_kind, number=i.number, title=i.title) for i in data.ip_items]
     contract.non_tech_items = [NonTechItem(category=n.category, description=n.description, amount=n.amount)
                                for n in data.non_tech]

@@ -35,6 +35,8 @@ def application(application_id: int) -> str | Response | tuple[str, int]:
     sections = {c["key"]: strip_control(request.form.get(f"section_{c['key']}", ""))[:20000]
                 for c in app.call.rubric} if request.method == "POST" else dict(app.sections or {})
     if request.method == "GET":
+        if calls.settle(db.session, app.call):  # past the deadline: the formal check may start from here
+            db.session.commit()
         form.title.data, form.budget.data = app.title, app.budget
         form.milestones.data = milestones_to_text(app.milestones)
         form.version.data = str(app.version)

@@ -108,7 +108,7 @@ def contract_page(contract: Contract, *, decision_form: DecisionForm | None = No
     """The contract page; a decision that could not be recorded comes back here with what the registrar typed."""
     who = actor()
     seller = services.is_seller_member(db.session, who, contract)
-    is_party = seller or bool(services.member_org_ids(db.session, who.user_id) & services.party_org_ids(contract))
+    is_party = seller or bool(services.member_org_ids(db.session, who.user_id) & services.acting_org_ids(contract))
     registrar = who.has(Role.REGISTRAR)
     today = local_today()
     days_left = (workflow.days_left(today, contract.review_due_on)
