@@ -50,7 +50,8 @@ class CallSchema(Schema):
     title = fields.String(required=True)
     public_summary = fields.String(required=True)
     problem = fields.String(required=True)
-    poster = fields.Nested(Schema.from_dict({"id": fields.Integer(), "name": fields.String()}, name="CallPoster"), required=True)
+    poster = fields.Nested(Schema.from_dict({"id": fields.Integer(), "name": fields.String()}, name="CallPoster"),
+                           required=True)
     field = fields.String(required=True)
     region = fields.String(allow_none=True)
     bounty = fields.String(required=True)
