@@ -46,6 +46,9 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_BACKEND": "local",  # local (job table in the database) | rq (Redis); inline: tests only
     "JOBS_LEASE_SECONDS": 60,  # a local job whose worker shows no heartbeat this long is marked failed
     "JOBS_POLL_SECONDS": 1,  # how often an idle local worker looks for jobs
+    # the local worker enqueues the recurring jobs (webhook retries …): auto = on with the local backend outside
+    # production (there the systemd timers of deploy/systemd run them) | 1 | 0
+    "JOBS_SCHEDULE": "auto",
     "JOBS_STALE_SECONDS": 120,  # a running import without progress this long lost its worker
     "VIEW_COUNT_FLUSH_SECONDS": 10,  # listing views are counted in memory and written at most this often
     "REDIS_URL": "redis://127.0.0.1:6379/0",
