@@ -49,6 +49,9 @@ DEFAULTS: dict[str, Any] = {
     # the local worker enqueues the recurring jobs (webhook retries …): auto = on with the local backend outside
     # production (there the systemd timers of deploy/systemd run them) | 1 | 0
     "JOBS_SCHEDULE": "auto",
+    # webhooks may be sent to private, loopback and link-local addresses (SSRF guard off): a test bench or an
+    # intranet receiver only; off by default everywhere, and it should stay off in production
+    "WEBHOOKS_ALLOW_PRIVATE": False,
     "JOBS_STALE_SECONDS": 120,  # a running import without progress this long lost its worker
     "VIEW_COUNT_FLUSH_SECONDS": 10,  # listing views are counted in memory and written at most this often
     "REDIS_URL": "redis://127.0.0.1:6379/0",

@@ -21,8 +21,10 @@ def test_a_returned_claim_is_delivered_to_its_organisation_only(make) -> None:
     s = setup(make)
     mine = claim(s)
     with receiver() as buyer_hook, receiver() as seller_hook:
-        services.subscribe(db.session, actor_for(s.d.buyer), s.d.buyer_org, buyer_hook.url, DECIDED)
-        services.subscribe(db.session, actor_for(s.d.seller), s.d.seller_org, seller_hook.url, DECIDED)
+        services.subscribe(db.session, actor_for(s.d.buyer), s.d.buyer_org, buyer_hook.url, DECIDED,
+                           allow_private=True)
+        services.subscribe(db.session, actor_for(s.d.seller), s.d.seller_org, seller_hook.url, DECIDED,
+                           allow_private=True)
         db.session.commit()
         claiming.submit(db.session, actor_for(s.d.buyer), mine)
         db.session.commit()

@@ -52,7 +52,8 @@ def test_the_embedded_worker_retries_a_due_delivery_by_itself(app, make) -> None
     owner = make.user()
     org = make.org(owner, status="verified")
     with receiver() as hook:
-        sub = services.subscribe(db.session, actor_for(owner), org, hook.url, ["listing.published"])
+        sub = services.subscribe(db.session, actor_for(owner), org, hook.url, ["listing.published"],
+                                   allow_private=True)
         delivery = WebhookDelivery(subscription_id=sub.id, event_id="e-1", event_type="listing.published",
                                    payload={"id": "e-1"}, attempts=1, next_attempt_at=utcnow() - dt.timedelta(1))
         db.session.add(delivery)

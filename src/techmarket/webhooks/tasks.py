@@ -26,7 +26,8 @@ def deliver(delivery_id: int) -> bool:
         delivery = session.get(WebhookDelivery, delivery_id)
         if delivery is None or delivery.status != "pending":
             return False
-        ok = services.attempt(session, delivery)
+        ok = services.attempt(session, delivery,
+                              allow_private=bool(current_app.config.get("WEBHOOKS_ALLOW_PRIVATE")))
         session.commit()
         return ok
 
