@@ -37,6 +37,7 @@ def test_the_retry_job_is_due_every_minute_in_the_embedded_default_only(app) -> 
     assert schedule.enabled({"ENV": "development", "JOBS_BACKEND": "local", "JOBS_SCHEDULE": "auto"})
     assert not schedule.enabled({"ENV": "production", "JOBS_BACKEND": "local", "JOBS_SCHEDULE": "auto"})
     assert not schedule.enabled({"ENV": "development", "JOBS_BACKEND": "rq", "JOBS_SCHEDULE": "auto"})
+    assert not schedule.enabled({"ENV": "testing", "JOBS_BACKEND": "local", "JOBS_SCHEDULE": "auto"})
     assert schedule.enabled({"ENV": "production", "JOBS_SCHEDULE": "1"})
     timer = configparser.ConfigParser(interpolation=None)
     timer.read(SYSTEMD / "techmarket-webhooks.timer")

@@ -2,7 +2,8 @@
 ``make run``) enqueues each registered job every ``seconds``.
 
 Production runs the same commands from systemd timers (``deploy/systemd``), so the worker's own schedule is
-off there: ``JOBS_SCHEDULE`` is ``auto`` (on unless ``TECHMARKET_ENV=production``), ``1`` or ``0``. Domains
+off there: ``JOBS_SCHEDULE`` is ``auto`` (on with the local backend in development, the embedded default; off in
+production and in the test suite, whose runner tests set ``1``), ``1`` or ``0``. Domains
 register their recurring work at start-up (:func:`every`); core knows none of them.
 """
 
@@ -31,7 +32,7 @@ def every(seconds: float, func_path: str) -> None:
 def enabled(config: Mapping[str, Any]) -> bool:
     value = str(config.get("JOBS_SCHEDULE", "auto")).lower()
     if value == "auto":
-        return config.get("ENV") != "production" and config.get("JOBS_BACKEND") == "local"
+        return config.get("ENV") == "development" and config.get("JOBS_BACKEND") == "local"
     return value in {"1", "true", "yes", "on"}
 
 
