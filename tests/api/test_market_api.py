@@ -32,6 +32,23 @@ def test_calls_public_facts_only_and_drafts_for_their_poster(client, make) -> No
     poster = make_token(s.poster, "read", org=s.poster_org)
     assert client.get(f"/api/v1/calls/{draft.id}", headers=bearer(poster)).get_json()["status"] == "draft"
     assert client.get("/api/v1/calls?bounty_min=abc").get_json()["error"]["fields"]["bounty_min"]
+    applicant = make_token(s.applicant, "calls:apply", org=s.applicant_org)
+    url = f"/api/v1/calls/{s.call.id}/applications"
+    body = {"organisation_id": s.applicant_org.id, "title": "高矫顽力磁体方案", "budget": "3000000",
+            "sections": {"c1": "晶界扩散", "c2": "教授团队"}, "submit": True,
+            "milestones": [{"deliverable": "小试样品", "due_on": "2027-06-30", "criteria": "矫顽力≥18kOe",
+                            "share": "40"},
+                           {"deliverable": "中试验收", "due_on": "2027-12-31", "criteria": "矫顽力≥20kOe",
+                            "share": "60"}]}
+    incomplete = client.post(url, json=body | {"milestones": []}, headers=bearer(applicant))
+    assert incomplete.status_code == 400, incomplete.get_data(as_text=True)
+    made = client.post(url, json=body, headers=bearer(applicant))
+    assert made.status_code == 201, made.get_data(as_text=True)
+    assert made.get_json()["status"] == "submitted" and made.get_json()["lead_organisation_id"] == s.applicant_org.id
+    own = make_token(s.poster, "calls:apply", org=s.poster_org)
+    assert client.post(url, json=body | {"organisation_id": s.poster_org.id}, headers=bearer(own)).status_code == 403
+    assert client.post(url, json=body, headers=bearer(own)).status_code == 403  # another organisation's id
+    assert client.post(url, json=body, headers=bearer(poster)).status_code == 403  # scope read only
 
 
 def _open_auction(make):

@@ -1,7 +1,8 @@
 """``/api/v1/calls``: the challenge calls (揭榜挂帅) as the challenges domain shows them to the public.
 
 A published call is public; a draft or one under the operator's review only for its poster (a token of the
-poster's organisation). The confidential details (behind the NDA) are never in the API.
+poster's organisation). The confidential details (behind the NDA) are never in the API. An organisation
+applies (scope ``calls:apply``) through the same services as the web.
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from techmarket.api.auth import current_actor, current_token
+from techmarket.api import tokens
+from techmarket.api.auth import current_actor, current_token, needs, require
 from techmarket.api.conventions import cursor_page, json_response
 from techmarket.api.openapi import ApiBlueprint
 from techmarket.api.schemas import CursorArgs, CursorPageSchema
-from techmarket.challenges import access, calls, queries
+from techmarket.challenges import access, applications, calls, queries
 from techmarket.challenges.calls import end_of_day
 from techmarket.challenges.constants import PUBLIC_STATUSES, AppStatus
 from techmarket.challenges.models import Call
-from techmarket.core.errors import NotFound
+from techmarket.core.errors import NotFound, PermissionDenied
 from techmarket.extensions import csrf, db
 
 bp = ApiBlueprint("api_calls", __name__, description="Challenge calls (揭榜挂帅): the public facts.")
@@ -134,3 +136,55 @@ def detail(call_id: int) -> Response:
     """One call's public facts, with the winners once awarded."""
     call = visible(call_id)
     return json_response(present(call, winners_of(call)))
+
+
+class MilestoneSchema(Schema):
+    deliverable = fields.String(required=True, validate=validate.Length(1, 200))
+    due_on = fields.String(required=True, validate=validate.Length(1, 10), metadata={"description": "YYYY-MM-DD"})
+    criteria = fields.String(required=True, validate=validate.Length(0, 500))
+    share = fields.String(required=True, validate=validate.Regexp(r"^\d{1,3}(\.\d{1,2})?$"),
+                          metadata={"description": "percent of the bounty"})
+
+
+class ApplyBody(Schema):
+    organisation_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    sections = fields.Dict(keys=fields.String(validate=validate.Length(1, 32)),
+                           values=fields.String(validate=validate.Length(0, 20000)), load_default=dict,
+                           metadata={"description": "the call's rubric keys → the answer"})
+    milestones = fields.List(fields.Nested(MilestoneSchema), load_default=list, validate=validate.Length(0, 20))
+    budget = fields.String(required=True, validate=AMOUNT, metadata={"description": "yuan"})
+    submit = fields.Boolean(load_default=False, metadata={"description": "submit now (else a draft)"})
+
+
+class ApplicationSchema(Schema):
+    id = fields.Integer(required=True)
+    call_id = fields.Integer(required=True)
+    lead_organisation_id = fields.Integer(required=True)
+    status = fields.String(required=True)
+    title = fields.String(required=True)
+    submitted_at = fields.String(allow_none=True)
+
+
+@bp.route("/calls/<int:call_id>/applications", methods=["POST"])
+@needs("calls:apply")
+@bp.arguments(ApplyBody)
+@bp.response(201, ApplicationSchema)
+@bp.doc(security=[{"token": []}], description="Scope `calls:apply`. An application (揭榜) of the token's "
+        "organisation while the call takes applications, through the challenges services: a draft, or "
+        "submitted with `submit: true` when complete (consortium partners and files: on the web).")
+def apply(body: dict[str, Any], call_id: int) -> Response:
+    token = require("calls:apply")
+    actor = tokens.actor_of(token)
+    call = visible(call_id)
+    if token.organisation_id not in (None, body["organisation_id"]):
+        raise PermissionDenied(_l("This token acts for another organisation."))
+    made = applications.start(db.session, actor, call, body["organisation_id"])
+    applications.save(db.session, actor, made, title=body["title"], sections=dict(body["sections"]),
+                      milestones=[dict(m) for m in body["milestones"]], budget=Decimal(body["budget"]))
+    if body["submit"]:
+        applications.submit(db.session, actor, made)
+    db.session.commit()
+    return json_response({"id": made.id, "call_id": call.id, "lead_organisation_id": made.lead_org_id,
+                          "status": made.status, "title": made.title,
+                          "submitted_at": made.submitted_at.isoformat() if made.submitted_at else None}, 201)
