@@ -46,6 +46,12 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_BACKEND": "local",  # local (job table in the database) | rq (Redis); inline: tests only
     "JOBS_LEASE_SECONDS": 60,  # a local job whose worker shows no heartbeat this long is marked failed
     "JOBS_POLL_SECONDS": 1,  # how often an idle local worker looks for jobs
+    # the local worker enqueues the recurring jobs (webhook retries …): auto = on with the local backend in
+    # development, the embedded default (production: the systemd timers of deploy/systemd run them) | 1 | 0
+    "JOBS_SCHEDULE": "auto",
+    # webhooks may be sent to private, loopback and link-local addresses (SSRF guard off): a test bench or an
+    # intranet receiver only; off by default everywhere, and it should stay off in production
+    "WEBHOOKS_ALLOW_PRIVATE": False,
     "JOBS_STALE_SECONDS": 120,  # a running import without progress this long lost its worker
     "VIEW_COUNT_FLUSH_SECONDS": 10,  # listing views are counted in memory and written at most this often
     "REDIS_URL": "redis://127.0.0.1:6379/0",

@@ -71,7 +71,8 @@ def test_failures_are_logged_retried_with_backoff_and_replayable(make) -> None:
     owner = make.user()
     org = make.org(owner, status="verified")
     with receiver(status=500) as hook:
-        services.subscribe(db.session, actor_for(owner), org, hook.url, ["listing.published"])
+        services.subscribe(db.session, actor_for(owner), org, hook.url, ["listing.published"],
+                                   allow_private=True)
         db.session.commit()
         make.listing(org)  # published: one delivery, refused by the receiver
         delivery = db.session.query(WebhookDelivery).one()
@@ -94,7 +95,8 @@ def test_failures_are_logged_retried_with_backoff_and_replayable(make) -> None:
         assert len({json.loads(b)["id"] for _h, b in hook.received}) == 1  # the same event each time
     with receiver() as dead:
         url = dead.url
-    sub = services.subscribe(db.session, actor_for(owner), org, url, ["listing.published"])
+    sub = services.subscribe(db.session, actor_for(owner), org, url, ["listing.published"],
+                                   allow_private=True)
     db.session.commit()
     delivery = db.session.query(WebhookDelivery).filter_by(subscription_id=sub.id).first()
     assert delivery is None

@@ -92,6 +92,12 @@ PUBLIC: dict[str, set[int]] = {
     "api_orgs.index": {200},
     "api_orgs.detail": {404},
     "api_webhooks.events": {200},
+    "api_calls.index": {200},
+    "api_calls.detail": {200, 404},
+    "api_auctions.index": {200},
+    "api_auctions.detail": {200, 404},
+    "api_auctions.status": {200, 404},
+    "api_certificates.verify": {400, 404, 429},  # the walk sends no number and code
 }
 
 # Walking these signed in would end the walk's own sign-in.

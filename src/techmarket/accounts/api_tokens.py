@@ -21,7 +21,8 @@ from techmarket.core.db import Base
 
 PREFIX = "tm_"
 #: Every scope a token can hold; ``read`` is implied by any other.
-SCOPES = ("read", "listings:write", "inquiries:read", "contracts:read", "webhooks:write")
+SCOPES = ("read", "listings:write", "inquiries:read", "contracts:read", "webhooks:write", "claims:read",
+          "auctions:bid", "calls:apply")
 
 
 def new_secret() -> str:

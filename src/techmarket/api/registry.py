@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from techmarket.api import auctions as auctions_api
+from techmarket.api import calls as calls_api
+from techmarket.api import certificates as certificates_api
+from techmarket.api import claims as claims_api
 from techmarket.api import contracts as contracts_api
 from techmarket.api import docs, openapi
 from techmarket.api import listings as listings_api
@@ -21,7 +25,7 @@ from techmarket.api import webhooks as webhooks_api
 
 RESOURCES: list[openapi.ApiBlueprint] = [
     listings_api.bp, search_api.bp, matching_api.bp, organisations_api.bp, contracts_api.bp, policy_api.bp,
-    webhooks_api.bp,
+    webhooks_api.bp, calls_api.bp, auctions_api.bp, certificates_api.bp, claims_api.bp,
 ]
 
 

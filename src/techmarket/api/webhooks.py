@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, current_app
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
@@ -91,7 +91,8 @@ def index() -> Response:
 def subscribe(body: dict[str, Any]) -> Response:
     token = require("webhooks:write")
     org = tokens.organisation_of(db.session, token, body["organisation_id"])
-    sub = services.subscribe(db.session, tokens.actor_of(token), org, body["url"], body["event_types"])
+    sub = services.subscribe(db.session, tokens.actor_of(token), org, body["url"], body["event_types"],
+                             allow_private=bool(current_app.config.get("WEBHOOKS_ALLOW_PRIVATE")))
     db.session.commit()
     return json_response(present(sub, secret=True), 201)
 

@@ -26,7 +26,7 @@ from redis import Redis
 from rq import Queue, SimpleWorker
 from sqlalchemy.orm import Session
 
-from techmarket.core import local_jobs, progress
+from techmarket.core import local_jobs, progress, schedule
 from techmarket.core.db import is_locked
 from techmarket.extensions import db
 
@@ -187,8 +187,12 @@ def work(app: Flask, burst: bool = False, stop: threading.Event | None = None) -
     with app.app_context():
         engine = db.engine
     log.info("jobs: local worker %s polling every %.1fs", worker, poll)
+    recurring = schedule.Schedule() if schedule.enabled(app.config) else None
     idle = 0.0
     while not stop.is_set():
+        if recurring is not None:  # the embedded default's timers (production: systemd timers)
+            with app.app_context():
+                recurring.enqueue_due(app.extensions["techmarket.jobs"], time.monotonic())
         try:
             busy = local_jobs.run_one(lambda: Session(engine), _run_local(app), worker, lease)
         except Exception:  # the database is away or busy: wait and try again

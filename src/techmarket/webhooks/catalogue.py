@@ -1,6 +1,6 @@
 """The event catalogue: which domain event becomes which public webhook event, for which organisations, with
 what payload. One row per public event type; other domains' events (auction closed, call awarded, claim
-decided) are added as rows here.
+decided) are rows made in :mod:`techmarket.webhooks.market_events`.
 
 ``organisations(session, object_id)`` names the organisations told; ``payload(session, object_id)`` is the
 ``data`` of the delivery (facts the receiving organisation may see; fetch more through the API).
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from techmarket.contracts.models import Contract, ContractParty
 from techmarket.listings.models import InquiryThread, Listing
 from techmarket.trading.models import Negotiation, Offer
+from techmarket.webhooks import market_events as market
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,16 @@ EVENT_TYPES: tuple[EventType, ...] = (
               _l("A contract you are a party to was registered (认定登记).")),
     EventType("contract.returned", "contract.returned", _contract_orgs, _contract,
               _l("A contract you are a party to was returned by the registrar.")),
+    EventType("auction.closed", "auction.closed", market.auction_orgs, market.auction,
+              _l("An auction you sell in or bid in closed (the winner by pseudonym).")),
+    EventType("call.awarded", "call.awarded", market.call_orgs, market.call,
+              _l("A call you posted or applied to was awarded (揭榜挂帅).")),
+    EventType("subsidy_claim.approved", "subsidy_claim.approved", market.claim_org, market.claim,
+              _l("A subsidy claim of yours was approved.")),
+    EventType("subsidy_claim.refused", "subsidy_claim.refused", market.claim_org, market.claim,
+              _l("A subsidy claim of yours was refused, with the reason.")),
+    EventType("subsidy_claim.returned", "subsidy_claim.returned", market.claim_org, market.claim,
+              _l("A subsidy claim of yours was returned for more material, with the reason.")),
 )
 BY_NAME: dict[str, EventType] = {e.name: e for e in EVENT_TYPES}
 BY_SOURCE: dict[str, list[EventType]] = {}

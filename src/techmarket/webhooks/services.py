@@ -32,7 +32,7 @@ from techmarket.core.events import DomainEvent
 from techmarket.core.jobs import JobQueue
 from techmarket.orgs.models import Organisation
 from techmarket.orgs.services import require_owner
-from techmarket.webhooks import catalogue
+from techmarket.webhooks import addresses, catalogue
 from techmarket.webhooks.models import WebhookDelivery, WebhookSubscription
 from techmarket.webhooks.signing import HEADER, sign
 
@@ -45,13 +45,21 @@ DELIVER_JOB = "techmarket.webhooks.tasks.deliver"
 
 
 def subscribe(session: Session, actor: Actor, org: Organisation, url: str,
-              event_types: Iterable[str]) -> WebhookSubscription:
+              event_types: Iterable[str], *, allow_private: bool = False) -> WebhookSubscription:
+    """Subscribe ``url``; one whose host is (or resolves to) a private, loopback or link-local address is refused
+    unless ``allow_private`` (the setting ``WEBHOOKS_ALLOW_PRIVATE``)."""
     require_owner(session, actor, org, staff_ok=False)
     wanted = sorted(set(event_types))
     errors: dict[str, str] = {}
     parts = urlsplit(url.strip())
     if parts.scheme not in {"http", "https"} or not parts.netloc or len(url) > 500:
         errors["url"] = str(_l("Give an http or https address of up to 500 characters."))
+    else:
+        try:
+            addresses.check(url.strip(), allow_private)
+        except addresses.Refused:
+            errors["url"] = str(_l("Give a public address: this host cannot be found or is inside a private "
+                                   "network (private, loopback and link-local addresses are refused)."))
     if not wanted or any(e not in catalogue.BY_NAME for e in wanted):
         errors["event_types"] = str(_l("Choose at least one of the listed events."))
     if errors:
@@ -111,8 +119,12 @@ def fan_out(session: Session, source: str, object_id: int, event_id: str, at: st
     return [d.id for d in made]
 
 
-def attempt(session: Session, delivery: WebhookDelivery, now: dt.datetime | None = None) -> bool:
-    """POST the delivery once; record the outcome and when to try again. True when the receiver took it (2xx)."""
+def attempt(session: Session, delivery: WebhookDelivery, now: dt.datetime | None = None, *,
+            allow_private: bool = False) -> bool:
+    """POST the delivery once; record the outcome and when to try again. True when the receiver took it (2xx).
+
+    The host is resolved and checked again now (it may point elsewhere since the subscription: DNS rebinding)
+    and the request goes to the very address checked."""
     now = now or utcnow()
     body = json.dumps(delivery.payload, ensure_ascii=False, sort_keys=True).encode()
     sub = delivery.subscription
@@ -125,8 +137,11 @@ def attempt(session: Session, delivery: WebhookDelivery, now: dt.datetime | None
     text = ""
     error = None
     try:
-        with urllib.request.urlopen(req, timeout=TIMEOUT_SECONDS) as resp:  # noqa: S310
+        address = addresses.check(sub.url, allow_private)
+        with addresses.opener(address).open(req, timeout=TIMEOUT_SECONDS) as resp:
             status, text = resp.status, resp.read(KEPT_BODY).decode("utf-8", "replace")
+    except addresses.Refused as exc:
+        error = f"refused: {exc}"[:500]
     except urllib.error.HTTPError as exc:
         status, text = exc.code, exc.read(KEPT_BODY).decode("utf-8", "replace")
     except (urllib.error.URLError, OSError, ValueError) as exc:

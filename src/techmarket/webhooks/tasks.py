@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from techmarket.core import schedule
 from techmarket.core.events import DomainEvent, on
 from techmarket.extensions import db
 from techmarket.webhooks import catalogue, services
@@ -25,7 +26,8 @@ def deliver(delivery_id: int) -> bool:
         delivery = session.get(WebhookDelivery, delivery_id)
         if delivery is None or delivery.status != "pending":
             return False
-        ok = services.attempt(session, delivery)
+        ok = services.attempt(session, delivery,
+                              allow_private=bool(current_app.config.get("WEBHOOKS_ALLOW_PRIVATE")))
         session.commit()
         return ok
 
@@ -48,6 +50,10 @@ def _queue_event(event: DomainEvent) -> None:
     services.queue_event(current_app.extensions["techmarket.jobs"], event)
 
 
+RETRY_JOB = "techmarket.webhooks.tasks.retry_due"
+
+
 def register() -> None:
+    schedule.every(60, RETRY_JOB)  # the embedded worker; production: deploy/systemd/techmarket-webhooks.timer
     for source in catalogue.BY_SOURCE:
         on(source, _queue_event, after_commit=True)

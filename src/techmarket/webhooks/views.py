@@ -3,7 +3,7 @@ answers, replay one, remove a subscription."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -46,7 +46,8 @@ def index(org_id: int) -> str | Response:
     form = SubscriptionForm()
     if form.validate_on_submit():
         sub = submit(form, services.subscribe, db.session, actor_for(current_user), org, form.url.data or "",
-                     form.event_types.data or [])
+                     form.event_types.data or [],
+                     allow_private=bool(current_app.config.get("WEBHOOKS_ALLOW_PRIVATE")))
         if sub is not None:
             db.session.commit()
             flash(_l("Subscribed. Deliveries are signed with the secret shown beside the address."), "success")
