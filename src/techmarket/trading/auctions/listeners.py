@@ -10,6 +10,7 @@ from techmarket.accounts.notifications import notify
 from techmarket.core import events
 from techmarket.core.events import DomainEvent
 from techmarket.trading.access import member_ids, operator_ids
+from techmarket.trading.auctions import tasks
 from techmarket.trading.auctions.models import Auction, AuctionBidder, AuctionDeposit, AuctionObjection
 
 
@@ -59,3 +60,4 @@ def register() -> None:
     events.on("auction_bidder.*", on_bidder)
     events.on("deposit.*", on_deposit)
     events.on("auction_objection.*", on_objection)
+    tasks.register()
