@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from techmarket.accounts.blueprint import bp as accounts_bp
-from techmarket.admin.imports import bp as admin_imports_bp
-from techmarket.admin.listings import bp as admin_listings_bp
-from techmarket.admin.views import bp as admin_bp
+from techmarket.admin.blueprint import BLUEPRINTS as ADMIN_BLUEPRINTS
 from techmarket.api.pages import bp as api_tokens_bp
 from techmarket.api.registry import init_api
 from techmarket.challenges.blueprint import BLUEPRINTS as CHALLENGE_BLUEPRINTS
@@ -21,7 +19,7 @@ from techmarket.matching.views import bp as matching_bp
 from techmarket.orgs.blueprint import bp as orgs_bp
 from techmarket.payments.blueprint import BLUEPRINTS as PAYMENT_BLUEPRINTS
 from techmarket.reporting.blueprint import BLUEPRINTS as REPORTING_BLUEPRINTS
-from techmarket.rulesets.blueprint import bp as calculators_bp
+from techmarket.rulesets.blueprint import bp as policy_bp
 from techmarket.trading.auctions.blueprint import bp as auctions_bp
 from techmarket.trading.views import bp as trading_bp
 from techmarket.web.notifications import bp as notifications_bp
@@ -31,8 +29,8 @@ from techmarket.webhooks.views import bp as webhooks_bp
 
 
 def register_blueprints(app: Flask) -> None:
-    for bp in (web_bp, accounts_bp, orgs_bp, admin_bp, admin_listings_bp, calculators_bp, *LISTING_BLUEPRINTS,
-               notifications_bp, admin_imports_bp, search_bp,
+    for bp in (web_bp, accounts_bp, orgs_bp, *ADMIN_BLUEPRINTS, policy_bp, *LISTING_BLUEPRINTS,
+               notifications_bp, search_bp,
                matching_bp, alerts_bp, *CONTRACT_BLUEPRINTS, *incentive_views.BLUEPRINTS, *CLAIM_BLUEPRINTS,
                *BROKER_BLUEPRINTS, trading_bp, auctions_bp, *CHALLENGE_BLUEPRINTS, *PAYMENT_BLUEPRINTS,
                *REPORTING_BLUEPRINTS, api_tokens_bp, webhooks_bp):

@@ -151,7 +151,9 @@ def test_shipped_rule_sets() -> None:
     assert all(rs.version == 1 for rs in DEFAULT_RULE_SETS)
     assert {name for c in CALCULATORS.values() for name in c.rule_set_names} == set(book.names())
     assert {rs.name for rs in DEFAULT_RULE_SETS if rs.example} == {
+        "broker-reward",
         "rd-investment-reward",
+        "subsidy-budget",
         "transaction-subsidy",
     }
     assert by_name["indirect-cost-cap"].effective_from == D(2020, 10, 12)

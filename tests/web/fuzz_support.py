@@ -160,7 +160,7 @@ def path_values(rule: Rule, world: World) -> dict[str, Any] | None:
         elif name == "filename":
             out[name] = world.static_files[rule.endpoint]
         elif name == "name":
-            out[name] = world.rule_set if rule.endpoint.startswith("calculators.rule") else next(iter(CALCULATORS))
+            out[name] = world.rule_set if rule.endpoint.startswith("policy.rule") else next(iter(CALCULATORS))
         elif name in world.values:
             out[name] = world.values[name]
         else:

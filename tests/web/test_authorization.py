@@ -105,10 +105,10 @@ SIGN_OUTS = frozenset({"accounts.logout", "accounts.sign_out_everywhere"})
 
 # Operator-only pages outside /admin/.
 STAFF_ELSEWHERE = {
-    "calculators.rules",
-    "calculators.rule_set",
-    "calculators.rule_version",
-    "calculators.rule_edit",
+    "policy.rules",
+    "policy.rule_set",
+    "policy.rule_version",
+    "policy.rule_edit",
     "statements.everything",
     "statements.disbursements",
     "trading.console",

@@ -1,6 +1,9 @@
-"""Rule sets stored in the database, the calculator pages and saved calculation snapshots.
+"""The web and storage side of the policy engine: stored rule sets, saved calculations, the policy pages.
 
-The pure calculators live in :mod:`techmarket.policy`; this domain persists their rule sets (every
-operator edit is a new version), runs them over the stored rule book and keeps the results an
-organisation saves together with the rule-set versions that produced them.
+Names: :mod:`techmarket.policy` is the pure engine (the calculators of POLICY.md §2, no database, no Flask);
+this package, ``rulesets``, is named after what it stores -- the rule-set versions the operator edits (every
+edit a new version) and the calculations an organisation saves with the versions that produced them -- and
+serves the policy pages. Everything a user or a link sees is called "policy": the URLs /policy and
+/api/v1/policy, the blueprint and its endpoints ``policy.*``, the templates in ``templates/policy/``, the
+CLI ``techmarket policy``, the nav entry "Policy calculators" (政策计算器).
 """

@@ -1,8 +1,9 @@
-"""The policy pages' blueprint: its URL table (the handlers are in views/).
+"""The policy pages' blueprint ``policy``: its URL table (the handlers are in views/).
 
-One name, "policy": the pages live under /policy, the API under /api/v1/policy, and they run the pure engine of
-:mod:`techmarket.policy` over the rule sets stored by this package. The blueprint keeps its endpoint name
-``calculators`` (templates and other domains' pages link to ``calculators.*``)."""
+One name, "policy", wherever a user or a link sees it: the pages live under /policy (endpoints ``policy.*``,
+templates in ``templates/policy/``), the API under /api/v1/policy, the nav says "Policy calculators"
+(政策计算器). They run the pure engine of :mod:`techmarket.policy` over the rule sets stored by this package,
+which is named ``rulesets`` after what it stores (see the package docstring)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from flask import Blueprint
 
 from techmarket.rulesets.views import calculators, rules
 
-bp = Blueprint("calculators", __name__, url_prefix="/policy")
+bp = Blueprint("policy", __name__, url_prefix="/policy")
 
 URLS: tuple[tuple[str, Callable[..., Any], list[str]], ...] = (
     ("/", calculators.index, ["GET"]),

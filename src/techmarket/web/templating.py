@@ -32,7 +32,7 @@ NAV_STAFF = [
     ("admin.users", _l("Users"), (Role.OPERATOR,)),
     ("admin.outbox", _l("Mail outbox"), (Role.OPERATOR,)),
     ("admin.audit_log", _l("Audit log"), (Role.OPERATOR, Role.REGISTRAR)),
-    ("calculators.rules", _l("Rule sets"), (Role.OPERATOR,)),
+    ("policy.rules", _l("Rule sets"), (Role.OPERATOR,)),
     ("contracts_admin.queue", _l("Registration queue"), (Role.REGISTRAR, Role.OPERATOR)),
     ("contracts_admin.search", _l("Contract search"), (Role.REGISTRAR, Role.OPERATOR)),
     ("contracts_admin.stats", _l("Registration statistics"), (Role.REGISTRAR, Role.OPERATOR)),

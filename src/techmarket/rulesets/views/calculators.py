@@ -36,7 +36,7 @@ from techmarket.rulesets.views.common import calculator_or_404, members_only, ti
 
 @members_only
 def index() -> str:
-    return render_template("calculators/index.html", calculators=list(CALCULATORS.values()), zh=is_chinese())
+    return render_template("policy/index.html", calculators=list(CALCULATORS.values()), zh=is_chinese())
 
 
 def _save_form(data: dict[str, Any] | None = None) -> SaveForm | None:
@@ -54,7 +54,7 @@ def _page(calculator: Calculator, form: Any, result: dict[str, Any] | None = Non
           save_form: SaveForm | None = None, list_errors: dict[str, list[str]] | None = None,
           loose: list[str] | None = None) -> str:
     zh = is_chinese()
-    return render_template("calculators/calculator.html", calc=calculator, form=form, result=result, zh=zh,
+    return render_template("policy/calculator.html", calc=calculator, form=form, result=result, zh=zh,
                            save_form=save_form, list_errors=list_errors or {}, loose_errors=loose or [],
                            rows_for=rows_for, row_open=row_open, show=Presenter(calculator, zh),
                            rule_titles=titles())
@@ -100,7 +100,7 @@ def save(name: str) -> str | Response:
         if saved is not None:
             db.session.commit()
             flash(_("The result was saved with the rule-set versions it used."), "success")
-            return redirect(url_for("calculators.saved_detail", saved_id=saved.id))
+            return redirect(url_for("policy.saved_detail", saved_id=saved.id))
     form = calculator_form(calc, is_chinese(), formdata=None, data=_form_data(calc, data))
     return _page(calc, form, result, save_form)
 
@@ -127,7 +127,7 @@ def saved_list() -> str:
     actor = actor_for(current_user)
     stmt = queries.saved_list(current_user.id, everything=actor.is_staff)
     page = paginate(db.session, stmt, *clamp(request.args.get("page"), request.args.get("per_page")))
-    return render_template("calculators/saved_list.html", page=page, calculators=CALCULATORS, zh=is_chinese())
+    return render_template("policy/saved_list.html", page=page, calculators=CALCULATORS, zh=is_chinese())
 
 
 @members_only
@@ -136,7 +136,7 @@ def saved_detail(saved_id: int) -> str:
     services.require_saved_access(db.session, actor_for(current_user), saved)
     calc = CALCULATORS.get(saved.calculator)
     zh = is_chinese()
-    return render_template("calculators/saved_detail.html", saved=saved, calc=calc, zh=zh,
+    return render_template("policy/saved_detail.html", saved=saved, calc=calc, zh=zh,
                            show=Presenter(calc, zh) if calc else None, rule_titles=titles())
 
 

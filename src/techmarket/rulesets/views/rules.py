@@ -33,7 +33,7 @@ def rules() -> str:
             in_force = None
         rows.append((book.latest(name), in_force, len(book.versions(name))))
     users = {name: [c for c in CALCULATORS.values() if name in c.rule_set_names] for name in book.names()}
-    return render_template("calculators/rules.html", rows=rows, users=users, zh=is_chinese(), today=today)
+    return render_template("policy/rules.html", rows=rows, users=users, zh=is_chinese(), today=today)
 
 
 @operator_only
@@ -45,7 +45,7 @@ def rule_set(name: str) -> str:
         in_force = services.rulebook(db.session).resolve(name, local_today()).version
     except PolicyError:
         in_force = None
-    return render_template("calculators/rule_set.html", name=name, versions=versions, latest=versions[0],
+    return render_template("policy/rule_set.html", name=name, versions=versions, latest=versions[0],
                            in_force=in_force, zh=is_chinese())
 
 
@@ -61,7 +61,7 @@ def rule_version(name: str, number: int) -> str:
             before, after = getattr(previous, key), getattr(row, key)
             if before != after:
                 meta.append((label, before, after))
-    return render_template("calculators/rule_version.html", row=row, previous=previous, changes=changes,
+    return render_template("policy/rule_version.html", row=row, previous=previous, changes=changes,
                            meta=meta, params=json.dumps(row.params, ensure_ascii=False, indent=2), zh=is_chinese())
 
 
@@ -86,5 +86,5 @@ def rule_edit(name: str) -> str | Response:
         if row is not None:
             db.session.commit()
             flash(_("Saved as version %(v)d. The previous versions are kept.", v=row.version), "success")
-            return redirect(url_for("calculators.rule_version", name=name, number=row.version))
-    return render_template("calculators/rule_edit.html", form=form, latest=latest, zh=is_chinese())
+            return redirect(url_for("policy.rule_version", name=name, number=row.version))
+    return render_template("policy/rule_edit.html", form=form, latest=latest, zh=is_chinese())

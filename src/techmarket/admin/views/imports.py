@@ -6,7 +6,6 @@ import io
 from typing import Any
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -28,7 +27,7 @@ from wtforms.validators import Length, Optional
 
 from techmarket.accounts.models import User
 from techmarket.accounts.services import actor_for
-from techmarket.admin.views import staff_only
+from techmarket.admin.access import staff_only
 from techmarket.core import progress
 from techmarket.core.forms import SafeForm, strip, submit
 from techmarket.core.pagination import Page, clamp, paginate
@@ -39,8 +38,6 @@ from techmarket.extensions import db
 from techmarket.listings import exporting, import_tasks
 from techmarket.listings.importing import MAX_IMPORT_BYTES
 
-bp = Blueprint("admin_imports", __name__, url_prefix="/admin/imports")
-FORMAT = "<any(csv, xlsx):fmt>"
 MIME = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
 
 
@@ -72,7 +69,6 @@ def _download(data: bytes, fmt: str, name: str) -> Response:
                      max_age=0)
 
 
-@bp.route("/", methods=["GET", "POST"])
 @staff_only(Role.OPERATOR)
 def index() -> Response | tuple[str, int]:
     form = UploadForm()
@@ -91,7 +87,6 @@ def index() -> Response | tuple[str, int]:
     return render_template("admin/imports/index.html", form=form, page=page, users=users), 400 if form.errors else 200
 
 
-@bp.route("/<int:run_id>")
 @staff_only(Role.OPERATOR)
 def run(run_id: int) -> str:
     job = _run(run_id)
@@ -106,7 +101,6 @@ def run(run_id: int) -> str:
                            outcome_label=exporting.outcome_label, resume_form=SafeForm())
 
 
-@bp.route("/<int:run_id>/resume", methods=["POST"])
 @staff_only(Role.OPERATOR)
 def resume(run_id: int) -> Response:
     job = _run(run_id)
@@ -119,7 +113,6 @@ def resume(run_id: int) -> Response:
     return redirect(url_for("admin_imports.run", run_id=job.id))
 
 
-@bp.route("/<int:run_id>.json")
 @staff_only(Role.OPERATOR)
 def run_json(run_id: int) -> Response:
     job = _run(run_id)
@@ -129,14 +122,12 @@ def run_json(run_id: int) -> Response:
                    failed=result.get("failed", 0), message=job.message, resumable=job.resumable)
 
 
-@bp.route(f"/<int:run_id>/report.{FORMAT}")
 @staff_only(Role.OPERATOR)
 def report(run_id: int, fmt: str) -> Response:
     found = import_tasks.report_of(_run(run_id), current_app.instance_path) or abort(404)
     return _download(exporting.report_file(found, fmt), fmt, f"import-{run_id}-report")
 
 
-@bp.route(f"/<int:run_id>/rejected.{FORMAT}")
 @staff_only(Role.OPERATOR)
 def rejected(run_id: int, fmt: str) -> Response:
     found = import_tasks.report_of(_run(run_id), current_app.instance_path) or abort(404)
@@ -145,7 +136,6 @@ def rejected(run_id: int, fmt: str) -> Response:
     return _download(exporting.bad_rows_file(found, fmt), fmt, f"import-{run_id}-rejected-rows")
 
 
-@bp.route(f"/template.{FORMAT}")
 @staff_only(Role.OPERATOR)
 def template(fmt: str) -> Response:
     return _download(exporting.template(fmt), fmt, "listings-import-template")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -26,7 +26,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from techmarket.accounts.services import actor_for
 from techmarket.admin import diff
-from techmarket.admin.views import staff_only
+from techmarket.admin.access import staff_only
 from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import utcnow
@@ -52,8 +52,6 @@ from techmarket.listings.models import Listing, Revision
 from techmarket.listings.review_queue import QueueFilters, review_queue
 from techmarket.orgs import queries as org_queries
 from techmarket.orgs.models import Division
-
-bp = Blueprint("admin_listings", __name__, url_prefix="/admin/listings")
 
 CHANGED = _l("This listing changed after you opened the page (someone else decided first, or the owner edited "
              "it). Reload to see its state.")
@@ -173,7 +171,6 @@ class QueueRow:
     seen: Seen
 
 
-@bp.route("/", methods=["GET", "POST"])
 @staff_only(Role.OPERATOR)
 def queue() -> tuple[str, int] | Response:
     filters = QueueFilters.from_args(request.args)
@@ -243,7 +240,6 @@ def _version(raw: str | None) -> int:
     return version
 
 
-@bp.route("/<int:listing_id>", methods=["GET", "POST"])
 @staff_only(Role.OPERATOR)
 def review(listing_id: int) -> tuple[str, int] | Response:
     listing = db.session.get(Listing, listing_id) or abort(404)
@@ -266,7 +262,6 @@ def review(listing_id: int) -> tuple[str, int] | Response:
     return _review_page(listing, form, WithdrawForm(prefix="withdraw", formdata=None))
 
 
-@bp.route("/<int:listing_id>/withdraw", methods=["POST"])
 @staff_only(Role.OPERATOR)
 def withdraw(listing_id: int) -> tuple[str, int] | Response:
     listing = db.session.get(Listing, listing_id) or abort(404)
@@ -281,7 +276,6 @@ def withdraw(listing_id: int) -> tuple[str, int] | Response:
     return _review_page(listing, DecisionForm(formdata=None), form)
 
 
-@bp.route("/<int:listing_id>/attachments/<int:attachment_id>")
 @staff_only(Role.OPERATOR)
 def attachment(listing_id: int, attachment_id: int) -> Response:
     listing = db.session.get(Listing, listing_id) or abort(404)
@@ -319,7 +313,6 @@ def _review_page(listing: Listing, form: DecisionForm, withdraw_form: WithdrawFo
     ), 400 if form.errors or withdraw_form.errors else 200
 
 
-@bp.context_processor
 def listing_labels() -> dict[str, Any]:
     return {"kind_labels": KIND_LABELS, "status_labels": STATUS_LABELS, "status_badges": STATUS_BADGES,
             "field_labels": FIELDS, "maturity_labels": MATURITY, "mode_labels": TRANSACTION_MODES,

@@ -1,20 +1,18 @@
-"""The operator's console. Every service call checks the actor's role again."""
+"""The operator's console (blueprint ``admin``): users, organisation verification, mail outbox, audit log.
+Every service call checks the actor's role again. The URLs are in :mod:`techmarket.admin.blueprint`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from techmarket.accounts import services as accounts
 from techmarket.accounts.forms import UserActiveForm, UserRolesForm
 from techmarket.accounts.models import User
+from techmarket.admin.access import staff_only
 from techmarket.core.audit import AuditEntry
 from techmarket.core.forms import submit
 from techmarket.core.inputs import parse_int
@@ -28,34 +26,16 @@ from techmarket.orgs.constants import OrgStatus
 from techmarket.orgs.forms import DecisionForm
 from techmarket.orgs.models import Organisation
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def staff_only(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        @login_required
-        def inner(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.has_role(*roles):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return inner
-
-    return wrap
-
 
 def _paging() -> tuple[int, int]:
     return clamp(request.args.get("page"), request.args.get("per_page"))
 
 
-@bp.route("/")
 @staff_only(Role.OPERATOR, Role.REGISTRAR)
 def index() -> Response:
     return redirect(url_for("admin.organisations" if current_user.has_role(Role.OPERATOR) else "admin.audit_log"))
 
 
-@bp.route("/organisations")
 @staff_only(Role.OPERATOR)
 def organisations() -> str:
     status = request.args.get("status", OrgStatus.PENDING.value)
@@ -66,7 +46,6 @@ def organisations() -> str:
     return render_template("admin/organisations.html", page=page, status=status, q=q)
 
 
-@bp.route("/organisations/<int:org_id>", methods=["GET", "POST"])
 @staff_only(Role.OPERATOR)
 def organisation(org_id: int) -> tuple[str, int] | Response:
     org = db.session.get(Organisation, org_id) or abort(404)
@@ -88,7 +67,6 @@ def organisation(org_id: int) -> tuple[str, int] | Response:
                            members=org_queries.members(db.session, org.id)), 400 if form.errors else 200
 
 
-@bp.route("/users")
 @staff_only(Role.OPERATOR)
 def users() -> str:
     q = request.args.get("q", "")[:100]
@@ -99,7 +77,6 @@ def users() -> str:
     return render_template("admin/users.html", page=paginate(db.session, stmt, *_paging()), q=q)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @staff_only(Role.OPERATOR)
 def user(user_id: int) -> tuple[str, int] | Response:
     target = db.session.get(User, user_id) or abort(404)
@@ -127,7 +104,6 @@ def user(user_id: int) -> tuple[str, int] | Response:
                            orgs=org_queries.orgs_of_user(db.session, target.id)), status
 
 
-@bp.route("/outbox")
 @staff_only(Role.OPERATOR)
 def outbox() -> str:
     page_no, per_page = _paging()
@@ -135,7 +111,6 @@ def outbox() -> str:
     return render_template("admin/outbox.html", page=Page(messages, page_no, per_page, total))
 
 
-@bp.route("/audit")
 @staff_only(Role.OPERATOR, Role.REGISTRAR)
 def audit_log() -> str:
     stmt = select(AuditEntry).order_by(AuditEntry.seq.desc())
