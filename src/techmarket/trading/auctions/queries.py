@@ -68,18 +68,20 @@ _PSEUDONYMS: TTLCache[str] = TTLCache(3600, max_entries=4096)
 """A bidder's pseudonym never changes: the polled status reads it once per process, not on every poll."""
 
 
-def _pseudonym(session: Session, bidder_id: int) -> str | None:
-    name = _PSEUDONYMS.get(bidder_id)
+def _pseudonym(session: Session, auction: Auction, bidder_id: int) -> str | None:
+    key = (auction.id, auction.created_at, bidder_id)  # the creation time: never another database's auction
+    name = _PSEUDONYMS.get(key)
     if name is None:
         name = session.scalar(select(AuctionBidder.pseudonym).where(AuctionBidder.id == bidder_id))
-        _PSEUDONYMS.set(bidder_id, name)
+        _PSEUDONYMS.set(key, name)
     return name
 
 
 def status(session: Session, auction: Auction, now: dt.datetime) -> dict[str, Any]:
     """What the page's script polls; the ETag is a hash of it without the server time."""
     high_visible = bid_history_visible(auction)
-    high_bidder = _pseudonym(session, auction.high_bidder_id) if high_visible and auction.high_bidder_id else None
+    high_bidder = _pseudonym(session, auction, auction.high_bidder_id) if high_visible and auction.high_bidder_id \
+        else None
     body: dict[str, Any] = {
         "id": auction.id, "status": auction.status, "version": auction.version, "bid_count": auction.bid_count,
         "high": str(auction.high_amount) if high_visible and auction.high_amount is not None else None,
