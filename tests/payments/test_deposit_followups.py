@@ -31,7 +31,7 @@ def test_the_winners_card_deposit_is_refunded_once_the_signed_contract_is_upload
     gateways = component(Gateways)
     early = T0 - dt.timedelta(days=10)  # collected, not held
     card, _ = deposits.pay(db.session, b1, gateways.get("stripe"), d1, payment_method="pm_card_visa", now=early)
-    other, _ = deposits.pay(db.session, b2, gateways.get("stripe"), d2, payment_method="pm_card_visa", now=early)
+    deposits.pay(db.session, b2, gateways.get("stripe"), d2, payment_method="pm_card_visa", now=early)
     db.session.commit()
     bidding.place(db.session, b2, auction.id, D("100000"), "k1", now=T0 + dt.timedelta(minutes=1))
     bidding.place(db.session, b1, auction.id, D("110000"), "k2", now=T0 + dt.timedelta(minutes=2))

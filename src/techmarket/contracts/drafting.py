@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 from techmarket.contracts import constants as cat
 from techmarket.contracts.data import PartyData
 from techmarket.contracts.models import Contract, ContractIPItem
-from techmarket.contracts.services import _party_row, snapshot
 from techmarket.contracts.registration import MACHINE
+from techmarket.contracts.services import _party_row, snapshot
 from techmarket.core import audit
 from techmarket.core.actor import Actor
-from techmarket.core.workflow import apply
 from techmarket.core.clock import local_today
 from techmarket.core.events import DomainEvent
+from techmarket.core.workflow import apply
 from techmarket.listings.models import Listing
 from techmarket.orgs.models import Organisation
 from techmarket.trading.models import Deal
