@@ -73,7 +73,8 @@ def _pseudonym(session: Session, auction: Auction, bidder_id: int) -> str | None
     name = _PSEUDONYMS.get(key)
     if name is None:
         name = session.scalar(select(AuctionBidder.pseudonym).where(AuctionBidder.id == bidder_id))
-        _PSEUDONYMS.set(key, name)
+        if name is not None:
+            _PSEUDONYMS.set(key, name)
     return name
 
 
