@@ -19,6 +19,8 @@ EXPECTED = {
     ("return", Status.SUBMITTED), ("return", Status.SECOND_REVIEW),
     ("refuse", Status.SUBMITTED), ("refuse", Status.SECOND_REVIEW),
     ("amend", Status.REGISTERED), ("rescind", Status.REGISTERED),
+    # the system ends a contract whose deal was cancelled (its auction annulled), unless it is registered
+    ("cancel", Status.DRAFT), ("cancel", Status.SUBMITTED), ("cancel", Status.RETURNED),
 }
 
 

@@ -62,7 +62,8 @@ def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     log = tmp_path_factory.mktemp("localstripe") / "server.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "localstripe", "--port", str(port)], stdout=out,
+        launcher = Path(__file__).with_name("localstripe_server.py")
+        proc = subprocess.Popen([sys.executable, str(launcher), "--port", str(port)], stdout=out,
                                 stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60  # a loaded CI machine starts Python and aiohttp slowly

@@ -15,7 +15,7 @@ import secrets
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from techmarket.accounts.models import User, UserLogin
 from techmarket.core import audit
@@ -45,9 +45,11 @@ def load(session: Session, ident: str) -> User | None:
     version, _, token = rest.partition(":")
     if not user_id.isdigit() or not version.isdigit() or not token:
         return None
-    user = session.scalar(
-        select(User).join(UserLogin, UserLogin.user_id == User.id)
-        .where(User.id == int(user_id), UserLogin.token_hash == _digest(token), UserLogin.expires_at > utcnow()))
+    # Every signed-in request comes here: the user, the sign-in row and the roles in one statement.
+    user = session.scalars(
+        select(User).join(UserLogin, UserLogin.user_id == User.id).options(joinedload(User.role_rows))
+        .where(User.id == int(user_id), UserLogin.token_hash == _digest(token), UserLogin.expires_at > utcnow())
+    ).unique().first()
     if user is None or not user.active or user.auth_version != int(version):
         return None
     user.login_token = token

@@ -1,4 +1,8 @@
-"""Contract documents: the signed contract and supporting material, checked like listing attachments."""
+"""Contract documents: the signed contract and supporting material, checked like listing attachments.
+
+Adding one publishes ``contract_document.added`` (data: ``contract_id``, ``kind``); payments, above, refunds an
+auction winner's deposit once the ``signed_contract`` is in.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from techmarket.contracts import constants as cat
 from techmarket.contracts import workflow
 from techmarket.contracts.models import Contract, ContractDocument
 from techmarket.contracts.services import require_party, require_seller, require_view
-from techmarket.core import audit, uploads
+from techmarket.core import audit, events, uploads
 from techmarket.core.actor import Actor
 from techmarket.core.errors import Conflict, NotFound, ValidationFailed
 
@@ -44,6 +48,9 @@ def add(session: Session, actor: Actor, contract: Contract, kind: str, filename:
     session.flush()
     audit.record(session, actor, "contract", contract.id, "attach", None,
                  {"document_id": doc.id, "kind": kind, "filename": doc.filename, "sha256": doc.sha256})
+    # Its own object name, so the contract's listeners ("contract.*") do not take it for a state change.
+    events.publish(session, events.DomainEvent("contract_document.added", "contract_document", doc.id, actor,
+                                               {"contract_id": contract.id, "kind": kind}, subject=doc))
     return doc
 
 

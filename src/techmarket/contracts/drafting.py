@@ -9,10 +9,13 @@ from sqlalchemy.orm import Session
 from techmarket.contracts import constants as cat
 from techmarket.contracts.data import PartyData
 from techmarket.contracts.models import Contract, ContractIPItem
+from techmarket.contracts.registration import MACHINE
 from techmarket.contracts.services import _party_row, snapshot
 from techmarket.core import audit
+from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today
 from techmarket.core.events import DomainEvent
+from techmarket.core.workflow import apply
 from techmarket.listings.models import Listing
 from techmarket.orgs.models import Organisation
 from techmarket.trading.models import Deal
@@ -62,3 +65,16 @@ def draft_from_deal(session: Session, event: DomainEvent) -> None:
     deal.contract_id = contract.id
     audit.record(session, event.actor, "contract", contract.id, "create_from_deal", None,
                  snapshot(contract) | {"deal": deal.id})
+
+
+SYSTEM = Actor.system("contracts")
+
+
+def cancel_from_deal(session: Session, event: DomainEvent) -> None:
+    """Listener on ``deal.cancelled`` (the auction that made the deal was annulled): the contract drafted from it
+    is withdrawn through its machine (``cancel``) unless it is registered already (the registrar rescinds that)."""
+    deal: Deal = event.subject
+    contract = session.get(Contract, deal.contract_id) if deal.contract_id is not None else None
+    if contract is not None and MACHINE.allowed(contract, "cancel"):
+        apply(session, SYSTEM, MACHINE, contract, "cancel", reason=str(event.data.get("reason") or ""),
+              deal=deal.id)

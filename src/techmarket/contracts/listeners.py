@@ -13,7 +13,7 @@ from techmarket.challenges.conflicts import register_partner_source
 from techmarket.contracts import constants as cat
 from techmarket.contracts import payments
 from techmarket.contracts.awards import draft_from_award, partners_since
-from techmarket.contracts.drafting import draft_from_deal
+from techmarket.contracts.drafting import cancel_from_deal, draft_from_deal
 from techmarket.contracts.models import Contract, ContractEvent
 from techmarket.contracts.services import party_user_ids, registrar_ids
 from techmarket.core import events
@@ -23,7 +23,7 @@ from techmarket.policy.money import jsonable
 # event verb -> the history's action key (the names the history has always shown)
 HISTORY = {"submitted": "submit", "resubmitted": "resubmit", "withdrawn": "withdraw", "reopened": "reopen",
            "approved_first": "approve_first", "registered": "register", "returned": "return", "refused": "refuse",
-           "amended": "amend", "rescinded": "rescind"}
+           "amended": "amend", "rescinded": "rescind", "cancelled": "withdraw"}
 _HISTORY_REASON = {"approved_first": "expert_opinion", "refused": "note"}
 _HISTORY_DATA = {"submitted": ("due_on", "expert_review"), "resubmitted": ("due_on", "expert_review"),
                  "registered": ("registration_number",), "refused": ("reasons",), "amended": ("change",)}
@@ -63,5 +63,6 @@ def register() -> None:
     events.on("contract.*", tell)
     events.on("contract_payment.*", payments.tell_parties)
     events.on("deal.concluded", draft_from_deal)
+    events.on("deal.cancelled", cancel_from_deal)
     events.on("call.awarded", draft_from_award)
     register_partner_source(partners_since)

@@ -25,7 +25,8 @@ from techmarket.contracts.numbering import DEFAULT_PATTERN, registration_number,
 from techmarket.contracts.services import require_registrar, require_seller, snapshot
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today, utcnow
-from techmarket.core.errors import Conflict, DomainError, ValidationFailed
+from techmarket.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from techmarket.core.roles import Role
 from techmarket.core.workflow import Machine, apply
 
 __all__ = ["DEFAULT_PATTERN", "MACHINE", "amend", "approve", "refuse", "reopen", "rescind", "return_for_material",
@@ -35,6 +36,9 @@ __all__ = ["DEFAULT_PATTERN", "MACHINE", "amend", "approve", "refuse", "reopen",
 def _authorise(session: Session, actor: Actor, contract: Contract, who: str) -> None:
     if who == workflow.REGISTRAR:
         require_registrar(actor)
+    elif who == workflow.SYSTEM:
+        if not actor.has(Role.ADMIN):
+            raise PermissionDenied(_l("This step is taken by the system."))
     else:
         require_seller(session, actor, contract)
 

@@ -22,7 +22,7 @@ EXPERT_REVIEW_DAYS = 30
 EXPERT_REVIEW_THRESHOLD = Decimal("5000000")
 
 
-SELLER, REGISTRAR = "seller", "registrar"
+SELLER, REGISTRAR, SYSTEM = "seller", "registrar", "system"
 DECIDING = frozenset({Status.SUBMITTED, Status.SECOND_REVIEW})
 
 
@@ -36,6 +36,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     transition("submit", {Status.RETURNED}, Status.SUBMITTED, SELLER, "resubmitted"),
     transition("withdraw", {Status.DRAFT, Status.SUBMITTED, Status.RETURNED}, Status.WITHDRAWN, SELLER, "withdrawn"),
     transition("reopen", {Status.WITHDRAWN}, Status.DRAFT, SELLER, "reopened"),
+    # The deal it was drafted from was cancelled (its auction annulled): ended for good, not reopened.
+    transition("cancel", {Status.DRAFT, Status.SUBMITTED, Status.RETURNED}, Status.WITHDRAWN, SYSTEM, "cancelled"),
     transition("approve", {Status.SUBMITTED}, Status.SECOND_REVIEW, REGISTRAR, "approved_first",
                when=_needs_second_registrar),
     transition("approve", DECIDING, Status.REGISTERED, REGISTRAR, "registered"),

@@ -123,8 +123,9 @@ def record(
 ) -> AuditEntry:
     """Append an entry in the caller's transaction (it commits or rolls back with the change).
 
-    One ``UPDATE ... RETURNING`` advances the head and reads the previous hash under the lock it takes; the
-    entry is added to the session (inserted at its next flush) and the head's hash set with one more UPDATE.
+    One ``UPDATE ... RETURNING`` advances the head and reads the previous hash under the lock it takes; then the
+    head's hash is set and the entry inserted: on PostgreSQL in one statement (the INSERT a CTE of the UPDATE),
+    elsewhere the entry is added to the session (inserted at its next flush) beside one more UPDATE.
     Inside :func:`deferred` the entry is kept in order and appended with the others by :func:`write_deferred`.
     """
     buffer: list[dict[str, Any]] | None = session.info.get(_DEFERRED)
@@ -160,9 +161,15 @@ def record(
     }
     digest = entry_hash(**fields, key=audit_key())
     entry = AuditEntry(**fields, hash=digest, hash_version=KEYED)
+    set_head = update(AuditHead).where(AuditHead.id == head_id).values(hash=digest)
+    if session.get_bind().dialect.name == "postgresql":
+        # One round trip while the head is locked: the entry is inserted by a CTE of the head's UPDATE (the
+        # returned entry is then a detached copy of the row, as inside :func:`deferred`).
+        written = insert(AuditEntry).values(**fields, hash=digest, hash_version=KEYED).cte("written_entry")
+        session.execute(set_head.add_cte(written).execution_options(synchronize_session=False))
+        return entry
     session.add(entry)
-    session.execute(update(AuditHead).where(AuditHead.id == head_id).values(hash=digest)
-                    .execution_options(synchronize_session=False))
+    session.execute(set_head.execution_options(synchronize_session=False))
     return entry
 
 

@@ -10,6 +10,9 @@
   ``trading.deposits.record_refund``. A bank transfer is sent back by the operator, who records its reference.
 - ``deposit.applied`` (the winner), after commit: a job captures a held deposit so that it counts toward the
   price before the hold lapses.
+- ``contract_document.added`` with the signed contract of a deal that an auction made, after commit: a job gives
+  the winner's card deposit back (a bank transfer waits for the operator's transfer back, listed with the applied
+  deposits).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import datetime as dt
 import logging
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from techmarket.core.actor import Actor
@@ -31,7 +35,9 @@ from techmarket.payments.gateway import GatewayPayment, PaymentGateway
 from techmarket.payments.models import MarketPayment
 from techmarket.trading import access
 from techmarket.trading import deposits as trading_deposits
+from techmarket.trading.auctions.models import Auction
 from techmarket.trading.deposits import AuctionDeposit, DepositStatus
+from techmarket.trading.models import Deal
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +91,22 @@ def on_released(event: DomainEvent) -> None:
 def on_applied(event: DomainEvent) -> None:
     """Listener (after commit) on ``deposit.applied``: capture a held winner's deposit in a job."""
     queue().enqueue("techmarket.payments.tasks.capture_deposit", deposit_id=event.object_id)
+
+
+def on_contract_document(event: DomainEvent) -> None:
+    """Listener (after commit) on ``contract_document.added``: the signed contract is in, so the winner's deposit
+    is given back in a job."""
+    if event.data.get("kind") == "signed_contract":
+        queue().enqueue("techmarket.payments.tasks.give_back_winner_deposit", contract_id=event.data["contract_id"])
+
+
+def winner_deposit_of_contract(session: Session, contract_id: int) -> AuctionDeposit | None:
+    """The applied deposit of the auction winner whose deal became this contract (None: no such deposit)."""
+    return session.scalar(
+        select(AuctionDeposit).join(Deal, Deal.auction_id == AuctionDeposit.auction_id)
+        .join(Auction, Auction.id == Deal.auction_id)
+        .where(Deal.contract_id == contract_id, AuctionDeposit.bidder_id == Auction.winner_bidder_id,
+               AuctionDeposit.status == DepositStatus.APPLIED))
 
 
 def give_back(session: Session, actor: Actor, gateways: Gateways, deposit: AuctionDeposit, *,

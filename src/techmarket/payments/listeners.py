@@ -13,3 +13,4 @@ def register() -> None:
     events.on("payment.succeeded", deposits.secure)
     events.on("deposit.released", deposits.on_released, after_commit=True)
     events.on("deposit.applied", deposits.on_applied, after_commit=True)
+    events.on("contract_document.added", deposits.on_contract_document, after_commit=True)

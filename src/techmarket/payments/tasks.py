@@ -37,6 +37,26 @@ def give_back_deposit(deposit_id: int) -> str:
         return "refunded"
 
 
+def give_back_winner_deposit(contract_id: int) -> str:
+    """The signed contract of an auction's deal is in: the winner's card deposit is given back (a held one is
+    captured first by ``capture_deposit``, so this refunds it; a bank transfer waits for the operator)."""
+    with Session(db.engine) as session:
+        deposit = deposits.winner_deposit_of_contract(session, contract_id)
+        if deposit is None:
+            return "nothing to do"
+        payment = deposits.payment_of(session, deposit)
+        if payment is None or payment.gateway == "offline":
+            return "waits for the operator"
+        try:
+            deposits.give_back(session, deposits.SYSTEM, component(Gateways), deposit)
+        except DomainError as exc:
+            session.rollback()
+            log.warning("winner's deposit %s not given back: %s", deposit.id, exc)
+            return "failed"
+        session.commit()
+        return "refunded"
+
+
 def capture_deposit(deposit_id: int) -> str:
     """The winner's held deposit is captured, so it counts toward the price before the hold lapses."""
     with Session(db.engine) as session:

@@ -46,6 +46,7 @@ class DealStatus(enum.StrEnum):
     AGREED = "agreed"
     PUBLICITY = "publicity"  # 公示 of a publicly funded result before it closes
     CONCLUDED = "concluded"
+    CANCELLED = "cancelled"  # the auction that made it was annulled (an upheld objection)
 
 
 STATUS_LABELS = {
@@ -65,6 +66,7 @@ STATUS_LABELS = {
     "qualified": _l("Qualified"),
     "publicity": _l("In publicity (公示)"),
     "concluded": _l("Concluded"),
+    "cancelled": _l("Cancelled"),
 }
 
 SALE_STATUS_LABELS = {**STATUS_LABELS, "pending": _l("Waiting for the operator's approval"),

@@ -60,4 +60,6 @@ REGISTRATION: tuple[Transition, ...] = (
 DEAL: tuple[Transition, ...] = (
     transition("publicise", {D.AGREED}, D.PUBLICITY, SYSTEM, "publicised"),
     transition("conclude", {D.AGREED, D.PUBLICITY}, D.CONCLUDED, SYSTEM, "concluded"),
+    # The auction that made the deal was annulled: contracts (above) hears ``deal.cancelled`` and ends the draft.
+    transition("cancel", {D.AGREED, D.PUBLICITY, D.CONCLUDED}, D.CANCELLED, SYSTEM, "cancelled"),
 )

@@ -30,7 +30,7 @@ from techmarket.trading.auctions.constants import (
 from techmarket.trading.auctions.lifecycle import SYSTEM
 from techmarket.trading.auctions.models import Auction, AuctionBidder, AuctionDeposit, AuctionObjection, Bid
 from techmarket.trading.constants import SaleStatus
-from techmarket.trading.models import Sale
+from techmarket.trading.models import Deal, Sale
 
 
 def _due(auction: Auction, now: dt.datetime, today: dt.date) -> bool:
@@ -104,6 +104,21 @@ def _sold(session: Session, auction: Auction, closed_on: dt.date, sale: Sale | N
     else:
         deals.make(session, SYSTEM, listing, winner.organisation_id, auction.final_amount, auction.trade_mode,
                    auction_id=auction.id, sale=sale)
+
+
+def annulled(session: Session, event: events.DomainEvent) -> None:
+    """Listener on ``auction.annulled`` (an upheld objection): the deal it made is cancelled (contracts, above,
+    ends the draft contract on ``deal.cancelled``) and the winner's deposit is released like a loser's."""
+    auction: Auction = event.subject
+    reason = str(event.data.get("reason") or "")
+    deal = session.scalar(select(Deal).where(Deal.auction_id == auction.id))
+    if deal is not None and trading_machines.DEAL.allowed(deal, "cancel"):
+        apply(session, SYSTEM, trading_machines.DEAL, deal, "cancel", reason=reason, auction=auction.id)
+    today = today_of(None)
+    for deposit in session.scalars(select(AuctionDeposit).where(
+            AuctionDeposit.auction_id == auction.id,
+            AuctionDeposit.status.in_([DepositStatus.APPLIED, DepositStatus.SECURED])).order_by(AuctionDeposit.id)):
+        deposits.release(session, SYSTEM, deposit, today)
 
 
 def finalise_if_due(session: Session, auction: Auction, today: dt.date) -> bool:

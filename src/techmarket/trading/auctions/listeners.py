@@ -10,7 +10,7 @@ from techmarket.accounts.notifications import notify
 from techmarket.core import events
 from techmarket.core.events import DomainEvent
 from techmarket.trading.access import member_ids, operator_ids
-from techmarket.trading.auctions import tasks
+from techmarket.trading.auctions import closing, tasks
 from techmarket.trading.auctions.models import Auction, AuctionBidder, AuctionDeposit, AuctionObjection
 
 
@@ -57,6 +57,7 @@ def on_objection(session: Session, event: DomainEvent) -> None:
 
 def register() -> None:
     events.on("auction.*", on_auction)
+    events.on("auction.annulled", closing.annulled)
     events.on("auction_bidder.*", on_bidder)
     events.on("deposit.*", on_deposit)
     events.on("auction_objection.*", on_objection)

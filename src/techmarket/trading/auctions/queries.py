@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from techmarket.core.microcache import TTLCache
 from techmarket.trading.auctions import lifecycle, modes
 from techmarket.trading.auctions.constants import AuctionStatus, BidderStatus, DepositStatus, ObjectionStatus
 from techmarket.trading.auctions.models import Auction, AuctionBidder, AuctionDeposit, AuctionObjection, Bid
@@ -63,14 +64,29 @@ def quick_bids(auction: Auction) -> list[tuple[int, Any]]:
     return list(zip(QUICK_STEPS, mode.quick_bids(lifecycle.rules_of(auction), state, QUICK_STEPS), strict=False))
 
 
+_PSEUDONYMS: TTLCache[str] = TTLCache(3600, max_entries=4096)
+"""A bidder's pseudonym never changes: the polled status reads it once per process, not on every poll."""
+
+
+def _pseudonym(session: Session, auction: Auction, bidder_id: int) -> str | None:
+    key = (auction.id, auction.created_at, bidder_id)  # the creation time: never another database's auction
+    name = _PSEUDONYMS.get(key)
+    if name is None:
+        name = session.scalar(select(AuctionBidder.pseudonym).where(AuctionBidder.id == bidder_id))
+        if name is not None:
+            _PSEUDONYMS.set(key, name)
+    return name
+
+
 def status(session: Session, auction: Auction, now: dt.datetime) -> dict[str, Any]:
     """What the page's script polls; the ETag is a hash of it without the server time."""
     high_visible = bid_history_visible(auction)
-    high_bidder = session.get(AuctionBidder, auction.high_bidder_id) if auction.high_bidder_id else None
+    high_bidder = _pseudonym(session, auction, auction.high_bidder_id) if high_visible and auction.high_bidder_id \
+        else None
     body: dict[str, Any] = {
         "id": auction.id, "status": auction.status, "version": auction.version, "bid_count": auction.bid_count,
         "high": str(auction.high_amount) if high_visible and auction.high_amount is not None else None,
-        "high_bidder": high_bidder.pseudonym if high_visible and high_bidder is not None else None,
+        "high_bidder": high_bidder,
         "starts_at": auction.starts_at.isoformat(), "free_ends_at": auction.free_ends_at.isoformat(),
         "ends_at": auction.ends_at.isoformat(), "extensions": auction.extensions,
         "quick_bids": [[k, str(v)] for k, v in quick_bids(auction)] if auction.status == AuctionStatus.OPEN else [],

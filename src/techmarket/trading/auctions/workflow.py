@@ -40,6 +40,7 @@ BIDDER_ROWS: tuple[Transition, ...] = (
 DEPOSIT: tuple[Transition, ...] = (
     transition("secure", {D.DUE}, D.SECURED, OPERATOR, "secured"),
     transition("release", {D.SECURED}, D.RELEASED, SYSTEM, "released"),
+    transition("release", {D.APPLIED}, D.RELEASED, SYSTEM, "released"),  # the result was annulled
     transition("apply_to_price", {D.SECURED}, D.APPLIED, SYSTEM, "applied"),
     transition("forfeit", {D.APPLIED}, D.FORFEITED, OPERATOR, "forfeited"),
     transition("record_refund", {D.RELEASED, D.APPLIED}, D.REFUNDED, OPERATOR, "refunded"),
