@@ -157,3 +157,14 @@ def test_login_page_is_chinese_by_default_and_english_on_request(compiled: None,
     assert "Sign in" in html
     assert "Inner Mongolia Technology Market" in html
     assert "登录" not in html
+
+
+def test_every_msgid_is_translated_once() -> None:
+    """Branches append to the catalogue in parallel; a msgid appended twice makes the page's wording depend on
+    which entry the compiler keeps."""
+    text = PO.read_text(encoding="utf-8")
+    ids = Counter(
+        (context, "".join(re.findall(r'"(.*)"', body)))
+        for context, body in re.findall(r'^(?:msgctxt "(.*)"\n)?msgid ((?:".*"\n)+)msgstr', text, flags=re.M)
+    )
+    assert [key for key, count in ids.items() if count > 1] == []
