@@ -162,3 +162,11 @@ def signin(app: Flask):
         return c
 
     return do
+
+
+@pytest.fixture
+def embedded_only(database: tuple[str, str]) -> None:
+    """For checks of what only the embedded default (SQLite) runs, such as ``demo load`` (refused in production);
+    one demo test (tests/trading/test_demo_trading.py) still loads the whole demo on PostgreSQL too."""
+    if database[0] != "sqlite":
+        pytest.skip("the demo is the embedded default's; tests/trading/test_demo_trading.py loads it on PostgreSQL")

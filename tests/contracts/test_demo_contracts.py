@@ -29,10 +29,13 @@ def _count(model: type) -> int:
     return db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def test_demo_contracts_in_every_state_over_two_years_loaded_once(runner: FlaskCliRunner, make: Factories) -> None:
+def test_demo_contracts_in_every_state_over_two_years_loaded_once(embedded_only: None, runner: FlaskCliRunner,
+                                                                  make: Factories) -> None:
     output = _load(runner)
     assert f"demo contracts: {len(CONTRACTS)} added" in output
-    contracts = db.session.scalars(select(Contract).order_by(Contract.id)).all()
+    # the contracts demo's own (the auctions and calls demos add the draft contracts of their deals and awards)
+    contracts = db.session.scalars(select(Contract).where(Contract.title.in_([c.title for c in CONTRACTS]))
+                                   .order_by(Contract.id)).all()
     assert len(contracts) == len(CONTRACTS)
     states = Counter(c.status for c in contracts)
     assert set(states) == {s.value for s in Status}

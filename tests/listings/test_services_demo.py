@@ -31,7 +31,7 @@ def _load(runner: FlaskCliRunner) -> str:
     return result.output
 
 
-def test_demo_load_is_complete_realistic_and_idempotent(runner: FlaskCliRunner, make: Factories,
+def test_demo_load_is_complete_realistic_and_idempotent(embedded_only: None, runner: FlaskCliRunner, make: Factories,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     output = _load(runner)
     figures = summary(db.session)

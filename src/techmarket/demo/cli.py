@@ -53,6 +53,7 @@ def load_command() -> None:
         settle_notifications(db.session)
         db.session.commit()  # the search index holds the listings from here on
         created["alerts"] = load_alerts(db.session, component(SearchService))
+        settle_notifications(db.session)  # the first digest notified too: each demo user starts with a few unread
         db.session.commit()
     click.echo(f"demo data: {created['users']} users, {created['organisations']} organisations and "
                f"{created['listings']} listings added")

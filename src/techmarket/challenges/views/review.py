@@ -131,7 +131,7 @@ def decide_objection(objection_id: int, verdict: str) -> Response:
     if not form.validate_on_submit():
         abort(400)
     return run(decision.decide_objection, db.session, actor(), obj, verdict == "uphold", form.reason.data or "",
-               expected_version=form_version(form.version.data), success=_l("CallObjection decided."),
+               expected_version=form_version(form.version.data), success=_l("Objection decided."),
                back=url_for("challenges.detail", call_id=obj.call_id, tab="results"))
 
 
