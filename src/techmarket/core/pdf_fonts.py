@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from fontTools.ttLib import TTCollection
+from fpdf import FPDF
 
 from techmarket.core.errors import DomainError
 
@@ -48,3 +49,18 @@ def pdf_font(config: Mapping[str, Any]) -> tuple[str, int] | None:
         if Path(path).is_file():
             return path, _face_index(path, prefer)
     return None
+
+
+def cjk_document(config: Mapping[str, Any], *, title: str, missing: str, bottom_margin: float | None = None) -> FPDF:
+    """An A4 document with the CJK font registered as ``"cjk"`` and its first page added; :class:`FontMissing`
+    (with ``missing``, the caller's advice to the reader) when the server has no such font."""
+    font = pdf_font(config)
+    if font is None:
+        raise FontMissing(missing)
+    doc = FPDF(format="A4")
+    if bottom_margin is not None:
+        doc.set_auto_page_break(auto=True, margin=bottom_margin)
+    doc.add_font("cjk", "", font[0], collection_font_number=font[1])
+    doc.set_title(title)
+    doc.add_page()
+    return doc

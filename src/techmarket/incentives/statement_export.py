@@ -13,13 +13,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from techmarket.contracts import constants as cat
 from techmarket.core import spreadsheets as sheets
 from techmarket.core.clock import to_local
-from techmarket.core.pdf_fonts import SYSTEM_FONTS, FontMissing, pdf_font
+from techmarket.core.pdf_fonts import SYSTEM_FONTS, FontMissing, cjk_document, pdf_font
 from techmarket.incentives.models import Statement
 from techmarket.rulesets.display import as_decimal
 
@@ -152,16 +151,10 @@ def _cell(value: Any) -> str:
 
 def pdf(saved: Statement, config: Mapping[str, Any], **display: Any) -> bytes:
     """The statement as PDF; :class:`FontMissing` when the server has no CJK font."""
-    font = pdf_font(config)
-    if font is None:
-        raise FontMissing(_("The server lacks a font with Chinese characters, so the PDF cannot be made. Download "
-                            "the XLSX instead, or ask the operator to install fonts-noto-cjk or set "
-                            "TECHMARKET_PDF_FONT."))
-    doc = FPDF(format="A4")
-    doc.set_auto_page_break(auto=True, margin=15)
-    doc.add_font("cjk", "", font[0], collection_font_number=font[1])
-    doc.set_title(f"statement-{saved.id}")
-    doc.add_page()
+    doc = cjk_document(config, title=f"statement-{saved.id}", bottom_margin=15,
+                       missing=_("The server lacks a font with Chinese characters, so the PDF cannot be made. "
+                                 "Download the XLSX instead, or ask the operator to install fonts-noto-cjk or set "
+                                 "TECHMARKET_PDF_FONT."))
     heading = FontFace(emphasis="", fill_color=(232, 238, 246))
     for index, section in enumerate(sections(saved, **display)):
         if doc.get_y() > doc.h - 45:  # keep a title with the start of its table

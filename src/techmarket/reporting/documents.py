@@ -8,11 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from techmarket.core import spreadsheets as sheets
-from techmarket.incentives.statement_export import FontMissing, Section, pdf_font
+from techmarket.core.pdf_fonts import cjk_document
+from techmarket.incentives.statement_export import Section
 
 CLAUSE = "（二十八）"
 
@@ -60,16 +60,10 @@ def _cell(value: Any) -> str:
 
 
 def pdf(content: Mapping[str, Any], config: Mapping[str, Any]) -> bytes:
-    font = pdf_font(config)
-    if font is None:
-        raise FontMissing(_("The server lacks a font with Chinese characters, so the PDF cannot be made. Download "
-                            "the XLSX instead, or ask the operator to install fonts-noto-cjk or set "
-                            "TECHMARKET_PDF_FONT."))
-    doc = FPDF(format="A4")
-    doc.set_auto_page_break(auto=True, margin=15)
-    doc.add_font("cjk", "", font[0], collection_font_number=font[1])
-    doc.set_title(f"report-{content['prefecture']['code']}-{content['year']}")
-    doc.add_page()
+    doc = cjk_document(config, title=f"report-{content['prefecture']['code']}-{content['year']}", bottom_margin=15,
+                       missing=_("The server lacks a font with Chinese characters, so the PDF cannot be made. "
+                                 "Download the XLSX instead, or ask the operator to install fonts-noto-cjk or set "
+                                 "TECHMARKET_PDF_FONT."))
     heading = FontFace(emphasis="", fill_color=(232, 238, 246))
     for index, section in enumerate(sections(content)):
         if doc.get_y() > doc.h - 45:

@@ -6,24 +6,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
-from fpdf import FPDF
 
 from techmarket.core.clock import to_local
-from techmarket.core.pdf_fonts import FontMissing, pdf_font
+from techmarket.core.pdf_fonts import cjk_document
 from techmarket.trading.auctions.constants import MODE_LABELS
 from techmarket.trading.auctions.results import Confirmation
 
 
 def pdf(facts: Confirmation, config: Mapping[str, Any]) -> bytes:
-    font = pdf_font(config)
-    if font is None:
-        raise FontMissing(_("The server lacks a font with Chinese characters, so the PDF cannot be made. Ask the "
-                            "operator to install fonts-noto-cjk or set TECHMARKET_PDF_FONT."))
     auction = facts.auction
-    doc = FPDF(format="A4")
-    doc.add_font("cjk", "", font[0], collection_font_number=font[1])
-    doc.set_title(f"auction-{auction.id}-confirmation")
-    doc.add_page()
+    doc = cjk_document(config, title=f"auction-{auction.id}-confirmation",
+                       missing=_("The server lacks a font with Chinese characters, so the PDF cannot be made. Ask "
+                                 "the operator to install fonts-noto-cjk or set TECHMARKET_PDF_FONT."))
     doc.set_font("cjk", size=18)
     doc.cell(0, 14, _("Confirmation of the deal (成交确认书)"), align="C", new_x="LMARGIN", new_y="NEXT")
     doc.set_font("cjk", size=10.5)
