@@ -91,3 +91,6 @@ def test_auction_pages_from_request_to_result(app, make, signin) -> None:
     assert seller.post(f"/auctions/{auction.id}/objections", data={"text": "x"}).status_code == 400
     assert seller.post(f"/auctions/{auction.id}/objections", data={"text": "报价记录有疑问"}).status_code == 302
     assert "报价记录有疑问" in op.get("/auctions/console").get_data(as_text=True)
+    operate = op.get(f"/auctions/{auction.id}/operate")  # the operator's page lists the objection with its state
+    assert operate.status_code == 200 and "报价记录有疑问" in operate.get_data(as_text=True)
+    assert "等待运营方处理" in operate.get_data(as_text=True)
