@@ -16,6 +16,7 @@ A new resource is a :class:`ApiBlueprint` in its own module, added to :data:`tec
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -88,9 +89,39 @@ class ApiBlueprint(flask_smorest.Blueprint):
 
 
 class Api(flask_smorest.Api):
-    """flask-smorest's Api, leaving error answers to the site's one handler."""
+    """flask-smorest's Api, leaving error answers to the site's one handler, and writing the OpenAPI document
+    when it is first read rather than when the application is made: describing every operation took most of
+    the app factory's time, which every CLI command, worker start and test pays."""
 
     ERROR_SCHEMA = ErrorEnvelopeSchema
+
+    def __init__(self, app: Flask | None = None, **kwargs: Any) -> None:
+        self._undocumented: list[tuple[flask_smorest.Blueprint, str, Any]] = []
+        self._documenting = threading.Lock()
+        self._spec: Any = None
+        super().__init__(app, **kwargs)
+
+    @property  # type: ignore[override]
+    def spec(self) -> Any:
+        if self._undocumented:
+            with self._documenting:
+                while self._undocumented:
+                    blp, name, parameters = self._undocumented.pop(0)
+                    blp.register_views_in_doc(self, self._app, self._spec, name=name, parameters=parameters)
+                    self._spec.tag({"name": name, "description": blp.description})
+        return self._spec
+
+    @spec.setter
+    def spec(self, value: Any) -> None:
+        self._spec = value
+
+    def register_blueprint(self, blp: flask_smorest.Blueprint, *, parameters: Any = None, **options: Any) -> None:
+        """As flask-smorest's, with the blueprint's operations described in the document when it is read."""
+        name = options.get("name", blp.name)
+        assert self._app is not None, "the Api is always made with its application"
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
 
     def _register_error_handlers(self) -> None:
         """The site's ``web/errors.py`` answers every error in the one envelope."""
