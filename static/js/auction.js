@@ -41,6 +41,8 @@
     target = Date.parse(status === "scheduled" ? s.starts_at : s.ends_at);
     if (s.high !== null && field("high")) { field("high").textContent = money(s.high); }
     if (s.high_bidder && field("high_bidder")) { field("high_bidder").textContent = s.high_bidder; }
+    var lead = field("you_lead");
+    if (lead) { lead.hidden = s.high_bidder !== lead.dataset.me; }
     if (field("bid_count")) { field("bid_count").textContent = s.bid_count; }
     if (field("ends_at")) {
       field("ends_at").textContent = when(Date.parse(s.ends_at)).slice(0, 16);

@@ -5,6 +5,7 @@ the polled status with its ETag, the close on a read, the result with its PDF an
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -66,6 +67,9 @@ def test_auction_pages_from_request_to_result(app, make, signin) -> None:
     off = buyer.post(f"/auctions/{auction.id}/bid", data={"key": "k2", "amount": "101000"})
     assert off.status_code == 400 and "您已是当前最优报价人" in off.get_data(as_text=True)
     assert db.session.scalar(select(db.func.count(Bid.id))) == 1
+    lead = re.search(r'<span [^>]*data-testid="you-lead"[^>]*>', buyer.get(f"/auctions/{auction.id}").get_data(
+        as_text=True))
+    assert lead is not None and "hidden" not in lead.group(0)  # the bidder sees that they lead
     assert seller.post(f"/auctions/{auction.id}/bid", data={"key": "s", "amount": "105000"}).status_code == 403
 
     status = buyer.get(f"/auctions/{auction.id}/status.json")
