@@ -132,6 +132,8 @@ def test_listing_to_draft_contract_with_a_transfer_deposit(page: Page, browser: 
     expect(staff.get_by_test_id("bidders")).to_contain_text("ICBC-9")
     expect(staff.get_by_test_id("bidders")).to_contain_text("退还")
 
-    bidder.goto(f"{live_server}/contracts/")
-    expect(bidder.locator("main")).to_contain_text("11.50")
+    bidder.goto(auction_url)
+    bidder.get_by_test_id("deal-contract").click()  # the winner's next step: the draft contract
+    expect(bidder.locator("main")).to_contain_text(buyer_org)
+    expect(bidder.locator("main")).to_contain_text("11.50 万元")
     assert console.errors == []

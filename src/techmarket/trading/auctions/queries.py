@@ -14,6 +14,7 @@ from techmarket.core.microcache import TTLCache
 from techmarket.trading.auctions import lifecycle, modes
 from techmarket.trading.auctions.constants import AuctionStatus, BidderStatus, DepositStatus, ObjectionStatus
 from techmarket.trading.auctions.models import Auction, AuctionBidder, AuctionDeposit, AuctionObjection, Bid
+from techmarket.trading.models import Deal
 
 PUBLIC = (AuctionStatus.SCHEDULED, AuctionStatus.OPEN, AuctionStatus.SOLD, AuctionStatus.FAILED,
           AuctionStatus.PUBLICITY, AuctionStatus.FINAL, AuctionStatus.ANNULLED)
@@ -93,6 +94,11 @@ def status(session: Session, auction: Auction, now: dt.datetime) -> dict[str, An
     }
     etag = hashlib.sha256(repr(sorted(body.items())).encode()).hexdigest()[:20]
     return body | {"server_time": now.isoformat(), "etag": etag}
+
+
+def deal_of(session: Session, auction: Auction) -> Deal | None:
+    """The deal an auction's result made (its draft contract is ``contract_id``), if any."""
+    return session.scalar(select(Deal).where(Deal.auction_id == auction.id))
 
 
 def refunds_due() -> Select:

@@ -64,7 +64,9 @@ def render_detail(auction: Auction, *, bid_form: BidForm | None = None, bidder_f
                       and (me is None or me.agreement_accepted_at is None)),
         may_bid=(me is not None and me.status == BidderStatus.QUALIFIED and me.agreement_accepted_at is not None
                  and auction.status == AuctionStatus.OPEN),
-        signed_in=who.user_id is not None, server_time=now())
+        signed_in=who.user_id is not None, server_time=now(),
+        deal=queries.deal_of(db.session, auction) if (owner or who.is_operator or (
+            me is not None and me.id == auction.winner_bidder_id)) else None)
     return (html, code) if code != 200 else html
 
 
