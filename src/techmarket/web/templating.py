@@ -57,8 +57,10 @@ def format_datetime(value: dt.datetime | None, with_time: bool = True) -> str:
 def format_money(value: Decimal | None) -> str:
     if value is None:
         return "—"
-    if str(get_locale()).startswith("zh") and abs(value) >= 10000:
-        return f"{(value / 10000).quantize(Decimal('0.01')):,} 万元"
+    if str(get_locale()).startswith("zh"):  # 万元 from ten thousand, 元 below: never a ¥ beside 万元 on one page
+        if abs(value) >= 10000:
+            return f"{(value / 10000).quantize(Decimal('0.01')):,} 万元"
+        return f"{value:,.2f} 元"
     return f"¥{value:,.2f}"
 
 
