@@ -96,6 +96,7 @@ def test_listed_sale_registration_console_and_lazy_close(make, signin) -> None:
                       data={"org_id": sc.buyer_org.id, "statement": "用于产线升级"}).status_code == 302
     reg = db.session.scalar(select(Registration))
     assert reg is not None
+    assert 'data-testid="register-form"' not in buyer.get(f"/trading/sales/{sale.id}").get_data(as_text=True)
     assert buyer.post(f"/trading/registrations/{reg.id}/qualify", data={"version": reg.version}).status_code == 403
     assert operator.post(f"/trading/registrations/{reg.id}/qualify", data={"version": reg.version}).status_code == 302
 

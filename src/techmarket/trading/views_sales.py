@@ -14,7 +14,7 @@ from techmarket.listings.models import Listing
 from techmarket.trading import access, sales
 from techmarket.trading.auctions.models import Auction
 from techmarket.trading.blueprint import actor, bp, get_or_404
-from techmarket.trading.constants import SaleStatus
+from techmarket.trading.constants import RegistrationStatus, SaleStatus
 from techmarket.trading.forms import ChooseForm, ReasonForm, RegisterForm, SaleForm, version_of
 from techmarket.trading.models import Registration, Sale
 from techmarket.trading.terms import to_decimal
@@ -50,7 +50,9 @@ def _sale_page(sale: Sale, *, register_form: RegisterForm | None = None, relist_
     mine = access.org_ids_of(db.session, who)
     owner = sale.seller_org_id in mine
     operator = who.is_operator
-    buyer_orgs = [o for o in access.verified_orgs_of(db.session, who) if o.id != sale.seller_org_id]
+    registered = {r.buyer_org_id for r in sale.registrations if r.status != RegistrationStatus.WITHDRAWN}
+    buyer_orgs = [o for o in access.verified_orgs_of(db.session, who)
+                  if o.id != sale.seller_org_id and o.id not in registered]  # the ones that may still register
     if register_form is None:
         register_form = RegisterForm(formdata=None)
     register_form.org_id.choices = [(o.id, o.name) for o in buyer_orgs]
