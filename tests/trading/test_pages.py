@@ -177,3 +177,20 @@ def test_operator_refuses_and_chooses_among_competing_buyers(make, signin) -> No
     assert chosen.status_code == 302
     deal = db.session.scalar(select(Deal).where(Deal.sale_id == sale.id))
     assert deal is not None and deal.buyer_org_id == second.id
+
+
+def test_the_public_list_of_sales(app, make, client) -> None:
+    """挂牌项目: open sales first, each with its price and working days left; a sale waiting for approval is not
+    listed; the state filter and the tabs to the auctions."""
+    sc = scene(make)
+    sale = sales.list_for_sale(db.session, sc.s, sc.listing, sales.SaleData(Decimal("950000"), "transfer"))
+    db.session.commit()
+    page = client.get("/trading/sales/").get_data(as_text=True)
+    assert sc.listing.title not in page and 'data-testid="empty-state"' in page  # not approved yet
+    sales.approve(db.session, actor_for(make.operator()), sale)
+    db.session.commit()
+    page = client.get("/trading/sales/").get_data(as_text=True)
+    assert sc.listing.title in page and "95.00 万元" in page and "个工作日" in page
+    assert 'data-testid="floor-tabs"' in page and "/auctions/" in page
+    assert sc.listing.title not in client.get("/trading/sales/?status=sold").get_data(as_text=True)
+    assert client.get("/trading/sales/?status=nonsense&page=-3&per_page=x").status_code == 200

@@ -54,6 +54,7 @@ PUBLIC: dict[str, set[int]] = {
     "listings.download": {404},
     "listings_io.export": {200},
     "trading.sale": {404},  # a 挂牌 sale is public once approved; the parameter is a sale that does not exist
+    "trading.sales_index": {200},  # the public list of 挂牌 sales
     "challenges.index": {200},  # the public list of calls (揭榜挂帅)
     "challenges.detail": {404},  # a call that does not exist
     "auctions.index": {200},  # auctions are public once approved; the parameters are auctions that do not exist

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, case, or_, select
 from sqlalchemy.orm import Session
 
 from techmarket.trading.constants import RegistrationStatus, SaleStatus
 from techmarket.trading.models import Deal, Negotiation, Registration, Sale
+
+PUBLIC_SALES = (SaleStatus.OPEN, SaleStatus.COMPETING, SaleStatus.SOLD, SaleStatus.UNSOLD)
+
+
+def public_sales(status: str | None = None) -> Select:
+    """挂牌 sales anyone may see: those in their listing period first (the soonest end first), then the ended ones,
+    the latest first."""
+    shown = [s for s in PUBLIC_SALES if status in (None, "", s)]
+    running = Sale.status == SaleStatus.OPEN
+    return (select(Sale).where(Sale.status.in_(shown))
+            .order_by(~running, case((running, Sale.ends_on)), Sale.ends_on.desc(), Sale.id.desc()))
 
 
 def threads_of(org_ids: set[int]) -> Select:

@@ -9,11 +9,12 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from techmarket.core.forms import submit
+from techmarket.core.pagination import paginate
 from techmarket.extensions import db
 from techmarket.listings.models import Listing
-from techmarket.trading import access, sales
+from techmarket.trading import access, queries, sales
 from techmarket.trading.auctions.models import Auction
-from techmarket.trading.blueprint import actor, bp, get_or_404
+from techmarket.trading.blueprint import actor, bp, get_or_404, paging
 from techmarket.trading.constants import RegistrationStatus, SaleStatus
 from techmarket.trading.forms import ChooseForm, ReasonForm, RegisterForm, SaleForm, version_of
 from techmarket.trading.models import Registration, Sale
@@ -74,6 +75,18 @@ def _sale_page(sale: Sale, *, register_form: RegisterForm | None = None, relist_
         may_register=sale.status == SaleStatus.OPEN and bool(buyer_orgs),
         problems={r.id: sales.qualification_problems(db.session, r) for r in shown} if operator else {})
     return (html, status) if status != 200 else html
+
+
+@bp.route("/sales/")
+def sales_index() -> str:
+    """The public list of 挂牌 sales (挂牌项目): running ones first, each with its price and what is left of its
+    period."""
+    status = request.args.get("status") or None
+    if status not in (None, *queries.PUBLIC_SALES):
+        status = None
+    page = paginate(db.session, queries.public_sales(status), *paging())
+    return render_template("trading/sales_index.html", page=page, status=status, statuses=queries.PUBLIC_SALES,
+                           days_left=sales.days_left)
 
 
 @bp.route("/sales/<int:sale_id>")
