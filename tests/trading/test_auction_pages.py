@@ -57,6 +57,7 @@ def test_auction_pages_from_request_to_result(app, make, signin) -> None:
     assert op.post(f"/auctions/bidders/{bidder.id}/qualify", data={"version": bidder.version}).status_code == 302
     assert op.post(f"/auctions/deposits/{deposit.id}/secure", data={"reference": ""}).status_code == 400
     assert op.post(f"/auctions/deposits/{deposit.id}/secure", data={"reference": "ICBC-7"}).status_code == 302
+    assert "银行转账 · ICBC-7" in op.get(f"/auctions/{auction.id}/operate").get_data(as_text=True)
 
     clock["now"] = T0 + dt.timedelta(minutes=3)
     page = buyer.get(f"/auctions/{auction.id}").get_data(as_text=True)

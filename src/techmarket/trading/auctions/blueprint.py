@@ -12,6 +12,7 @@ from techmarket.core.clock import to_local
 from techmarket.trading.auctions.constants import (
     AUCTION_STATUS_LABELS,
     BIDDER_STATUS_LABELS,
+    DEPOSIT_GATEWAY_LABELS,
     DEPOSIT_STATUS_LABELS,
     MODE_LABELS,
     OBJECTION_STATUS_LABELS,
@@ -24,7 +25,7 @@ bp = Blueprint("auctions", __name__, url_prefix="/auctions")
 
 LABELS: dict[str, Any] = {"auction": AUCTION_STATUS_LABELS, "bidder": BIDDER_STATUS_LABELS,
                           "deposit": DEPOSIT_STATUS_LABELS, "auction_objection": OBJECTION_STATUS_LABELS,
-                          "mode": MODE_LABELS}
+                          "mode": MODE_LABELS, "gateway": DEPOSIT_GATEWAY_LABELS}
 
 
 @bp.context_processor

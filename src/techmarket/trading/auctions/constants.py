@@ -77,6 +77,9 @@ OBJECTION_STATUS_LABELS = {
     "dismissed": _l("Dismissed"),
 }
 
+# How a deposit was paid (the payments domain above trading keeps its own copy of these words).
+DEPOSIT_GATEWAY_LABELS = {"offline": _l("Bank transfer"), "stripe": _l("Card (Stripe)")}
+
 MODE_LABELS = {
     "english": _l("English ascending (free, then timed bidding)"),
     "sealed": _l("Sealed single bid"),
