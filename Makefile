@@ -63,7 +63,7 @@ lint: install-test
 	$(BIN)/mypy src
 
 test: install-test lint
-	$(BIN)/pytest -n $(TEST_WORKERS) --durations=20 $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --durations=30 $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
