@@ -12,12 +12,15 @@ import urllib.request
 import pytest
 from sqlalchemy import func, select
 
+from techmarket.contracts.models import Contract
+from techmarket.contracts.payments import outstanding
 from techmarket.core.audit import AuditEntry
 from techmarket.core.components import component
 from techmarket.extensions import db
 from techmarket.payments import deposits
 from techmarket.payments.components import Gateways
 from techmarket.payments.models import MarketPayment
+from tests.contracts.builders import deal, submitted
 from tests.payments.conftest import API_KEY, event, sign
 from tests.payments.test_deposits import T0, _auction
 from tests.trading.builders import scene
@@ -156,3 +159,19 @@ def test_switching_to_a_bank_transfer(app, make, signin, localstripe):
     assert 'data-testid="receipt-form"' in buyer.get(resp.headers["Location"]).get_data(as_text=True)
     assert buyer.post(f"/payments/{payment.id}/transfer").status_code == 409  # cancelled already
     assert buyer.post(f"/payments/{transfer.id}/card").status_code == 404  # not a card payment
+
+
+def test_an_instalment_paid_in_the_card_form_confirms_the_contract_payment(app, make, signin, localstripe):
+    d = deal(make)
+    contract = submitted(d)
+    second = contract.instalments[1]
+    buyer = signin(d.buyer)
+    resp = buyer.post(f"/payments/instalments/{contract.id}/{second.id}/pay", data={"method": "stripe"})
+    payment = db.session.scalars(select(MarketPayment)).one()
+    assert resp.headers["Location"].endswith(f"/payments/{payment.id}")
+    assert 'id="card-element"' in buyer.get(resp.headers["Location"]).get_data(as_text=True)
+    confirm_card(localstripe, payment, "pm_card_visa")
+    buyer.post(f"/payments/{payment.id}/card")
+    db.session.expire_all()
+    contract = db.session.get(Contract, contract.id)
+    assert payment.status == "succeeded" and outstanding(contract, contract.instalments[1]) == 0
