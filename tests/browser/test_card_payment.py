@@ -23,13 +23,14 @@ from decimal import Decimal
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from techmarket.accounts.services import actor_for
 from techmarket.extensions import db
 from techmarket.trading import deposits as trading_deposits
 from techmarket.trading.auctions import services
-from tests.browser.conftest import PASSWORD, SCREENSHOTS, ConsoleWatch
+from tests.browser.axe import BLOCKING, TAGS, describe, install_axe
+from tests.browser.conftest import PASSWORD, REQUIRE, SCREENSHOTS, ConsoleWatch
 from tests.browser.helpers import sign_in
 from tests.factories import Factories
 from tests.stripe_support import API_KEY, localstripe, stripe_overrides
@@ -117,14 +118,25 @@ def _auction_with_deposit(live_app: Flask) -> tuple[str, str]:
         return f"/auctions/{auction.id}", sc.buyer.email
 
 
+def _no_axe_violations(page: Page) -> None:
+    """axe-core over the card page, but for the card field's inside: that is the fake's (unlabelled inputs);
+    Stripe's own field is a frame with its labelled inputs."""
+    page.evaluate(install_axe(REQUIRE))  # through the DevTools protocol: the page's CSP does not apply
+    result = page.evaluate("tags => axe.run({exclude: [['#card-element']]}, {runOnly: {type: 'tag', values: tags}})",
+                           TAGS)
+    found = [v for v in result["violations"] if v.get("impact") in BLOCKING]
+    assert not found, describe(found)
+
+
 def _type_card(page: Page, number: str) -> None:
     field = page.get_by_test_id("card-element")
     for name, value in (("number", number), ("exp_month", "12"), ("exp_year", "34"), ("cvc", "123")):
         field.locator(f'input[placeholder="{name}"]').fill(value)
 
 
-def test_a_bidder_pays_the_deposit_by_card_after_a_decline_and_bids(page: Page, live_app: Flask, live_server: str,
-                                                                    localstripe: str, console: ConsoleWatch) -> None:
+def test_a_bidder_pays_the_deposit_by_card_after_a_decline_and_bids(page: Page, browser: Browser, live_app: Flask,
+                                                                    live_server: str, localstripe: str,
+                                                                    console: ConsoleWatch) -> None:
     _play_stripe_js(page, localstripe, live_server)
     auction, email = _auction_with_deposit(live_app)
     sign_in(page, live_server, email, PASSWORD)
@@ -135,11 +147,22 @@ def test_a_bidder_pays_the_deposit_by_card_after_a_decline_and_bids(page: Page, 
     expect(page.get_by_test_id("card-pay")).to_have_text("支付 1.00 万元")
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "card-payment-zh.png", full_page=True)
+    _no_axe_violations(page)
     payment = page.url.removeprefix(live_server)
     page.goto(f"{live_server}/lang/en?next={payment}")
     expect(page.get_by_test_id("card-pay")).to_have_text(re.compile(r"^Pay .*10,000"))
     page.screenshot(path=SCREENSHOTS / "card-payment-en.png", full_page=True)
     page.goto(f"{live_server}/lang/zh_Hans_CN?next={payment}")
+
+    without_js = browser.new_context(java_script_enabled=False, storage_state=page.context.storage_state(),
+                                     locale="zh-CN", viewport={"width": 1280, "height": 900})
+    plain = without_js.new_page()
+    plain.goto(f"{live_server}{payment}")
+    expect(plain.get_by_test_id("card-needs-js")).to_contain_text("银行卡支付需要启用 JavaScript")
+    expect(plain.get_by_test_id("card-form")).to_be_hidden()
+    expect(plain.get_by_test_id("switch-to-transfer")).to_be_visible()
+    plain.screenshot(path=SCREENSHOTS / "card-payment-nojs-zh.png", full_page=True)
+    without_js.close()
 
     _type_card(page, "4000000000000341")  # localstripe declines this card when it is charged
     page.get_by_test_id("card-pay").click()
