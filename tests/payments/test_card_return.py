@@ -20,6 +20,7 @@ from techmarket.extensions import db
 from techmarket.payments import deposits
 from techmarket.payments.components import Gateways
 from techmarket.payments.models import MarketPayment
+from techmarket.payments.views.cards import page_csp
 from tests.contracts.builders import deal, submitted
 from tests.payments.conftest import API_KEY, event, sign
 from tests.payments.test_deposits import T0, _auction
@@ -175,3 +176,13 @@ def test_an_instalment_paid_in_the_card_form_confirms_the_contract_payment(app, 
     db.session.expire_all()
     contract = db.session.get(Contract, contract.id)
     assert payment.status == "succeeded" and outstanding(contract, contract.instalments[1]) == 0
+
+
+def test_the_card_page_policy_for_stripes_own_stripe_js(app):
+    app.config["STRIPE_JS_URL"] = "https://js.stripe.com/v3/"
+    with app.test_request_context("/"):
+        policy = dict(part.split(" ", 1) for part in page_csp().split("; "))
+    assert policy["script-src"] == "'self' https://js.stripe.com https://*.js.stripe.com"
+    assert policy["frame-src"] == "https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com"
+    assert policy["connect-src"] == "'self' https://api.stripe.com" and policy["frame-ancestors"] == "'none'"
+    assert policy["style-src"] == "'self'"
