@@ -26,7 +26,8 @@ from tests.payments.conftest import API_KEY, event, sign
 from tests.payments.test_deposits import T0, _auction
 from tests.trading.builders import scene
 
-pytestmark = pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # the gateway matters here
+# The gateway matters here, not the database: SQLite only, but for the first test (the row lock of a return).
+sqlite_only = pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 
 
 def _stripe(base: str, path: str, **data: str) -> dict:
@@ -96,6 +97,7 @@ def test_the_card_page_then_the_return_applies_the_payment_once(app, make, signi
     assert "可以出价" in buyer.get(f"/auctions/{auction.id}").get_data(as_text=True)
 
 
+@sqlite_only
 def test_a_short_auction_holds_the_deposit_on_the_card(app, make, signin, localstripe):
     sc = scene(make)
     _, _, (b1, d1), _ = _auction(make, sc)
@@ -110,6 +112,7 @@ def test_a_short_auction_holds_the_deposit_on_the_card(app, make, signin, locals
     assert "冻结" in buyer.get(f"/payments/{payment.id}").get_data(as_text=True)
 
 
+@sqlite_only
 def test_a_declined_card_fails_the_payment_and_the_payer_tries_another(app, make, signin, localstripe):
     _, deposit, buyer, payment = _start(make, signin)
     assert confirm_card(localstripe, payment, "pm_card_chargeCustomerFail")["error"]["code"] == "card_declined"
@@ -132,6 +135,7 @@ def test_a_declined_card_fails_the_payment_and_the_payer_tries_another(app, make
     assert second.status == "succeeded" and deposit.status == "secured"
 
 
+@sqlite_only
 def test_someone_elses_payment_and_bad_requests(app, make, signin, localstripe):
     _, deposit, buyer, payment = _start(make, signin)
     stranger = signin(make.user())
@@ -149,6 +153,7 @@ def test_someone_elses_payment_and_bad_requests(app, make, signin, localstripe):
     assert transfer.status_code == 409  # the card payment still holds the deposit
 
 
+@sqlite_only
 def test_switching_to_a_bank_transfer(app, make, signin, localstripe):
     _, deposit, buyer, payment = _start(make, signin)
     resp = buyer.post(f"/payments/{payment.id}/transfer")
@@ -162,6 +167,7 @@ def test_switching_to_a_bank_transfer(app, make, signin, localstripe):
     assert buyer.post(f"/payments/{transfer.id}/card").status_code == 404  # not a card payment
 
 
+@sqlite_only
 def test_an_instalment_paid_in_the_card_form_confirms_the_contract_payment(app, make, signin, localstripe):
     d = deal(make)
     contract = submitted(d)
@@ -178,6 +184,7 @@ def test_an_instalment_paid_in_the_card_form_confirms_the_contract_payment(app, 
     assert payment.status == "succeeded" and outstanding(contract, contract.instalments[1]) == 0
 
 
+@sqlite_only
 def test_the_card_page_policy_for_stripes_own_stripe_js(app):
     app.config["STRIPE_JS_URL"] = "https://js.stripe.com/v3/"
     with app.test_request_context("/"):

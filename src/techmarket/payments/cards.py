@@ -69,6 +69,9 @@ def refresh(session: Session, actor: Actor, gateway: PaymentGateway, payment: Ma
         log.warning("payment %s: the gateway's %s belongs to another payment (%s)", payment.id, reference,
                     result.metadata.get("payment_id"))
         raise Conflict(_l("The payment service reports another payment under this reference."))
+    # The webhook may be applying the same news right now: wait for it (row lock; SQLite serialises writers)
+    # and read what it wrote, so that the second of the two changes nothing instead of failing on the version.
+    session.refresh(payment, with_for_update=True)
     changed = services.follow(session, gateway.name, payment, result.status, reason=result.failure)
     if result.status == "failed":
         _abandon(gateway, reference)
