@@ -69,6 +69,8 @@ DEFAULTS: dict[str, Any] = {
     "STRIPE_API_KEY": None,
     "STRIPE_API_BASE": None,  # default: Stripe's own https://api.stripe.com (tests: the localstripe server)
     "STRIPE_WEBHOOK_SECRET": None,  # whsec_…: verifies the webhooks posted to /payments/webhooks/stripe
+    "STRIPE_PUBLISHABLE_KEY": None,  # pk_…: Stripe.js in the payer's browser (the card form); required in production
+    "STRIPE_JS_URL": "https://js.stripe.com/v3/",  # where the card page loads Stripe.js (tests: localstripe's fake)
     "BEHIND_PROXY": 0,  # number of trusted reverse proxies (nginx: 1)
     "SECURE_COOKIES": "auto",  # auto (on in production) | 1 | 0
     "MAX_UPLOAD_MB": 20,
@@ -220,3 +222,11 @@ def _validate_payments(cfg: dict) -> None:
         base = str(cfg.get("STRIPE_API_BASE") or "https://api.stripe.com")
         if not base.startswith("https://"):
             raise ConfigError("Production start refused: TECHMARKET_STRIPE_API_BASE must be an https:// address.")
+        publishable = str(cfg.get("STRIPE_PUBLISHABLE_KEY") or "")
+        if not publishable.startswith("pk_"):
+            raise ConfigError("Production start refused: TECHMARKET_PAYMENTS_BACKEND=stripe needs "
+                              "TECHMARKET_STRIPE_PUBLISHABLE_KEY (pk_live_…) for the card form.")
+        if publishable.startswith("pk_test_"):
+            raise ConfigError("Production start refused: TECHMARKET_STRIPE_PUBLISHABLE_KEY is a test key (pk_test_…).")
+        if not str(cfg.get("STRIPE_JS_URL") or "").startswith("https://"):
+            raise ConfigError("Production start refused: TECHMARKET_STRIPE_JS_URL must be an https:// address.")

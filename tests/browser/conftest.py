@@ -92,13 +92,19 @@ def _migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture()
-def live_app(tmp_path: Path, _migrated_db: Path) -> Iterator[Flask]:
+def live_app_settings() -> dict:
+    """Settings a test module adds to ``live_app``'s (override this fixture; e.g. Stripe against localstripe)."""
+    return {}
+
+
+@pytest.fixture()
+def live_app(tmp_path: Path, _migrated_db: Path, live_app_settings: dict) -> Iterator[Flask]:
     """The application on its own fresh SQLite file (migrated to head), with CSRF on.
 
     Exceptions the server meets are kept in ``app.extensions["browser_test_errors"]``."""
     path = tmp_path / "browser.db"
     shutil.copyfile(_migrated_db, path)
-    app = create_app(_overrides(f"sqlite:///{path}", tmp_path / "instance"))
+    app = create_app({**_overrides(f"sqlite:///{path}", tmp_path / "instance"), **live_app_settings})
     with app.app_context():
         upgrade()  # at head already: a no-op unless a migration appeared during the session
     errors: list[str] = []

@@ -88,10 +88,17 @@ def test_offline_gateway_is_a_bank_transfer(app):
       "ENV": "production"}, "test key"),
     ({"PAYMENTS_BACKEND": "stripe", "STRIPE_API_KEY": "sk_live_1", "STRIPE_WEBHOOK_SECRET": "whsec_1",
       "STRIPE_API_BASE": "http://127.0.0.1:8420", "ENV": "production"}, "https://"),
+    ({"PAYMENTS_BACKEND": "stripe", "STRIPE_API_KEY": "sk_live_1", "STRIPE_WEBHOOK_SECRET": "whsec_1",
+      "STRIPE_PUBLISHABLE_KEY": None, "ENV": "production"}, "TECHMARKET_STRIPE_PUBLISHABLE_KEY"),
+    ({"PAYMENTS_BACKEND": "stripe", "STRIPE_API_KEY": "sk_live_1", "STRIPE_WEBHOOK_SECRET": "whsec_1",
+      "STRIPE_PUBLISHABLE_KEY": "pk_test_1", "ENV": "production"}, "pk_test_"),
+    ({"PAYMENTS_BACKEND": "stripe", "STRIPE_API_KEY": "sk_live_1", "STRIPE_WEBHOOK_SECRET": "whsec_1",
+      "STRIPE_JS_URL": "http://127.0.0.1:8420/js.stripe.com/v3/", "ENV": "production"}, "TECHMARKET_STRIPE_JS_URL"),
     ({"PAYMENTS_BACKEND": "paypal"}, "TECHMARKET_PAYMENTS_BACKEND"),
 ])
 def test_payment_settings_are_checked_at_start(env, words):
-    production = {"SECRET_KEY": "k" * 40, "AUDIT_KEY": "a" * 40, "DATABASE_URL": "postgresql://x/y"}
+    production = {"SECRET_KEY": "k" * 40, "AUDIT_KEY": "a" * 40, "DATABASE_URL": "postgresql://x/y",
+                  "STRIPE_PUBLISHABLE_KEY": "pk_live_1"}
     with pytest.raises(ConfigError, match=words):
         load_config({**production, **env}, environ={})
     assert load_config({"PAYMENTS_BACKEND": "stripe", "STRIPE_API_KEY": "sk_live_1",

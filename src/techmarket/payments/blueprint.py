@@ -12,6 +12,7 @@ from techmarket.extensions import csrf, db
 from techmarket.payments import deposits
 from techmarket.payments.components import Gateways
 from techmarket.payments.constants import GATEWAY_LABELS, PURPOSE_LABELS, STATUS_LABELS
+from techmarket.payments.views import cards as card_views
 from techmarket.payments.views import console as console_views
 from techmarket.payments.views import deposits as deposit_views
 from techmarket.payments.views import payer as payer_views
@@ -47,6 +48,8 @@ URLS: tuple[tuple[Blueprint, str, Callable[..., Any], list[str]], ...] = (
     (bp, "/instalments/<int:contract_id>/<int:instalment_id>/pay", payer_views.pay_instalment, ["POST"]),
     (bp, "/<int:payment_id>", payer_views.detail, ["GET"]),
     (bp, "/<int:payment_id>/receipt", payer_views.upload_receipt, ["POST"]),
+    (bp, "/<int:payment_id>/card", card_views.card_return, ["POST"]),
+    (bp, "/<int:payment_id>/transfer", card_views.switch_to_transfer, ["POST"]),
     (bp, "/<int:payment_id>/receipts/<int:receipt_id>", payer_views.download_receipt, ["GET"]),
     (bp, "/deposits/<int:deposit_id>/pay", deposit_views.pay, ["POST"]),
     (console, "/", console_views.queue, ["GET"]),

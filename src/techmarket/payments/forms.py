@@ -15,8 +15,9 @@ def strip(value: str | None) -> str | None:
 
 
 class PayForm(SafeForm):
-    """Start a payment. ``payment_method`` is the card's PaymentMethod id that Stripe.js makes in the payer's
-    browser (card details never reach the market's server); without it the payment waits for the card."""
+    """Start a payment. Without ``payment_method`` (the pages' buttons) a card payment waits for the card, which
+    the payer gives on the payment's page in Stripe.js's card field (:mod:`techmarket.payments.cards`); with a
+    PaymentMethod id made elsewhere (never card details) it is confirmed at once."""
 
     method = HiddenField(default="stripe")
     payment_method = HiddenField(filters=[strip], validators=[Optional(), Length(max=100),

@@ -26,7 +26,8 @@ def receive(session: Session, gateway: PaymentGateway, payload: bytes, signature
     payment = None
     if event.reference:
         payment = session.scalar(select(MarketPayment).where(MarketPayment.gateway == gateway.name,
-                                                             MarketPayment.gateway_reference == event.reference))
+                                                             MarketPayment.gateway_reference == event.reference)
+                               .with_for_update())  # the payer's return (payments.cards.refresh) may race it
     if event.status is None:
         outcome = "ignored"
         log.info("webhook %s: event type %s is not used; ignored", event.id, event.type)

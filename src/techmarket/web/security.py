@@ -5,18 +5,7 @@ from __future__ import annotations
 from flask import Flask, request
 from werkzeug.wrappers import Response
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+from techmarket.core.csp import CSP
 
 # Set on every response unless the view set the header itself. The CSP has no per-response nonce (no inline
 # script or style is allowed at all), so a page's HTML does not depend on the response it is sent in.

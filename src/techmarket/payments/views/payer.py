@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -14,6 +14,7 @@ from techmarket.core.forms import submit
 from techmarket.extensions import db
 from techmarket.payments import instalments, services
 from techmarket.payments.forms import PayForm, ReceiptForm, TransferDecisionForm
+from techmarket.payments.views.cards import card_context, page_csp, retry_context
 from techmarket.payments.views.common import actor, gateways, max_bytes, visible_payment
 
 
@@ -43,11 +44,16 @@ def tell(status: str, failure: str = "") -> None:
 
 
 @login_required
-def detail(payment_id: int) -> str:
+def detail(payment_id: int) -> Response:
     payment = visible_payment(payment_id)
-    return render_template("payments/detail.html", payment=payment, receipt_form=ReceiptForm(),
-                           decision_form=TransferDecisionForm(), operator=actor().is_operator,
-                           is_payer=actor().user_id == payment.payer_id)
+    card = card_context(payment)
+    resp = make_response(render_template(
+        "payments/detail.html", payment=payment, receipt_form=ReceiptForm(), decision_form=TransferDecisionForm(),
+        operator=actor().is_operator, is_payer=actor().user_id == payment.payer_id, card=card,
+        retry=retry_context(payment)))
+    if card and card["secret"]:  # the card form loads Stripe.js and its frames
+        resp.headers["Content-Security-Policy"] = page_csp()
+    return resp
 
 
 @login_required
