@@ -45,6 +45,7 @@ def test_pay_deposits_from_the_box_and_the_operator_gives_back(app, make, signin
     transfer = db.session.query(MarketPayment).filter_by(subject_id=d2.id).one()
     page = second.get(resp.headers["Location"]).get_data(as_text=True)
     assert transfer.gateway_reference in page and 'data-testid="receipt-form"' in page
+    assert f'href="/auctions/{auction.id}" data-testid="payment-auction"' in page  # back to the auction
     bad = second.post(f"/payments/{transfer.id}/receipt", data={"file": (io.BytesIO(b"MZ"), "x.exe")},
                       content_type="multipart/form-data")
     assert bad.status_code == 400 and 'data-testid="receipt-form"' in bad.get_data(as_text=True)

@@ -14,8 +14,10 @@ from techmarket.core.forms import submit
 from techmarket.extensions import db
 from techmarket.payments import instalments, services
 from techmarket.payments.forms import PayForm, ReceiptForm, TransferDecisionForm
+from techmarket.payments.models import MarketPayment
 from techmarket.payments.views.cards import card_context, page_csp, retry_context
 from techmarket.payments.views.common import actor, gateways, max_bytes, visible_payment
+from techmarket.trading.deposits import AuctionDeposit
 
 
 @login_required
@@ -43,6 +45,14 @@ def tell(status: str, failure: str = "") -> None:
         flash(_("The payment is waiting for you: follow the steps below."), "info")
 
 
+def _auction_url(payment: MarketPayment) -> str | None:
+    """A deposit's payment leads back to its auction."""
+    if payment.purpose != "deposit":
+        return None
+    deposit = db.session.get(AuctionDeposit, payment.subject_id)
+    return url_for("auctions.detail", auction_id=deposit.auction_id) if deposit is not None else None
+
+
 @login_required
 def detail(payment_id: int) -> Response:
     payment = visible_payment(payment_id)
@@ -50,7 +60,7 @@ def detail(payment_id: int) -> Response:
     resp = make_response(render_template(
         "payments/detail.html", payment=payment, receipt_form=ReceiptForm(), decision_form=TransferDecisionForm(),
         operator=actor().is_operator, is_payer=actor().user_id == payment.payer_id, card=card,
-        retry=retry_context(payment)))
+        retry=retry_context(payment), auction_url=_auction_url(payment)))
     if card and card["secret"]:  # the card form loads Stripe.js and its frames
         resp.headers["Content-Security-Policy"] = page_csp()
     return resp
