@@ -38,7 +38,7 @@ def test_demo_contracts_in_every_state_over_two_years_loaded_once(embedded_only:
                                    .order_by(Contract.id)).all()
     assert len(contracts) == len(CONTRACTS)
     states = Counter(c.status for c in contracts)
-    assert set(states) == {s.value for s in Status}
+    assert set(states) == {s.value for s in Status} - {Status.CANCELLED}  # only a cancelled deal cancels one
     assert states["registered"] >= 20 and states["submitted"] >= 4 and states["rescinded"] == 1
     today = local_today()
     assert all(c.signed_on <= today for c in contracts)
@@ -90,7 +90,7 @@ def test_demo_contracts_in_every_state_over_two_years_loaded_once(embedded_only:
     assert stats.overall.count == len(by_year[max(by_year)]) - (rescinded.registration_year == max(by_year))
     assert verify_chain(db.session)[1] is None
     assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "demo_backdate")) == len(contracts)
+        AuditEntry.object_type == "contract", AuditEntry.action == "demo_backdate")) == len(contracts)
     assert make.outbox() == []
 
     # a second run adds nothing

@@ -20,7 +20,7 @@ EXPECTED = {
     ("refuse", Status.SUBMITTED), ("refuse", Status.SECOND_REVIEW),
     ("amend", Status.REGISTERED), ("rescind", Status.REGISTERED),
     # the system ends a contract whose deal was cancelled (its auction annulled), unless it is registered
-    ("cancel", Status.DRAFT), ("cancel", Status.SUBMITTED), ("cancel", Status.RETURNED),
+    ("cancel", Status.DRAFT), ("cancel", Status.SUBMITTED), ("cancel", Status.RETURNED), ("cancel", Status.WITHDRAWN),
 }
 
 
@@ -33,8 +33,8 @@ def test_every_action_in_every_state(action: str, state: Status) -> None:
     assert workflow.can(action, state) == ((action, state) in EXPECTED)
 
 
-def test_nothing_leaves_refused_or_rescinded_and_registered_is_never_registered_again() -> None:
-    for state in (Status.REFUSED, Status.RESCINDED):
+def test_nothing_leaves_refused_rescinded_or_cancelled_and_registered_is_never_registered_again() -> None:
+    for state in (Status.REFUSED, Status.RESCINDED, Status.CANCELLED):
         assert not any(workflow.can(a, state) for a in ACTIONS)
     assert not workflow.can("approve", Status.REGISTERED)
     assert not workflow.can("submit", Status.REGISTERED)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from techmarket.accounts.notifications import Notification, unread_count
 from techmarket.accounts.services import find_by_email
 from techmarket.core.audit import AuditEntry, verify_chain
-from techmarket.core.clock import local_today
+from techmarket.core.clock import local_today, to_local, utcnow
 from techmarket.demo.data import USERS
 from techmarket.demo.inbox import KEEP_UNREAD
 from techmarket.demo.listings_build import KEY_PREFIX
@@ -21,6 +21,7 @@ from techmarket.listings import patents
 from techmarket.listings.constants import FIELDS, PATENT_TYPES, Status
 from techmarket.listings.models import IPItem, Listing, ListingTag, Revision
 from techmarket.orgs.models import Division, Organisation
+from techmarket.reporting.queries import Filters, Reader
 from tests.factories import Factories
 from tests.listings.services_support import count
 
@@ -70,6 +71,18 @@ def test_demo_load_is_complete_realistic_and_idempotent(embedded_only: None, run
     assert all(x.valid_until is None or x.valid_until >= local_today() for x in live)
     assert all(x.deadline is not None and x.deadline <= (x.valid_until or x.deadline)
                for x in listings if x.kind == "demand")
+
+    # spread over the past two years (not all in the month of the load), each in workflow order, and the
+    # statistics count them in the months they were published
+    published = [x for x in listings if x.published_at is not None]
+    months = Counter(to_local(x.published_at).strftime("%Y-%m") for x in published)
+    assert len(months) >= 20 and max(months.values()) <= len(published) // 8
+    assert all(x.created_at <= (x.submitted_at or x.created_at) <= x.published_at <= utcnow() for x in published)
+    assert all(x.published_at <= x.updated_at for x in published)
+    today = local_today()
+    reader = Reader(db.session, Filters(f"{today.year - 2}-{today.month:02d}", f"{today.year}-{today.month:02d}"))
+    tallied = {r.key: r.count for r in reader.table("listing", "month").rows if r.count}
+    assert len(tallied) >= 20 and max(tallied.values()) <= len(published) // 8
 
     # content: prices, confidentiality, IP numbers that pass the CNIPA check, Markdown descriptions
     assert any(x.negotiable for x in listings) and any(x.amount_min != x.amount_max for x in listings

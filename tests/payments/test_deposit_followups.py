@@ -81,7 +81,7 @@ def test_an_upheld_objection_cancels_the_deal_and_its_draft_contract_and_release
     results.decide(db.session, op, objection, "uphold", "异议成立：关联方参与竞买")
     db.session.commit()  # after commit: the released card deposit is refunded by a job (inline in tests)
     db.session.expire_all()
-    assert (auction.status, deal.status, contract.status) == ("annulled", "cancelled", "withdrawn")
+    assert (auction.status, deal.status, contract.status) == ("annulled", "cancelled", "cancelled")
     assert (d1.status, card.status) == ("refunded", "refunded") and d1.refund_due_on is not None
-    assert [e.action for e in contract.events][-1] == "withdraw"
-    assert not MACHINE.allowed(contract, "cancel")  # nothing left to cancel; the seller sees it withdrawn
+    assert [e.action for e in contract.events][-1] == "cancel"
+    assert not MACHINE.actions(contract, ["seller", "registrar", "system"])  # closed for good: no reopening

@@ -1,21 +1,37 @@
 """``techmarket demo load`` adds a negotiation with a counter-offer, a 挂牌 sale with two intended buyers (one
-qualified) and two auctions (one running, one in 成交公示), through the trading services, once."""
+qualified) and auctions (one running, one in 成交公示, six held in past months: final, 流拍 and one annulled, whose
+deal and draft contract are cancelled), through the trading services, once; the statistics count the auctions in
+the months they closed."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from techmarket.contracts.models import Contract
+from techmarket.core.clock import local_today, to_local
 from techmarket.extensions import db
+from techmarket.reporting.queries import Filters, Reader
 from techmarket.trading.auctions.models import Auction
-from techmarket.trading.models import Negotiation, Offer, Registration, Sale
+from techmarket.trading.models import Deal, Negotiation, Offer, Registration, Sale
 
 
 def test_demo_trading_loaded_once(runner) -> None:
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output + repr(result.exception)
     assert "demo trading: 2 added" in result.output
-    assert "demo auctions: 2 added" in result.output  # one running, one closed in 成交公示
-    assert sorted(a.status for a in db.session.scalars(select(Auction))) == ["open", "publicity"]
+    assert "demo auctions: 8 added" in result.output
+    assert sorted(a.status for a in db.session.scalars(select(Auction))) == [
+        "annulled", "failed", "failed", "final", "final", "final", "open", "publicity"]
+    annulled = db.session.scalar(select(Auction).where(Auction.status == "annulled"))
+    deal = db.session.scalar(select(Deal).where(Deal.auction_id == annulled.id))
+    contract = db.session.get(Contract, deal.contract_id)
+    assert (deal.status, contract.status) == ("cancelled", "cancelled")
+    assert contract.signed_on == to_local(annulled.closed_at).date() < local_today()
+    today = local_today()
+    reader = Reader(db.session, Filters(f"{today.year - 1}-{today.month:02d}", f"{today.year}-{today.month:02d}"))
+    assert reader.headline("auction").count == 7 and reader.headline("auction_failed").count == 2
+    assert reader.headline("auction_concluded").count == 4
+    assert len([r for r in reader.table("auction", "month").rows if r.count]) >= 6
     thread = db.session.scalar(select(Negotiation))
     assert thread is not None and [(o.side, o.status) for o in thread.offers] == [
         ("buyer", "countered"), ("seller", "pending")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -20,7 +21,9 @@ from techmarket.challenges.constants import (
     PUBLICITY_WORKING_DAYS,
     REVIEW_STATUS_LABELS,
     TRANSFER_STATUS_LABELS,
+    MilestoneStatus,
 )
+from techmarket.challenges.funds import funding
 from techmarket.challenges.models import Application, Call, CallObjection, Member, Milestone, Review, Transfer
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today, utcnow
@@ -143,6 +146,24 @@ def _call_rows() -> tuple[Transition, ...]:
                  for t in rows)
 
 
+def _funded(session: Session, actor: Actor, m: Milestone, data: Mapping[str, Any]) -> None:
+    """An accepted milestone releases its part of the bounty: only out of confirmed funding not yet released or
+    committed to an earlier release (the platform never pays out money it does not hold)."""
+    available = funding(session, m.application).available
+    if m.amount > available:
+        msg = _l("The bounty is not funded enough to accept this milestone: its release of %(amount)s yuan needs "
+                 "confirmed funding, and %(available)s yuan is funded and not yet released. The poster records the "
+                 "funding transfer and the operator confirms it first.",
+                 amount=f"{m.amount:,.2f}", available=f"{max(available, Decimal(0)):,.2f}")
+        raise ValidationFailed(msg)
+
+
+def _milestone_rows() -> tuple[Transition, ...]:
+    rows = _with_reasons(workflow.MILESTONE, {"reject", "expert_fail", "ask_diligence", "diligent", "not_diligent"},
+                         "reason")
+    return tuple(replace(t, guard=_funded) if t.target == MilestoneStatus.ACCEPTED else t for t in rows)
+
+
 def call_snapshot(c: Call) -> dict[str, Any]:
     return jsonable({"status": c.status, "title": c.title, "bounty": c.bounty, "deadline": c.deadline.isoformat()
                      if c.deadline else None, "field": c.field, "selection_mode": c.selection_mode,
@@ -168,9 +189,8 @@ MEMBER: Machine[Member] = Machine("consortium_member", workflow.MEMBER, _authori
 REVIEW: Machine[Review] = Machine("review", workflow.REVIEW, _authorise_review, review_snapshot,
                                   _conflict(REVIEW_STATUS_LABELS))
 MILESTONE: Machine[Milestone] = Machine(
-    "milestone", _with_reasons(workflow.MILESTONE, {"reject", "expert_fail", "ask_diligence", "diligent",
-                                                    "not_diligent"}, "reason"),
-    _authorise_milestone, lambda m: jsonable({"status": m.status, "reason": m.reason, "amount": m.amount}),
+    "milestone", _milestone_rows(), _authorise_milestone,
+    lambda m: jsonable({"status": m.status, "reason": m.reason, "amount": m.amount}),
     _conflict(MILESTONE_STATUS_LABELS))
 TRANSFER: Machine[Transfer] = Machine(
     "bounty_transfer", _with_reasons(workflow.TRANSFER, {"reject"}, "reason"), _authorise_transfer,

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, BinaryIO
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from techmarket.challenges import access, machines
 from techmarket.challenges.constants import TARGET_RESULTS, MilestoneStatus
+from techmarket.challenges.funds import Funding, funding, milestones_of, transfers_of
 from techmarket.challenges.models import Application, Milestone, MilestoneFile, Transfer
 from techmarket.core import audit, events, uploads, workflow
 from techmarket.core.actor import Actor
@@ -23,6 +22,20 @@ from techmarket.core.clock import utcnow
 from techmarket.core.errors import ValidationFailed
 from techmarket.core.roles import Role
 from techmarket.listings.data import parse_amount
+
+__all__ = [
+    "Funding",
+    "create_milestones",
+    "decide",
+    "decide_transfer",
+    "deliver",
+    "funding",
+    "may_view",
+    "milestones_of",
+    "record_funding",
+    "summary",
+    "transfers_of",
+]
 
 CENT = Decimal("0.01")
 DECISIONS = frozenset({"accept", "reject", "expert_pass", "expert_fail", "ask_diligence", "diligent", "not_diligent"})
@@ -43,11 +56,6 @@ def create_milestones(session: Session, app: Application, amount: Decimal) -> li
     session.add_all(rows)
     session.flush()
     return rows
-
-
-def milestones_of(session: Session, app: Application) -> list[Milestone]:
-    return list(session.scalars(select(Milestone).where(Milestone.application_id == app.id)
-                                .order_by(Milestone.seq)))
 
 
 def deliver(session: Session, actor: Actor, m: Milestone, note: str, files: Sequence[tuple[str, BinaryIO]], *,
@@ -133,32 +141,6 @@ def decide_transfer(session: Session, actor: Actor, t: Transfer, confirm: bool, 
     t.decided_at = utcnow()
     session.flush()
     return t
-
-
-@dataclass(frozen=True)
-class Funding:
-    bounty: Decimal
-    funded: Decimal  # confirmed funding
-    released: Decimal  # confirmed releases
-    funding_pending: Decimal
-    release_pending: Decimal
-
-    @property
-    def held(self) -> Decimal:
-        return self.funded - self.released
-
-
-def transfers_of(session: Session, app: Application) -> list[Transfer]:
-    return list(session.scalars(select(Transfer).where(Transfer.application_id == app.id).order_by(Transfer.id)))
-
-
-def funding(session: Session, app: Application) -> Funding:
-    rows = transfers_of(session, app)
-    total = {(k, s): sum((t.amount for t in rows if t.kind == k and t.status == s), Decimal(0))
-             for k in ("fund", "release") for s in ("confirmed", "recorded")}
-    bounty = sum((m.amount for m in milestones_of(session, app)), Decimal(0)) or app.call.bounty
-    return Funding(bounty=bounty, funded=total[("fund", "confirmed")], released=total[("release", "confirmed")],
-                   funding_pending=total[("fund", "recorded")], release_pending=total[("release", "recorded")])
 
 
 def may_view(session: Session, actor: Actor, app: Application) -> bool:

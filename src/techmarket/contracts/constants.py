@@ -88,6 +88,7 @@ class Status(enum.StrEnum):
     REFUSED = "refused"
     RESCINDED = "rescinded"
     WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"  # the deal it was drafted from was cancelled: closed for good
 
 
 STATUS_LABELS = {
@@ -99,6 +100,7 @@ STATUS_LABELS = {
     Status.REFUSED: _l("Registration refused"),
     Status.RESCINDED: _l("Rescinded"),
     Status.WITHDRAWN: _l("Withdrawn"),
+    Status.CANCELLED: _l("Cancelled with its deal"),
 }
 IN_REVIEW = frozenset({Status.SUBMITTED, Status.SECOND_REVIEW})
 

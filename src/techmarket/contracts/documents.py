@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from techmarket.contracts import constants as cat
 from techmarket.contracts import workflow
 from techmarket.contracts.models import Contract, ContractDocument
-from techmarket.contracts.services import require_party, require_seller, require_view
+from techmarket.contracts.services import require_not_cancelled, require_party, require_seller, require_view
 from techmarket.core import audit, events, uploads
 from techmarket.core.actor import Actor
 from techmarket.core.errors import Conflict, NotFound, ValidationFailed
@@ -35,6 +35,7 @@ def add(session: Session, actor: Actor, contract: Contract, kind: str, filename:
         require_party(session, actor, contract)
     else:
         require_seller(session, actor, contract)
+        require_not_cancelled(contract)
         if contract.status not in workflow.EDITABLE:
             raise Conflict(_l("Contract documents can be changed only before submission or after a return."))
     if len(contract.documents) >= MAX_DOCUMENTS:
@@ -59,6 +60,7 @@ def remove(session: Session, actor: Actor, contract: Contract, document_id: int)
     doc = next((d for d in contract.documents if d.id == document_id), None)
     if doc is None:
         raise NotFound(_l("No such document."))
+    require_not_cancelled(contract)
     if contract.status not in workflow.EDITABLE or any(p.document_id == doc.id for p in contract.payments):
         raise Conflict(_l("This document is part of the record and can no longer be removed."))
     contract.documents.remove(doc)

@@ -23,7 +23,7 @@ from techmarket.policy.money import jsonable
 # event verb -> the history's action key (the names the history has always shown)
 HISTORY = {"submitted": "submit", "resubmitted": "resubmit", "withdrawn": "withdraw", "reopened": "reopen",
            "approved_first": "approve_first", "registered": "register", "returned": "return", "refused": "refuse",
-           "amended": "amend", "rescinded": "rescind", "cancelled": "withdraw"}
+           "amended": "amend", "rescinded": "rescind", "cancelled": "cancel"}
 _HISTORY_REASON = {"approved_first": "expert_opinion", "refused": "note"}
 _HISTORY_DATA = {"submitted": ("due_on", "expert_review"), "resubmitted": ("due_on", "expert_review"),
                  "registered": ("registration_number",), "refused": ("reasons",), "amended": ("change",)}
@@ -50,7 +50,7 @@ def tell(session: Session, event: DomainEvent) -> None:
         params["number"] = contract.registration_number
     elif verb == "refused":
         params["reason"] = "；".join(str(cat.REFUSAL_REASONS[c]) for c in event.data.get("reasons", ()))[:300]
-    elif verb in {"returned", "amended", "rescinded"}:
+    elif verb in {"returned", "amended", "rescinded", "cancelled"}:
         params["reason"] = str(event.data.get("reason") or "")[:300]
     else:
         return

@@ -31,7 +31,8 @@ from techmarket.core.roles import Role
 from techmarket.core.transitions import Transition, transition
 from techmarket.core.workflow import Machine, apply
 
-CLOSED = frozenset({cat.Status.REFUSED, cat.Status.RESCINDED, cat.Status.WITHDRAWN, cat.Status.DRAFT})
+CLOSED = frozenset({cat.Status.REFUSED, cat.Status.RESCINDED, cat.Status.WITHDRAWN, cat.Status.CANCELLED,
+                    cat.Status.DRAFT})
 
 
 def outstanding(contract: Contract, instalment: Instalment) -> Decimal:

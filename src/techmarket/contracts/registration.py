@@ -22,7 +22,7 @@ from techmarket.contracts import workflow
 from techmarket.contracts.data import money_error
 from techmarket.contracts.models import Contract
 from techmarket.contracts.numbering import DEFAULT_PATTERN, registration_number, verification_code
-from techmarket.contracts.services import require_registrar, require_seller, snapshot
+from techmarket.contracts.services import CANCELLED_WITH_DEAL, require_registrar, require_seller, snapshot
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today, utcnow
 from techmarket.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
@@ -48,6 +48,8 @@ def _already_decided() -> Conflict:
 
 
 def _not_possible(contract: Contract, action: str) -> DomainError:
+    if contract.status == cat.Status.CANCELLED:
+        return Conflict(CANCELLED_WITH_DEAL)
     if action in {"approve", "return", "refuse"} and contract.status == cat.Status.REGISTERED:
         return Conflict(_l("This contract is already registered (number %(number)s); it cannot be registered "
                            "twice.", number=contract.registration_number))
@@ -197,6 +199,7 @@ _RULES: dict[tuple[str, str], dict[str, Any]] = {
     ("submit", "resubmitted"): {"guard": _guard_submit, "effect": _on_submit},
     ("withdraw", "withdrawn"): {"effect": _off_the_clock},
     ("reopen", "reopened"): {"effect": _off_the_clock},
+    ("cancel", "cancelled"): {"effect": _off_the_clock},
     ("approve", "approved_first"): {"guard": _guard_first_approval, "effect": _on_first_approval},
     ("approve", "registered"): {"guard": _guard_register, "effect": _on_register},
     ("return", "returned"): {"guard": _guard_return, "effect": _on_return},

@@ -76,6 +76,22 @@ def require_seller(session: Session, actor: Actor, contract: Contract) -> None:
                                   "contract."))
 
 
+CANCELLED_WITH_DEAL = _l("This contract was cancelled because the deal it was drafted from was cancelled (the "
+                         "auction result was annulled after an objection). It stays closed: it cannot be reopened, "
+                         "edited or submitted.")
+
+
+def require_not_cancelled(contract: Contract) -> None:
+    """A contract cancelled with its deal is closed for good, whoever asks and whatever the page offered."""
+    if contract.status == cat.Status.CANCELLED:
+        raise Conflict(CANCELLED_WITH_DEAL)
+
+
+def editable(contract: Contract) -> bool:
+    """Whether the seller may still change the contract and its material (a draft, returned or withdrawn)."""
+    return contract.status in workflow.EDITABLE
+
+
 def require_registrar(actor: Actor) -> None:
     if not actor.has(Role.REGISTRAR):
         raise PermissionDenied(_l("Only a registrar of the technology market decides registrations."))
@@ -217,6 +233,7 @@ def create(session: Session, actor: Actor, data: ContractData) -> Contract:
 
 def update(session: Session, actor: Actor, contract: Contract, data: ContractData) -> Contract:
     require_seller(session, actor, contract)
+    require_not_cancelled(contract)
     if contract.status not in workflow.EDITABLE:
         raise Conflict(_l("A contract under review or registered cannot be edited. Registered contracts are "
                           "changed by a registrar's amendment."))

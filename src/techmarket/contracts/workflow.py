@@ -36,8 +36,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     transition("submit", {Status.RETURNED}, Status.SUBMITTED, SELLER, "resubmitted"),
     transition("withdraw", {Status.DRAFT, Status.SUBMITTED, Status.RETURNED}, Status.WITHDRAWN, SELLER, "withdrawn"),
     transition("reopen", {Status.WITHDRAWN}, Status.DRAFT, SELLER, "reopened"),
-    # The deal it was drafted from was cancelled (its auction annulled): ended for good, not reopened.
-    transition("cancel", {Status.DRAFT, Status.SUBMITTED, Status.RETURNED}, Status.WITHDRAWN, SYSTEM, "cancelled"),
+    # The deal it was drafted from was cancelled (its auction annulled): ended for good. Nothing leaves CANCELLED
+    # (no reopen, edit or submission), unlike a withdrawal by the seller.
+    transition("cancel", {Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.WITHDRAWN}, Status.CANCELLED, SYSTEM,
+               "cancelled"),
     transition("approve", {Status.SUBMITTED}, Status.SECOND_REVIEW, REGISTRAR, "approved_first",
                when=_needs_second_registrar),
     transition("approve", DECIDING, Status.REGISTERED, REGISTRAR, "registered"),

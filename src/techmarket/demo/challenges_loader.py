@@ -19,6 +19,7 @@ from techmarket.accounts.models import User
 from techmarket.challenges import applications, calls, decision, project, review
 from techmarket.challenges.data import CallData
 from techmarket.challenges.models import Application, Call, ExpertProfile, Review
+from techmarket.core import audit
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today, utcnow
 from techmarket.core.roles import Role
@@ -178,4 +179,20 @@ def load_challenges(session: Session) -> int:
     release = next(t for t in project.transfers_of(session, won) if t.kind == "release")
     project.decide_transfer(session, operator, release, True)
     session.flush()
+    _spread(session, ((pending, 4), (open_call, 12), (reviewing, 70), (publicity, 130), (awarded, 240)))
     return 5
+
+
+def _spread(session: Session, plan: tuple[tuple[Call, int], ...]) -> None:
+    """Each call was drafted and published that many days ago, not all today (the statistics count calls in the
+    month they were published); the later steps keep their dates. A demo-only shortcut, like the deadlines above,
+    recorded in the audit log as ``demo_backdate``."""
+    now = utcnow()
+    for call, days in plan:
+        before = {"created_at": call.created_at, "published_at": call.published_at}
+        call.created_at = now - dt.timedelta(days=days + 5)
+        if call.published_at is not None:
+            call.published_at = now - dt.timedelta(days=days)
+        session.flush()
+        audit.record(session, Actor.system("demo"), "call", call.id, "demo_backdate", before,
+                     {"created_at": call.created_at, "published_at": call.published_at})

@@ -64,7 +64,8 @@ def load_command() -> None:
                "city@demo.techmarket.cn for 包头市)")
     click.echo(f"demo calls (揭榜挂帅): {created['challenges']} added (one in each stage)")
     click.echo(f"demo alerts: {created['alerts']} subscriptions and a first daily digest")
-    click.echo(f"demo auctions: {created['auctions']} added (one running, one closed in 成交公示)")
+    click.echo(f"demo auctions: {created['auctions']} added (one running, one closed in 成交公示, the others held "
+               "in past months)")
     click.echo(f"demo payments: {created['payments']} deposit transfer(s) added")
     click.echo(f"demo API token (enterprise@demo's organisation, every scope): {DEMO_TOKEN}")
     click.echo(f"demo logins (password {DEMO_PASSWORD}): " + ", ".join(u[0] for u in USERS))

@@ -266,6 +266,7 @@ def _backdate(session: Session, contract: Contract, spec: DemoContract, plan: Pl
     """Move the steps the services dated today back to the plan (see the module's docstring)."""
     before = _dates(contract)
     minute = contract.id * 7
+    contract.created_at = _at(plan.signed, minute)  # recorded on the platform the day it was signed
     if spec.plan != "draft":
         contract.submitted_at = _at(plan.submitted, minute)
         contract.review_started_on = plan.submitted
@@ -299,6 +300,6 @@ def _backdate(session: Session, contract: Contract, spec: DemoContract, plan: Pl
 
 
 def _dates(contract: Contract) -> dict[str, Any]:
-    return {"signed_on": contract.signed_on, "submitted_at": contract.submitted_at,
+    return {"created_at": contract.created_at, "signed_on": contract.signed_on, "submitted_at": contract.submitted_at,
             "review_due_on": contract.review_due_on, "registered_on": contract.registered_on,
             "registration_number": contract.registration_number, "rescinded_on": contract.rescinded_on}

@@ -2,7 +2,8 @@
 
 Each listing is created by an owner of its organisation, then driven to its planned state by the same calls a
 person would make: the owner submits, withdraws or closes, the demo operator approves or returns with a reason,
-an owner's edit of a published listing becomes a pending revision, and the system expiry job expires.
+an owner's edit of a published listing becomes a pending revision, and the system expiry job expires. Their dates
+are then spread over the past two years (:mod:`techmarket.demo.listings_dates`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from techmarket.accounts.services import actor_for, find_by_email
 from techmarket.core.actor import Actor
 from techmarket.core.clock import local_today
 from techmarket.demo.listings_build import KEY_PREFIX, DemoListing, build
+from techmarket.demo.listings_dates import backdate, plan_dates
 from techmarket.listings import services
-from techmarket.listings.models import Listing
+from techmarket.listings.models import Listing, Revision
 from techmarket.orgs.constants import MemberRole
 from techmarket.orgs.models import Membership, Organisation
 
@@ -61,6 +63,8 @@ def load_listings(session: Session, today: dt.date | None = None) -> int:
         created += 1
         plan = item.plan if org.is_verified else "draft"  # only verified organisations submit
         _drive(session, listing, item, plan, owner, operator)
+        revisions = list(session.scalars(select(Revision).where(Revision.listing_id == listing.id)))
+        backdate(session, listing, plan_dates(item.key, plan, today, item.expired_days_ago), revisions)
         if plan == "expired":
             to_expire.append((listing, item.expired_days_ago))
     _expire(session, to_expire, today)

@@ -23,7 +23,7 @@ from techmarket.core.actor import Actor
 from techmarket.listings.constants import FIELDS, KIND_LABELS, TRANSACTION_MODES
 from techmarket.orgs.models import Division
 from techmarket.reporting.models import TallyCell
-from techmarket.reporting.sources import ALL, SOURCES
+from techmarket.reporting.sources import ALL, AUCTION_RESULTS, SOURCES
 
 FIRST_MONTH = "2020-01"
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -32,9 +32,10 @@ CLAUSES = {"buyer": _l("Buyer's post-subsidy"), "seller": _l("Seller's post-subs
            "agency": _l("Technology-transfer agency reward")}
 GROUP_TITLES = {"month": _l("By month"), "prefecture": _l("By league or city (盟市)"), "field": _l("By field"),
                 "type": _l("By type of contract"), "kind": _l("By kind"), "mode": _l("By mode of transaction"),
-                "clause": _l("By clause"), "outcome": _l("By outcome")}
+                "clause": _l("By clause"), "outcome": _l("By outcome"), "result": _l("By result")}
 GROUP_HEADS = {"month": _l("Month"), "prefecture": _l("League or city"), "field": _l("Field"), "type": _l("Type"),
-               "kind": _l("Kind"), "mode": _l("Mode"), "clause": _l("Clause"), "outcome": _l("Outcome")}
+               "kind": _l("Kind"), "mode": _l("Mode"), "clause": _l("Clause"), "outcome": _l("Outcome"),
+               "result": _l("Auction result")}
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,8 @@ def _label(session: Session, group: str, key: str, names: Mapping[str, str]) -> 
         return str(CLAUSES.get(key, key))
     if group == "outcome":
         return str(CALL_STATUS_LABELS.get(key, key))  # type: ignore[call-overload]
+    if group == "result":
+        return str(AUCTION_RESULTS.get(key, key))
     return key
 
 
@@ -227,6 +230,8 @@ class Reader:
             rows = {code: Row(code, name) for code, name in self.names().items()}
         elif group == "field":
             rows = {code: Row(code, str(label)) for code, label in FIELDS.items()}
+        elif group == "result":
+            rows = {code: Row(code, str(label)) for code, label in AUCTION_RESULTS.items()}
         position = {"month": 0, "prefecture": 1}.get(group, 2)
         for cell in self.cells(source, ALL if group in ("month", "prefecture") else group):
             key = str(cell[position])
@@ -248,6 +253,8 @@ PUBLIC_TABLES: tuple[tuple[str, str], ...] = (
     ("inquiry", "month"), ("deal", "month"), ("deal", "prefecture"),
     ("contract", "month"), ("contract", "type"), ("contract", "field"), ("contract", "prefecture"),
     ("call", "month"), ("call", "outcome"), ("call", "prefecture"), ("call_awarded", "month"),
+    ("auction", "month"), ("auction", "result"), ("auction", "prefecture"),
+    ("auction_concluded", "month"), ("auction_concluded", "prefecture"), ("auction_failed", "month"),
 )
 STAFF_TABLES: tuple[tuple[str, str], ...] = (
     *PUBLIC_TABLES, ("inquiry", "prefecture"), ("deal", "mode"),
@@ -255,6 +262,7 @@ STAFF_TABLES: tuple[tuple[str, str], ...] = (
     ("call", "field"), ("call_awarded", "prefecture"),
     ("claim", "month"), ("claim", "clause"), ("claim", "prefecture"),
     ("claim_paid", "month"), ("claim_paid", "clause"), ("claim_paid", "prefecture"),
+    ("auction", "field"), ("auction_concluded", "mode"), ("auction_failed", "prefecture"),
 )
 
 

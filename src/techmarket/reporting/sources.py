@@ -31,6 +31,8 @@ from techmarket.incentives.models import Disbursement
 from techmarket.listings.constants import Status as ListingStatus
 from techmarket.listings.models import InquiryThread, Listing, ListingTag
 from techmarket.orgs.models import Division, Organisation
+from techmarket.trading.auctions.constants import AuctionStatus
+from techmarket.trading.auctions.models import Auction
 from techmarket.trading.constants import DealStatus
 from techmarket.trading.models import Deal
 
@@ -197,6 +199,54 @@ def _collect_calls_awarded(session: Session, ids: Sequence[int]) -> dict[int, Co
             for r in rows}
 
 
+# --- auctions held (closed: 成交, 流拍 or annulled), concluded (成交, the final price) and failed (流拍) ----------
+
+AUCTION_RESULTS = {"concluded": _l("Concluded (成交)"), "failed": _l("Failed (流拍)"),
+                   "annulled": _l("Annulled after an objection")}
+_RESULT_OF = {AuctionStatus.SOLD.value: "concluded", AuctionStatus.PUBLICITY.value: "concluded",
+              AuctionStatus.FINAL.value: "concluded", AuctionStatus.FAILED.value: "failed",
+              AuctionStatus.ANNULLED.value: "annulled",
+              # withdrawn by the owner after a 流拍 (closed without a winner): it was held and failed
+              AuctionStatus.WITHDRAWN.value: "failed"}
+
+
+def auction_result(status: str, closed: bool, winner: bool) -> str | None:
+    """What a held auction came to, counted in the month it closed; ``None`` while it was not held (a draft, a
+    relisting waiting for its new close, one withdrawn before it ran)."""
+    if not closed or (status == AuctionStatus.WITHDRAWN and winner):
+        return None
+    return _RESULT_OF.get(status)
+
+
+def _auction_rows(session: Session, ids: Sequence[int]) -> list[Any]:
+    rows = session.execute(select(Auction.id, Auction.status, Auction.trade_mode, Auction.final_amount,
+                                  Auction.closed_at, Auction.winner_bidder_id, Auction.listing_id,
+                                  Listing.prefecture_code).join(Listing, Listing.id == Auction.listing_id)
+                           .where(Auction.id.in_(ids), Auction.closed_at.is_not(None))).all()
+    return [r for r in rows if auction_result(r.status, r.closed_at is not None, r.winner_bidder_id is not None)]
+
+
+def _collect_auctions(session: Session, ids: Sequence[int]) -> dict[int, Contribution]:
+    rows = _auction_rows(session, ids)
+    fields = _fields(session, list({r.listing_id for r in rows}))
+    return {r.id: contribution(month_of(r.closed_at), r.prefecture_code, None, {
+        "result": [auction_result(r.status, True, r.winner_bidder_id is not None) or ""],
+        "field": fields.get(r.listing_id, [])}) for r in rows}
+
+
+def _collect_auctions_with(result: str) -> Collect:
+    def collect(session: Session, ids: Sequence[int]) -> dict[int, Contribution]:
+        rows = [r for r in _auction_rows(session, ids)
+                if auction_result(r.status, True, r.winner_bidder_id is not None) == result]
+        fields = _fields(session, list({r.listing_id for r in rows}))
+        return {r.id: contribution(month_of(r.closed_at), r.prefecture_code,
+                                   r.final_amount if result == "concluded" else None,
+                                   {"mode": [r.trade_mode], "field": fields.get(r.listing_id, [])}) for r in rows}
+
+    collect.__name__ = f"_collect_auctions_{result}"
+    return collect
+
+
 register(Source("listing", _l("Listings published"), ("listing.*",), lambda: select(Listing.id),
                 _collect_listings, dimensions=("kind", "field")))
 register(Source("inquiry", _l("Inquiries"), ("inquiry.*",), lambda: select(InquiryThread.id),
@@ -217,3 +267,9 @@ register(Source("call", _l("Calls (揭榜挂帅) published"), ("call.*",), lambd
                 amount_label=_l("Bounties offered"), dimensions=("outcome", "field")))
 register(Source("call_awarded", _l("Calls (揭榜挂帅) awarded"), ("call.*",), lambda: select(Call.id),
                 _collect_calls_awarded, amount_label=_l("Bounties awarded"), dimensions=("field",)))
+register(Source("auction", _l("Auctions held"), ("auction.*",), lambda: select(Auction.id), _collect_auctions,
+                dimensions=("result", "field")))
+register(Source("auction_concluded", _l("Auctions concluded (成交)"), ("auction.*",), lambda: select(Auction.id),
+                _collect_auctions_with("concluded"), amount_label=_l("Final prices"), dimensions=("mode", "field")))
+register(Source("auction_failed", _l("Auctions failed (流拍)"), ("auction.*",), lambda: select(Auction.id),
+                _collect_auctions_with("failed"), dimensions=("mode", "field")))

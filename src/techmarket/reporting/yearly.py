@@ -68,7 +68,7 @@ def build(session: Session, prefecture_code: str, year: int,
             step(index, len(sources) + 2)
     groups = {}
     for name, group in (("contract", "type"), ("contract", "field"), ("listing", "field"), ("deal", "mode"),
-                        ("claim", "clause"), ("call", "outcome")):
+                        ("claim", "clause"), ("call", "outcome"), ("auction", "result")):
         if name in SOURCES:
             table = here.table(name, group)
             groups[f"{name}-{group}"] = {"title": table.title, "head": table.head,

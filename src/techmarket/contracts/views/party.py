@@ -83,7 +83,10 @@ def edit(contract_id: int) -> str | Response | tuple[str, int]:
     contract = visible_contract(contract_id)
     who = actor()
     services.require_seller(db.session, who, contract)
-    if contract.status not in workflow.EDITABLE:
+    if contract.status == cat.Status.CANCELLED:
+        flash(str(services.CANCELLED_WITH_DEAL), "warning")
+        return redirect(url_for("contracts.detail", contract_id=contract.id))
+    if not services.editable(contract):
         flash(_("A contract under review or registered cannot be edited."), "warning")
         return redirect(url_for("contracts.detail", contract_id=contract.id))
     form = ContractForm()
@@ -120,6 +123,7 @@ def contract_page(contract: Contract, *, decision_form: DecisionForm | None = No
         for i in contract.instalments if outstanding(contract, i) > 0]
     return render_template(
         "contracts/detail.html", contract=contract, seller=seller, is_party=is_party, registrar=registrar,
+        editable=services.editable(contract),
         operator=who.has(Role.OPERATOR), staff=who.has(Role.REGISTRAR, Role.OPERATOR), days_left=days_left,
         seller_actions=workflow.actions_for(contract.status, "seller") if seller else [],
         action_form=ActionForm(formdata=None, version=version),
