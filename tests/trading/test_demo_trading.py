@@ -20,6 +20,7 @@ def test_demo_trading_loaded_once(runner) -> None:
     assert result.exit_code == 0, result.output + repr(result.exception)
     assert "demo trading: 2 added" in result.output
     assert "demo auctions: 8 added" in result.output
+    assert "demo payments: 1 deposit transfer(s) added" in result.output  # the running auction's third bidder
     assert sorted(a.status for a in db.session.scalars(select(Auction))) == [
         "annulled", "failed", "failed", "final", "final", "final", "open", "publicity"]
     annulled = db.session.scalar(select(Auction).where(Auction.status == "annulled"))

@@ -31,7 +31,9 @@ PAST: tuple[tuple[int, str], ...] = ((330, "final"), (260, "failed"), (190, "fin
 
 
 def _auction(session: Session, operator: Actor, listing: Listing, start: dt.datetime, hours: int,
-             bids: int = 3) -> tuple[Auction, list[Actor]] | None:
+             bids: int = 3, waiting: int = 0) -> tuple[Auction, list[Actor]] | None:
+    """An approved English auction with two bidders whose deposits are secured and ``bids`` bids between them;
+    ``waiting`` more bidders are qualified with their deposit still due (the payments demo pays it by transfer)."""
     owner = _member(session, listing.organisation_id)
     buyers = _buyers(session, listing.organisation_id, owner) if owner is not None else []
     if owner is None or len(buyers) < 2:
@@ -52,6 +54,10 @@ def _auction(session: Session, operator: Actor, listing: Listing, start: dt.date
         assert deposit is not None
         deposits.secure(session, operator, deposit, gateway="offline", reference=f"DEMO-BANK-{auction.id}-{org.id}")
         bidders.append(who)
+    for org, user in buyers[2:2 + waiting]:
+        late = services.register(session, accounts.actor_for(user), auction, org.id, agreement=True,
+                                 now=start - dt.timedelta(hours=1))
+        services.qualify(session, operator, late)
     amount = price
     for n in range(bids):
         bidding.place(session, bidders[n % 2], auction.id, amount, f"demo-{auction.id}-{n}",
@@ -101,7 +107,7 @@ def load_auctions(session: Session) -> int:
     operator = accounts.actor_for(operator_user)
     now = utcnow().replace(microsecond=0)
     added = 0
-    if _auction(session, operator, listings[0], now - dt.timedelta(hours=1), 48) is not None:
+    if _auction(session, operator, listings[0], now - dt.timedelta(hours=1), 48, waiting=1) is not None:
         added += 1
     closed = _auction(session, operator, listings[1], now - dt.timedelta(days=1), 2)
     if closed is not None:
