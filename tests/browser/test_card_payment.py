@@ -174,7 +174,7 @@ def test_a_bidder_pays_the_deposit_by_card_after_a_decline_and_bids(page: Page, 
     _type_card(page, "4000002500003155")  # needs 3-D Secure: localstripe asks in its own dialog
     page.get_by_test_id("card-pay").click()
     page.get_by_role("button", name="Complete authentication").click()
-    expect(page.get_by_test_id("payment-status")).to_have_text("已拨付")
+    expect(page.get_by_test_id("payment-status")).to_have_text("已支付")
     expect(page.locator(".alert-success")).to_contain_text("谢谢")
     expect(page.get_by_test_id("card-form")).to_have_count(0)
 

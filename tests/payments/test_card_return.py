@@ -83,7 +83,7 @@ def test_the_card_page_then_the_return_applies_the_payment_once(app, make, signi
     db.session.expire_all()
     assert payment.status == "succeeded" and deposit.status == "secured"
     assert _audits(payment) == before + 1
-    assert "已拨付" in buyer.get(f"/payments/{payment.id}").get_data(as_text=True)
+    assert "已支付" in buyer.get(f"/payments/{payment.id}").get_data(as_text=True)
     assert 'id="card-element"' not in buyer.get(f"/payments/{payment.id}").get_data(as_text=True)
 
     # the return again, then the webhook: nothing more happens

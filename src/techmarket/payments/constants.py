@@ -8,7 +8,7 @@ STATUS_LABELS = {
     "pending": _l("Starting"),
     "requires_action": _l("Waiting for the payer"),
     "authorised": _l("Held on the card"),
-    "succeeded": _l("Paid"),
+    "succeeded": _l("Payment completed"),
     "refunded": _l("Refunded"),
     "cancelled": _l("Cancelled"),
     "failed": _l("Failed"),
