@@ -122,3 +122,15 @@ def test_consortium_member_sees_the_award_contract_as_a_party(make, login) -> No
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "合作方" in html and s.partner_org.name in html
     assert re.findall(r'data-testid="budget-share">([^<]+)<', html) == ["60.00%", "40.00%"]
+
+
+def test_english_call_page_uses_english_punctuation(make) -> None:
+    """The English page listed the applicants and the rubric with Chinese marks (；、（）) between English words."""
+    s = reviewing(make)[0]
+    anonymous = make.app.test_client()
+    english = anonymous.get(f"/challenges/{s.call.id}?lang=en").get_data(as_text=True)
+    assert "; consortia accepted" in english and "；" not in english
+    assert re.search(r"\d+%; ", english)  # between the rubric's criteria
+    assert "（" not in english.split('<main', 1)[-1]
+    chinese = anonymous.get(f"/challenges/{s.call.id}?lang=zh_Hans_CN").get_data(as_text=True)
+    assert "；接受联合体" in chinese
