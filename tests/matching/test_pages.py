@@ -172,3 +172,18 @@ def test_reasons_are_listed_with_the_readers_punctuation(client: FlaskClient, ma
     assert terms and "</mark>, <mark>" in terms.group(1) and "、" not in terms.group(1)
     chinese = html(client.get(f"/listings/{market['demand'].id}?lang=zh_Hans_CN"))
     assert "</mark>、<mark>" in chinese
+
+
+def test_recommended_for_your_listings_pages_through_every_listing(app: Flask, make: Factories) -> None:
+    """The page stopped silently at ten listings (eighty suggestions, one very long page); now it pages."""
+    org = make.org(status="verified")
+    titles = [f"稀土永磁电机冷却技术第{n}号" for n in range(4)]
+    for title in titles:
+        make.listing(org, title=title)
+    owner = client_for(app, org.memberships[0].user)
+    first = html(owner.get("/matching/mine"))
+    second = html(owner.get("/matching/mine?page=2"))
+    assert first.count('data-testid="matches"') == 3 and second.count('data-testid="matches"') == 1
+    assert 'class="pagination"' in first and "page=2" in first
+    assert all(t in first + second for t in titles)
+    assert owner.get("/matching/mine?page=abc").status_code == 200
