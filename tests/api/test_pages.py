@@ -67,3 +67,14 @@ def test_webhooks_page_speaks_the_delivery_state_and_describes_each_event(make, 
     assert re.search(r'id="ev-1">[^<]*信息已通过审核并公开', page)
     english = browser.get(f"/orgs/{org.id}/webhooks/?lang=en").get_data(as_text=True)
     assert 'data-status="failed">Failed after every retry<' in english
+
+
+def test_token_page_names_the_token_and_says_what_each_scope_allows(make, signin) -> None:
+    """The Chinese page headed the token's name 姓名 (a person's name) and listed bare scope codes."""
+    user = make.user()
+    browser = signin(user)
+    page = browser.get("/account/tokens/?lang=zh_Hans_CN").get_data(as_text=True)
+    assert "令牌名称" in page and "姓名" not in page
+    assert re.search(r'id="scope-\d+">代表本机构参与竞价', page)
+    english = browser.get("/account/tokens/?lang=en").get_data(as_text=True)
+    assert "Token name" in english and "Bid in auctions for the organisation." in english
