@@ -149,3 +149,14 @@ def test_my_calls_and_applications_page_through_each_list(make, signin) -> None:
     assert sum(t in first for t in titles) == 1 and sum(t in second for t in titles) == 1
     applicant = signin(s.applicant).get("/challenges/mine").get_data(as_text=True)
     assert "/challenges/?status=open" in applicant  # nothing applied for yet: where to look
+
+
+def test_a_fully_funded_project_offers_no_further_funding_transfer(make, signin) -> None:
+    """The poster was still offered "Record the funding transfer" with the whole bounty funded."""
+    s, a = awarded(make)
+    poster = signin(s.poster)
+    before = poster.get(f"/challenges/projects/{a.id}?lang=zh_Hans_CN").get_data(as_text=True)
+    assert 'name="amount"' in before and 'data-testid="fully-funded"' not in before
+    poster.post(f"/challenges/projects/{a.id}/funding", data={"amount": str(s.call.bounty), "reference": "BANK-9"})
+    after = poster.get(f"/challenges/projects/{a.id}?lang=zh_Hans_CN").get_data(as_text=True)
+    assert 'data-testid="fully-funded"' in after and 'name="amount"' not in after
