@@ -124,3 +124,16 @@ def test_a_token_posts_a_listing_through_the_services_and_the_audit_names_it(cli
     assert client.put(f"/api/v1/listings/{made['id']}", json=LISTING, headers=bearer(secret)).status_code == 400
     edit = client.put(f"/api/v1/listings/{made['id']}", json=body, headers=bearer(secret))
     assert edit.status_code == 200 and edit.get_json()["title"] == "改过的稀土永磁冷却技术"
+
+
+def test_the_document_heads_each_resource_with_its_title(client) -> None:
+    """Swagger UI headed the resources with the blueprints' names ("api_listings", "api")."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    names = [t["name"] for t in doc["tags"]]
+    assert "Listings" in names and "Policy calculators" in names
+    assert not [n for n in names if n == "api" or n.startswith("api_")]
+    used = {tag for ops in doc["paths"].values() for op in ops.values() if isinstance(op, dict)
+            for tag in op.get("tags", [])}
+    assert used == set(names)  # every heading has its operations, every operation a described heading
+    page = client.get("/api/v1/docs/?lang=zh_Hans_CN").get_data(as_text=True)
+    assert 'href="/"' in page  # a way back to the market

@@ -47,3 +47,34 @@ def test_webhooks_page_subscribes_lists_deliveries_and_replays(make, signin) -> 
         assert len(hook.received) == 2
     stranger = signin(make.user())
     assert stranger.get(f"/orgs/{org.id}/webhooks/").status_code == 403
+
+
+def test_webhooks_page_speaks_the_delivery_state_and_describes_each_event(make, signin) -> None:
+    """The state of a delivery is in the reader's language (it was the raw code "failed"), and each event's
+    checkbox carries its description."""
+    owner = make.user()
+    org = make.org(owner, status="verified")
+    sub = WebhookSubscription(organisation_id=org.id, url="https://hooks.example.cn/in", secret="whsec_x",
+                              event_types=["listing.published"])
+    db.session.add(sub)
+    db.session.flush()
+    db.session.add(WebhookDelivery(subscription_id=sub.id, event_id="e1", event_type="listing.published",
+                                   payload={}, status="failed", attempts=6))
+    db.session.commit()
+    browser = signin(owner)
+    page = browser.get(f"/orgs/{org.id}/webhooks/?lang=zh_Hans_CN").get_data(as_text=True)
+    assert 'data-status="failed">多次重试后仍失败<' in page
+    assert re.search(r'id="ev-1">[^<]*信息已通过审核并公开', page)
+    english = browser.get(f"/orgs/{org.id}/webhooks/?lang=en").get_data(as_text=True)
+    assert 'data-status="failed">Failed after every retry<' in english
+
+
+def test_token_page_names_the_token_and_says_what_each_scope_allows(make, signin) -> None:
+    """The Chinese page headed the token's name 姓名 (a person's name) and listed bare scope codes."""
+    user = make.user()
+    browser = signin(user)
+    page = browser.get("/account/tokens/?lang=zh_Hans_CN").get_data(as_text=True)
+    assert "令牌名称" in page and "姓名" not in page
+    assert re.search(r'id="scope-\d+">代表本机构参与竞价', page)
+    english = browser.get("/account/tokens/?lang=en").get_data(as_text=True)
+    assert "Token name" in english and "Bid in auctions for the organisation." in english

@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 
 from techmarket.challenges import applications
 from techmarket.challenges.constants import AppStatus
@@ -98,3 +99,16 @@ def test_milestones_and_attachments_are_checked(app, make) -> None:
                                 max_bytes=1 << 20)
     db.session.commit()
     assert row.content_type == "application/pdf" and len(a.files) == 1
+
+
+def test_the_reasons_a_submission_fails_read_as_sentences(app, make) -> None:
+    """The reasons were joined with "；" after their own full stops: "部分。；请填写" (and "；" in English)."""
+    s = scene(make)
+    a = applications.start(db.session, s.a, s.call, s.applicant_org.id)
+    db.session.commit()
+    for locale, good, bad in (("zh_Hans_CN", "部分。请填写", "。；"), ("en", "”. Fill in", "；")):
+        with app.test_request_context(), force_locale(locale), pytest.raises(ValidationFailed) as err:
+            applications.submit(db.session, s.a, a)
+        message = str(err.value.message)
+        assert good in message and bad not in message, message
+        db.session.rollback()

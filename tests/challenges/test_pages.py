@@ -7,12 +7,12 @@ import datetime as dt
 import re
 
 from techmarket.accounts.services import actor_for
-from techmarket.challenges import decision, review
+from techmarket.challenges import calls, decision, review
 from techmarket.challenges.models import Application, Call, Review
 from techmarket.core.clock import local_today
 from techmarket.core.roles import Role
 from techmarket.extensions import db
-from tests.challenges.builders import OPERATOR, awarded, reviewing
+from tests.challenges.builders import OPERATOR, awarded, call_data, reviewing, scene
 
 
 def _csrf(html: str) -> str:
@@ -122,3 +122,41 @@ def test_consortium_member_sees_the_award_contract_as_a_party(make, login) -> No
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "合作方" in html and s.partner_org.name in html
     assert re.findall(r'data-testid="budget-share">([^<]+)<', html) == ["60.00%", "40.00%"]
+
+
+def test_english_call_page_uses_english_punctuation(make) -> None:
+    """The English page listed the applicants and the rubric with Chinese marks (；、（）) between English words."""
+    s = reviewing(make)[0]
+    anonymous = make.app.test_client()
+    english = anonymous.get(f"/challenges/{s.call.id}?lang=en").get_data(as_text=True)
+    assert "; consortia accepted" in english and "；" not in english
+    assert re.search(r"\d+%; ", english)  # between the rubric's criteria
+    assert "（" not in english.split('<main', 1)[-1]
+    chinese = anonymous.get(f"/challenges/{s.call.id}?lang=zh_Hans_CN").get_data(as_text=True)
+    assert "；接受联合体" in chinese
+
+
+def test_my_calls_and_applications_page_through_each_list(make, signin) -> None:
+    """The applications and reviews stopped at fifty without a pager, and the posted calls had no pager at all."""
+    s = scene(make)
+    calls.create(db.session, actor_for(s.poster), call_data(s.poster_org.id, title="第二个榜单"))
+    db.session.commit()
+    poster = signin(s.poster)
+    first = poster.get("/challenges/mine?per_page=1&lang=zh_Hans_CN").get_data(as_text=True)
+    assert 'data-pager="page"' in first and "page=2" in first
+    second = poster.get("/challenges/mine?per_page=1&page=2&lang=zh_Hans_CN").get_data(as_text=True)
+    titles = {s.call.title, "第二个榜单"}
+    assert sum(t in first for t in titles) == 1 and sum(t in second for t in titles) == 1
+    applicant = signin(s.applicant).get("/challenges/mine").get_data(as_text=True)
+    assert "/challenges/?status=open" in applicant  # nothing applied for yet: where to look
+
+
+def test_a_fully_funded_project_offers_no_further_funding_transfer(make, signin) -> None:
+    """The poster was still offered "Record the funding transfer" with the whole bounty funded."""
+    s, a = awarded(make)
+    poster = signin(s.poster)
+    before = poster.get(f"/challenges/projects/{a.id}?lang=zh_Hans_CN").get_data(as_text=True)
+    assert 'name="amount"' in before and 'data-testid="fully-funded"' not in before
+    poster.post(f"/challenges/projects/{a.id}/funding", data={"amount": str(s.call.bounty), "reference": "BANK-9"})
+    after = poster.get(f"/challenges/projects/{a.id}?lang=zh_Hans_CN").get_data(as_text=True)
+    assert 'data-testid="fully-funded"' in after and 'name="amount"' not in after

@@ -49,3 +49,18 @@ def test_brokers_get_their_share_of_registered_contracts_and_a_reward_from_the_r
     assert page.status_code == 200 and contract.registration_number in page.text and "60%" in page.text
     assert "9,000.00" in page.text or "0.90 万元" in page.text
     assert client.get("/brokers/999999").status_code == 404
+
+
+def test_a_brokers_fields_are_listed_with_the_readers_punctuation(make, client):
+    """The English registry joined the fields with the Chinese 、."""
+    operator = actor_for(make.operator())
+    broker = services.register(db.session, operator, services.BrokerData(
+        "王经纪", "JJR-9", "senior", "150200", fields=("rare_earth", "hydrogen")))
+    db.session.commit()
+    for path in ("/brokers/", f"/brokers/{broker.id}"):
+        english = client.get(path, query_string={"lang": "en"}).text
+        assert "Hydrogen energy (氢能), Rare earths (稀土)" in english or \
+            "Rare earths (稀土), Hydrogen energy (氢能)" in english, path
+        assert "、" not in english.split("<main", 1)[-1], path
+        assert "氢能、稀土" in client.get(path, query_string={"lang": "zh_Hans_CN"}).text or \
+            "稀土、氢能" in client.get(path, query_string={"lang": "zh_Hans_CN"}).text

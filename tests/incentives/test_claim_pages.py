@@ -104,3 +104,13 @@ def test_the_public_certificate_check_answers_only_with_number_and_code(make, cl
     db.session.commit()
     gone = client.get("/contracts/check", query_string={"number": number, "code": code})
     assert gone.status_code == 200 and "该登记已于" in gone.text and "撤销" in gone.text
+
+
+def test_the_claim_form_says_so_when_every_contract_is_claimed_already(make, signin):
+    """With every contract counted by a claim the form still offered "compute and save", which could only fail."""
+    s = setup(make)
+    claim(s)
+    client = signin(s.d.buyer)
+    page = client.get(f"/claims/new/{s.d.buyer_org.id}/buyer?lang=zh_Hans_CN")
+    assert page.status_code == 200 and 'data-testid="nothing-to-claim"' in page.text
+    assert "上列合同均已计入其他申请" in page.text and 'name="requested"' not in page.text

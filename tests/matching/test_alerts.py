@@ -188,3 +188,25 @@ def test_weekly_digests_one_per_iso_week(app: Flask, make: Factories) -> None:
     assert len(alert_tasks.digest("weekly", now=monday).digests) == 1
     assert len(alert_tasks.digest("weekly", now=monday).digests) == 0
     assert alerts.period_key("weekly", monday) != alerts.period_key("weekly", monday + dt.timedelta(days=7))
+
+
+def test_a_digest_page_groups_its_listings_by_subscription(app: Flask, make: Factories) -> None:
+    """The digest was one flat list of fifty titles, each repeating its subscription underneath."""
+    user = make.user()
+    subscriptions.follow(db.session, actor_for(user), "field", "rare_earth")
+    subscriptions.follow(db.session, actor_for(user), "field", "hydrogen")
+    db.session.commit()
+    rare, hydrogen = db.session.scalars(select(Subscription.id).where(Subscription.user_id == user.id)
+                                        .order_by(Subscription.id)).all()
+    digest = AlertDigest(user_id=user.id, period="daily", period_key="2026-12-04", item_count=3)
+    db.session.add(digest)
+    db.session.flush()
+    for n, sub in enumerate((rare, rare, hydrogen)):
+        db.session.add(AlertDelivery(user_id=user.id, item_kind="listing", item_id=1000 + n, title=f"成果{n}",
+                                     subscription_id=sub, digest_id=digest.id))
+    db.session.commit()
+    page = html(client_for(app, user).get(f"/alerts/digests/{digest.id}?lang=zh_Hans_CN"))
+    assert page.count('data-testid="digest-group"') == 2
+    assert "共有 3 条新信息" in page
+    first, second = page.split('data-testid="digest-group"')[1:]
+    assert "成果0" in first and "成果1" in first and "成果2" in second

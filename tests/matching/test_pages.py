@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -74,7 +75,7 @@ def test_a_demand_page_shows_matching_achievements_with_reasons(client: FlaskCli
     assert f'data-listing="{market["unrelated"].id}"' not in page
     for reason in ("terms", "field", "neighbour", "mode"):
         assert f'data-reason="{reason}"' in page
-    assert "<mark>永磁</mark>" in page or "<mark>稀土永磁</mark>" in page
+    assert any(f"<mark>{t}</mark>" in page for t in ("永磁", "稀土永磁", "稀土永磁电机"))
     assert "鄂尔多斯市" in page
     assert 'name="verdict"' not in page  # only the owners rate suggestions
 
@@ -162,3 +163,27 @@ def test_enough_listings_holding_the_most_telling_terms_make_the_wider_search_un
     narrow = html(client.get(f"/listings/{demand.id}"))
     assert all(f'data-listing="{x.id}"' in narrow for x in both)
     assert f'data-listing="{one.id}"' not in narrow
+
+
+def test_reasons_are_listed_with_the_readers_punctuation(client: FlaskClient, market: dict) -> None:
+    """The English page joined the shared terms with the Chinese 、."""
+    english = html(client.get(f"/listings/{market['demand'].id}?lang=en"))
+    terms = re.search(r'<li data-reason="terms">(.*?)</li>', english, re.S)
+    assert terms and "</mark>, <mark>" in terms.group(1) and "、" not in terms.group(1)
+    chinese = html(client.get(f"/listings/{market['demand'].id}?lang=zh_Hans_CN"))
+    assert "</mark>、<mark>" in chinese
+
+
+def test_recommended_for_your_listings_pages_through_every_listing(app: Flask, make: Factories) -> None:
+    """The page stopped silently at ten listings (eighty suggestions, one very long page); now it pages."""
+    org = make.org(status="verified")
+    titles = [f"稀土永磁电机冷却技术第{n}号" for n in range(4)]
+    for title in titles:
+        make.listing(org, title=title)
+    owner = client_for(app, org.memberships[0].user)
+    first = html(owner.get("/matching/mine"))
+    second = html(owner.get("/matching/mine?page=2"))
+    assert first.count('data-testid="matches"') == 3 and second.count('data-testid="matches"') == 1
+    assert 'class="pagination"' in first and "page=2" in first
+    assert all(t in first + second for t in titles)
+    assert owner.get("/matching/mine?page=abc").status_code == 200

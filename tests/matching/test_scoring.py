@@ -110,3 +110,11 @@ def test_a_query_without_a_field_takes_the_field_of_its_closest_matches() -> Non
 def test_neighbours_are_mutual_and_cover_the_twelve_leagues_and_cities() -> None:
     assert len(NEIGHBOURS) == 12
     assert all(a in NEIGHBOURS[b] for a, near in NEIGHBOURS.items() for b in near)
+
+
+def test_the_shared_terms_shown_leave_out_the_pieces_of_a_longer_one() -> None:
+    """The tokenizer's search mode yields 乌兰, 乌兰察 and 乌兰察布 for one word; the reader saw all three."""
+    query = p(1, "乌兰察布", "乌兰察", "乌兰", "大模型", "模型", "液冷", "的")
+    candidate = p(2, "乌兰察布", "乌兰察", "乌兰", "大模型", "模型", "液冷", "的")
+    match = score(query, candidate, STATS, query_is_demand=True, neighbours=NEIGHBOURS)
+    assert sorted(match.shared_terms) == ["乌兰察布", "大模型", "液冷"]

@@ -83,3 +83,20 @@ def test_a_yearly_report_is_generated_by_the_job_and_issued(app: Flask, make: Fa
     assert operator.post(f"/admin/reporting/reports/{report.id}/issue").status_code == 409
     assert report.created_at <= dt.datetime.now(dt.UTC)
 
+
+
+def test_a_report_page_shows_the_record_in_the_language_it_was_generated_in(make: Factories, signin) -> None:
+    """An English reader saw English headings ("Count") over the record's Chinese labels (类型, 技术交易额)."""
+    make.contract("registered")
+    operator = signin(make.operator())
+    operator.get("/lang/zh_Hans_CN")
+    operator.post("/admin/reporting/reports", data={"prefecture": "150200", "year": str(local_today().year)})
+    report = db.session.scalars(select(YearlyReport)).one()
+    operator.get("/lang/en")
+    english = operator.get(f"/admin/reporting/reports/{report.id}").get_data(as_text=True)
+    assert 'data-testid="report-language"' in english and "written in 中文" in english
+    body = english.split('data-testid="report-language"', 1)[1]
+    assert "数量" in body and "Count" not in body and "Figures for" not in body
+    operator.get("/lang/zh_Hans_CN")
+    chinese = operator.get(f"/admin/reporting/reports/{report.id}").get_data(as_text=True)
+    assert 'data-testid="report-language"' not in chinese and "数量" in chinese

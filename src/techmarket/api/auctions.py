@@ -27,7 +27,8 @@ from techmarket.extensions import csrf, db
 from techmarket.trading.auctions import bidding, closing, queries
 from techmarket.trading.auctions.models import Auction, Bid
 
-bp = ApiBlueprint("api_auctions", __name__, description="Online auctions (拍卖): public facts and bidding.")
+bp = ApiBlueprint("api_auctions", __name__, title="Auctions",
+                  description="Online auctions (拍卖): public facts and bidding.")
 csrf.exempt(bp)
 BID: list[dict[str, list[str]]] = [{"token": []}]
 SHOWN_BIDS = 50

@@ -27,7 +27,8 @@ from techmarket.challenges.models import Call
 from techmarket.core.errors import NotFound, PermissionDenied
 from techmarket.extensions import csrf, db
 
-bp = ApiBlueprint("api_calls", __name__, description="Challenge calls (揭榜挂帅): the public facts.")
+bp = ApiBlueprint("api_calls", __name__, title="Calls",
+                  description="Challenge calls (揭榜挂帅): the public facts.")
 csrf.exempt(bp)
 AMOUNT = validate.Regexp(r"^\d{1,13}(\.\d{1,2})?$", error="An amount in yuan, such as 500000 or 500000.50.")
 

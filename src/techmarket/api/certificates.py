@@ -20,7 +20,8 @@ from techmarket.contracts import verification
 from techmarket.core.errors import NotFound
 from techmarket.extensions import csrf, db, limiter
 
-bp = ApiBlueprint("api_certificates", __name__, description="Certificate verification (认定登记证明 check).")
+bp = ApiBlueprint("api_certificates", __name__, title="Certificates",
+                  description="Certificate verification (认定登记证明 check).")
 csrf.exempt(bp)
 
 

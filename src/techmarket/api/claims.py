@@ -26,7 +26,8 @@ from techmarket.incentives.claims import access
 from techmarket.incentives.claims.models import SubsidyClaim
 from techmarket.orgs.models import Membership
 
-bp = ApiBlueprint("api_claims", __name__, description="Subsidy claims of the token's organisations.")
+bp = ApiBlueprint("api_claims", __name__, title="Subsidy claims",
+                  description="Subsidy claims of the token's organisations.")
 csrf.exempt(bp)
 READ: list[dict[str, list[str]]] = [{"token": []}]
 

@@ -22,7 +22,8 @@ from techmarket.core.errors import PermissionDenied
 from techmarket.extensions import csrf, db
 from techmarket.orgs.models import Membership
 
-bp = ApiBlueprint("api_contracts", __name__, description="Technology contracts and their registration (认定登记).")
+bp = ApiBlueprint("api_contracts", __name__, title="Contracts",
+                  description="Technology contracts and their registration (认定登记).")
 csrf.exempt(bp)
 READ: list[dict[str, list[str]]] = [{"token": []}]
 

@@ -25,7 +25,8 @@ from techmarket.listings.data import IPItemData, ListingData, parse_amount
 from techmarket.listings.models import Listing
 from techmarket.listings.visibility import Viewer, viewer_for
 
-bp = ApiBlueprint("api_listings", __name__, description="Achievements (科技成果) and demands (技术需求).")
+bp = ApiBlueprint("api_listings", __name__, title="Listings",
+                  description="Achievements (科技成果) and demands (技术需求).")
 csrf.exempt(bp)
 WRITE: list[dict[str, list[str]]] = [{"token": []}]
 

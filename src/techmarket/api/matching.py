@@ -19,7 +19,8 @@ from techmarket.listings.visibility import viewer_for
 from techmarket.matching.recommend import cached_matches
 from techmarket.search.service import SearchService
 
-bp = ApiBlueprint("api_matching", __name__, description="Matching suggestions between demands and achievements.")
+bp = ApiBlueprint("api_matching", __name__, title="Matching",
+                  description="Matching suggestions between demands and achievements.")
 csrf.exempt(bp)
 
 

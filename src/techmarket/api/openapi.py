@@ -78,14 +78,20 @@ class Parser(FlaskParser):
 
 
 class ApiBlueprint(flask_smorest.Blueprint):
-    """A resource of ``/api/v1`` (its routes are documented from the schemas they declare)."""
+    """A resource of ``/api/v1`` (its routes are documented from the schemas they declare). ``title`` is the
+    resource's heading in the document and on the docs page ("Listings"); the blueprint's ``name``
+    ("api_listings") stays the prefix of its endpoints."""
 
     ARGUMENTS_PARSER = Parser()
 
-    def __init__(self, name: str, import_name: str, description: str = "") -> None:
+    def __init__(self, name: str, import_name: str, *, title: str, description: str = "") -> None:
         super().__init__(name, import_name, url_prefix=API_PREFIX, description=description)
+        self.title = title
         self.after_request(conditional)
         rate_limit(self)
+
+    def route(self, rule: str, *, parameters: Any = None, tags: Any = None, **options: Any) -> Any:
+        return super().route(rule, parameters=parameters, tags=tags or [self.title], **options)
 
 
 class Api(flask_smorest.Api):
@@ -125,6 +131,15 @@ class Api(flask_smorest.Api):
 
     def _register_error_handlers(self) -> None:
         """The site's ``web/errors.py`` answers every error in the one envelope."""
+
+    def register_blueprint(self, blp: Any, *, parameters: Any = None, **options: Any) -> None:
+        """flask-smorest's registration, with the resource's ``title`` as its tag: the library tags with the
+        blueprint's name, which Swagger UI showed as the headings ("api_listings", "api")."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        blp.register_views_in_doc(self, self._app, self.spec, name=name, parameters=parameters)
+        self.spec.tag({"name": getattr(blp, "title", name), "description": blp.description})
 
 
 def configure(app: Flask) -> None:

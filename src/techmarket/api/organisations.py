@@ -19,7 +19,8 @@ from techmarket.extensions import csrf, db
 from techmarket.listings.models import InquiryThread, Listing
 from techmarket.orgs.models import Membership, Organisation
 
-bp = ApiBlueprint("api_orgs", __name__, description="Organisations (public facts) and inquiries.")
+bp = ApiBlueprint("api_orgs", __name__, title="Organisations",
+                  description="Organisations (public facts) and inquiries.")
 csrf.exempt(bp)
 PUBLIC_STATUS = "verified"
 

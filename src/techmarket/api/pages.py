@@ -22,10 +22,21 @@ bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
 
 DAYS = [SelectChoice("30", _l("30 days")), SelectChoice("90", _l("90 days")), SelectChoice("366", _l("a year")),
         SelectChoice("", _l("no expiry"))]
+#: What each scope lets the token do, shown beside its checkbox.
+SCOPE_DESCRIPTIONS = {
+    "read": _l("Read what the token's owner may see: listings, organisations, calls, auctions."),
+    "listings:write": _l("Post and change the organisation's listings."),
+    "inquiries:read": _l("Read the inquiries about the organisation's listings."),
+    "contracts:read": _l("Read the organisation's contracts and their registration."),
+    "webhooks:write": _l("Subscribe the organisation's systems to events (webhooks)."),
+    "claims:read": _l("Read the organisation's subsidy claims."),
+    "auctions:bid": _l("Bid in auctions for the organisation."),
+    "calls:apply": _l("Apply to calls (揭榜挂帅) for the organisation."),
+}
 
 
 class TokenForm(SafeForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)],
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)],
                        description=_l("Where the token is used, such as “ERP sync”."))
     scopes = CheckboxListField(_l("Scopes"), choices=[SelectChoice(s, s) for s in SCOPES], default=["read"])
     days = SelectField(_l("Expires after"), choices=DAYS, default="90")
@@ -55,7 +66,7 @@ def index() -> str:
             db.session.commit()
             secret = made[1]
             form = _form()
-    return render_template("api/tokens.html", form=form, secret=secret,
+    return render_template("api/tokens.html", form=form, secret=secret, scope_descriptions=SCOPE_DESCRIPTIONS,
                            rows=tokens.of_user(db.session, current_user.id))
 
 

@@ -28,7 +28,8 @@ from techmarket.extensions import csrf, db
 from techmarket.listings import searching
 from techmarket.search.service import SearchService
 
-bp = ApiBlueprint("api_search", __name__, description="Full-text search over published listings.")
+bp = ApiBlueprint("api_search", __name__, title="Search",
+                  description="Full-text search over published listings.")
 csrf.exempt(bp)
 
 

@@ -22,7 +22,8 @@ from techmarket.extensions import csrf, db
 from techmarket.policy import CALCULATORS
 from techmarket.rulesets import services
 
-bp = ApiBlueprint("api", __name__, description="Policy calculators: tax exemption and rewards over the stored rules.")
+bp = ApiBlueprint("api", __name__, title="Policy calculators",
+                  description="Policy calculators: tax exemption and rewards over the stored rules.")
 csrf.exempt(bp)
 
 

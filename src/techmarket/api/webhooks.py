@@ -20,7 +20,8 @@ from techmarket.orgs.models import Membership
 from techmarket.webhooks import catalogue, services
 from techmarket.webhooks.models import WebhookSubscription
 
-bp = ApiBlueprint("api_webhooks", __name__, description="Webhook subscriptions of the token's organisation.")
+bp = ApiBlueprint("api_webhooks", __name__, title="Webhooks",
+                  description="Webhook subscriptions of the token's organisation.")
 csrf.exempt(bp)
 WRITE: list[dict[str, list[str]]] = [{"token": []}]
 

@@ -237,8 +237,16 @@ def eligibility_problems(session: Session, app: Application) -> list[Any]:
 def check_submission(session: Session, app: Application) -> None:
     problems = eligibility_problems(session, app)
     if problems:
-        raise ValidationFailed(_l("The application cannot be submitted: %(why)s",
-                                  why="；".join(str(p) for p in problems)))
+        raise ValidationFailed(_l("The application cannot be submitted: %(why)s", why=_sentences(problems)))
+
+
+def _sentences(problems: list[Any]) -> str:
+    """The problems one after the other: each is a sentence with its own full stop, so nothing goes between
+    Chinese ones (a "；" made "。；") and a space between English ones."""
+    text = ""
+    for problem in map(str, problems):
+        text += problem if not text or text.endswith("。") else " " + problem
+    return text
 
 
 def submit(session: Session, actor: Actor, app: Application, expected_version: int | None = None) -> Application:

@@ -36,7 +36,10 @@ def template_context() -> dict[str, Any]:
         return LABELS[group].get(value, value)
 
     chinese = str(get_locale() or "zh").startswith("zh")
-    return {"clabel": clabel, "colon": "：" if chinese else ": "}
+    # Punctuation of the reader's language: Chinese marks on Chinese pages, ASCII ones on English pages.
+    return {"clabel": clabel, "colon": "：" if chinese else ": ", "listsep": "、" if chinese else ", ",
+            "clausesep": "；" if chinese else "; ", "lparen": "（" if chinese else " (",
+            "rparen": "）" if chinese else ")"}
 
 
 def use_injected_clock() -> None:

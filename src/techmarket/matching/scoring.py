@@ -140,10 +140,18 @@ def score(query: Profile, candidate: Profile, stats: CorpusStats, *, query_is_de
                    inferred_fields=inferred_fields, weights=weights)
 
 
+def _telling(shared: tuple[str, ...]) -> tuple[str, ...]:
+    """The shared terms worth showing a reader: not a lone character (可, 的), which explains nothing, and not a
+    piece of a longer shared term (乌兰 and 乌兰察 beside 乌兰察布, 模型 beside 大模型: the tokenizer's search
+    mode yields every piece)."""
+    longer = [t for t in shared if len(t) > 1]
+    return tuple(t for t in longer if not any(t != other and t in other for other in longer))
+
+
 def _scored(query: Profile, candidate: Profile, text: float, shared: tuple[str, ...], *, query_is_demand: bool,
             neighbours: Mapping[str, frozenset[str]], inferred_fields: frozenset[str], weights: Weights) -> Match:
     reasons: list[Reason] = []
-    telling = tuple(t for t in shared if len(t) > 1)  # a lone character (可, 的) explains nothing to a reader
+    telling = _telling(shared)
     if telling:
         reasons.append(Reason(TERMS, telling[:8], text))
     common_fields = query.fields & candidate.fields

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from techmarket.core.components import component
 from techmarket.core.microcache import TTLCache
+from techmarket.core.pagination import clamp, paginate
 from techmarket.core.roles import Role
 from techmarket.core.urls import safe_local_path
 from techmarket.extensions import db
@@ -32,7 +33,8 @@ bp = Blueprint("matching", __name__, url_prefix="/matching")
 
 HEADINGS = {Kind.DEMAND.value: _l("Matching technology achievements"),
             Kind.ACHIEVEMENT.value: _l("Matching technology demands")}
-MINE_LISTINGS = 10
+#: Listings per page of "Recommended for your listings" (each with its eight suggestions: a long page already).
+MINE_PER_PAGE = 3
 _console_cache: TTLCache[queries.Unmatched] = TTLCache(ttl_seconds=300, max_entries=4)
 
 
@@ -76,12 +78,13 @@ def matching_panel(listing: Listing) -> Markup:
 def mine() -> str:
     """为您的需求推荐: suggestions for the user's published listings, demands first."""
     viewer = _viewer()
-    rows = db.session.scalars(select(Listing).where(Listing.organisation_id.in_(viewer.member_of),
-                                                    Listing.status == Status.PUBLISHED)
-                              .order_by((Listing.kind == Kind.DEMAND.value).desc(), Listing.published_at.desc(),
-                                        Listing.id.desc()).limit(MINE_LISTINGS)).all() if viewer.member_of else []
-    panels = [_render_panel(recommend(db.session, _search(), viewer, row), viewer, row.title) for row in rows]
-    return render_template("matching/mine.html", panels=panels)
+    number, _per_page = clamp(request.args.get("page"), MINE_PER_PAGE)
+    stmt = (select(Listing).where(Listing.organisation_id.in_(viewer.member_of or [0]),
+                                  Listing.status == Status.PUBLISHED)
+            .order_by((Listing.kind == Kind.DEMAND.value).desc(), Listing.published_at.desc(), Listing.id.desc()))
+    page = paginate(db.session, stmt, number, MINE_PER_PAGE)
+    panels = [_render_panel(recommend(db.session, _search(), viewer, row), viewer, row.title) for row in page.items]
+    return render_template("matching/mine.html", panels=panels, page=page)
 
 
 @bp.route("/<int:listing_id>/feedback/<int:candidate_id>", methods=["POST"])

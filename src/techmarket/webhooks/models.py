@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from techmarket.core.clock import utcnow
 from techmarket.core.db import Base
+
+#: A delivery's state as its page shows it (the column keeps the code).
+DELIVERY_STATUS_LABELS = {
+    "pending": _l("Waiting to be sent"),
+    "delivered": _l("Delivered"),
+    "failed": _l("Failed after every retry"),
+}
 
 
 class WebhookSubscription(Base):

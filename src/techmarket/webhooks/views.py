@@ -20,7 +20,7 @@ from techmarket.extensions import db
 from techmarket.orgs.models import Organisation
 from techmarket.orgs.services import require_owner
 from techmarket.webhooks import catalogue, services, tasks
-from techmarket.webhooks.models import WebhookDelivery, WebhookSubscription
+from techmarket.webhooks.models import DELIVERY_STATUS_LABELS, WebhookDelivery, WebhookSubscription
 
 bp = Blueprint("webhooks", __name__, url_prefix="/orgs/<int:org_id>/webhooks")
 
@@ -52,7 +52,9 @@ def index(org_id: int) -> str | Response:
             db.session.commit()
             flash(_l("Subscribed. Deliveries are signed with the secret shown beside the address."), "success")
             return redirect(url_for("webhooks.index", org_id=org.id))
-    return render_template("webhooks/index.html", org=org, form=form, catalogue=catalogue.EVENT_TYPES,
+    descriptions = {e.name: e.description for e in catalogue.EVENT_TYPES}
+    return render_template("webhooks/index.html", org=org, form=form, descriptions=descriptions,
+                           delivery_status=DELIVERY_STATUS_LABELS,
                            subs=services.of_organisation(db.session, org.id),
                            deliveries=services.recent_deliveries(db.session, org.id))
 

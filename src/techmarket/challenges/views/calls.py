@@ -72,8 +72,8 @@ def mine() -> str:
     who = actor()
     orgs = access.org_ids_of(db.session, who)
     posted = paginate(db.session, queries.calls_of_orgs(orgs), *paging())
-    applied = paginate(db.session, queries.applications_of_orgs(orgs), 1, 50)
-    reviews = paginate(db.session, review.my_reviews(who), 1, 50)
+    applied = paginate(db.session, queries.applications_of_orgs(orgs), *paging("apage"))
+    reviews = paginate(db.session, review.my_reviews(who), *paging("rpage"))
     return render_template("challenges/mine.html", posted=posted, applied=applied, reviews=reviews,
                            invitations=queries.invitations_for(db.session, orgs), action_form=ActionForm())
 

@@ -24,8 +24,9 @@ def actor() -> Actor:
     return actor_for(current_user) if current_user.is_authenticated else ANONYMOUS
 
 
-def paging() -> tuple[int, int]:
-    return clamp(request.args.get("page"), request.args.get("per_page"), int(current_app.config.get("PER_PAGE", 20)))
+def paging(param: str = "page") -> tuple[int, int]:
+    """The page asked for in ``param`` (a page with several lists pages each with its own parameter)."""
+    return clamp(request.args.get(param), request.args.get("per_page"), int(current_app.config.get("PER_PAGE", 20)))
 
 
 def visible_call(call_id: int) -> Call:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from techmarket.core.clock import local_today
 from techmarket.core.forms import submit
+from techmarket.core.i18n import LANGUAGES
 from techmarket.core.pagination import paginate
 from techmarket.core.progress import JobRun
 from techmarket.core.spreadsheets import XLSX_TYPE
@@ -47,8 +48,15 @@ def index() -> str | Response:
 def report(report_id: int) -> str:
     item = service.get(db.session, actor(), report_id)
     job = db.session.get(JobRun, item.job_run_id) if item.job_run_id else None
-    shown = sections(item.content) if item.content else []
-    return render_template("reporting/report.html", report=item, job=job, sections=shown)
+    # The report is a record in the language it was asked for in (its PDF and XLSX too): the page shows it
+    # in that language whole, rather than the reader's headings over the record's labels.
+    written_in = str((job.params or {}).get("locale") if job else "") or current_app.config["DEFAULT_LOCALE"]
+    with force_locale(written_in):
+        shown = sections(item.content) if item.content else []
+    other = written_in != str(get_locale())
+    return render_template("reporting/report.html", report=item, job=job, sections=shown,
+                           report_locale=written_in,
+                           written_in=LANGUAGES.get(written_in, written_in) if other else None)
 
 
 @login_required
