@@ -114,7 +114,9 @@ class Api(flask_smorest.Api):
                 while self._undocumented:
                     blp, name, parameters = self._undocumented.pop(0)
                     blp.register_views_in_doc(self, self._app, self._spec, name=name, parameters=parameters)
-                    self._spec.tag({"name": name, "description": blp.description})
+                    # the resource's title as its tag (the library's is the blueprint's name, which Swagger UI
+                    # showed as the headings: "api_listings", "api")
+                    self._spec.tag({"name": getattr(blp, "title", name), "description": blp.description})
         return self._spec
 
     @spec.setter
@@ -131,15 +133,6 @@ class Api(flask_smorest.Api):
 
     def _register_error_handlers(self) -> None:
         """The site's ``web/errors.py`` answers every error in the one envelope."""
-
-    def register_blueprint(self, blp: Any, *, parameters: Any = None, **options: Any) -> None:
-        """flask-smorest's registration, with the resource's ``title`` as its tag: the library tags with the
-        blueprint's name, which Swagger UI showed as the headings ("api_listings", "api")."""
-        name = options.get("name", blp.name)
-        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
-        self._app.register_blueprint(blp, **options)
-        blp.register_views_in_doc(self, self._app, self.spec, name=name, parameters=parameters)
-        self.spec.tag({"name": getattr(blp, "title", name), "description": blp.description})
 
 
 def configure(app: Flask) -> None:
