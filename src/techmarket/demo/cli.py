@@ -61,7 +61,7 @@ def load_command() -> None:
     click.echo(f"demo trading: {created['trading']} added (a negotiation with a counter-offer, a 挂牌 sale)")
     click.echo(f"demo platforms and bodies: {created['bodies']} added; statistics counted")
     click.echo(f"demo claims and brokers: {created['claims']} added (bureaus: county@demo.techmarket.cn for 九原区, "
-               "city@demo.techmarket.cn for 包头市)")
+               "county-qingshan@ for 青山区, county-tumd@ for 土默特左旗, city@demo.techmarket.cn for 包头市)")
     click.echo(f"demo calls (揭榜挂帅): {created['challenges']} added (one in each stage)")
     click.echo(f"demo alerts: {created['alerts']} subscriptions and a first daily digest")
     click.echo(f"demo auctions: {created['auctions']} added (one running, one closed in 成交公示, the others held "
