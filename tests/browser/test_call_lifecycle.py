@@ -152,6 +152,15 @@ def test_call_from_posting_to_accepted_final_milestone(page: Page, browser: Brow
     final.get_by_test_id("deliver").click()
     expect(uni.get_by_test_id("milestone-1").get_by_test_id("milestone-status")).to_have_text(
         label(live_app, MILESTONE_STATUS_LABELS[MilestoneStatus.DELIVERED]))
+    # The poster funds the bounty by bank transfer, the operator confirms it: only then can a milestone be accepted.
+    page.goto(project_url)
+    expect(page.get_by_test_id("milestone-1").get_by_test_id("accept-milestone")).to_have_count(0)
+    page.locator("#amount").fill("2000000")
+    page.locator("#reference").fill("ICBC-BOUNTY-1")
+    page.get_by_role("button", name="登记拨款转账").click()
+    desk.goto(project_url)
+    desk.get_by_role("button", name="确认", exact=True).click()
+    expect(desk.get_by_test_id("funded")).to_contain_text("200.00 万元")
     page.goto(project_url)
     page.get_by_test_id("milestone-1").get_by_test_id("accept-milestone").click()
     expect(page.get_by_test_id("milestone-1").get_by_test_id("milestone-status")).to_have_text(
