@@ -12,10 +12,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import Session, lazyload
 
 from techmarket.core import audit, events
@@ -84,7 +85,7 @@ def _mine(rows: Sequence[Any]) -> _Mine:
     return _Mine({org for org, _b, _bid in rows if org is not None}, bidder, earlier_id)
 
 
-def _with_bidder(query: Select, auction_id: Any, key: str) -> Select:
+def _with_bidder(query: Select, auction_id: Any, key: Any) -> Select:
     """``query`` (over the user's memberships) joined (outer) with their live bidder on the auction and its bid
     with ``key``; the bidder's organisation is not loaded (no bid needs it)."""
     return (query.outerjoin(AuctionBidder, and_(AuctionBidder.organisation_id == Membership.organisation_id,
@@ -107,13 +108,19 @@ def _memberships(session: Session, actor: Actor, auction_id: int) -> _Mine:
 def _auction_and_mine(session: Session, actor: Actor, auction_id: int, key: str) -> tuple[Auction | None, _Mine]:
     """The auction (its committed state), the actor's organisations, their live bidder on it and that bidder's
     bid with ``key`` if one went in already: one statement, which every bid pays."""
-    rows = session.execute(_with_bidder(
-        select(Auction, Membership.organisation_id, AuctionBidder, Bid.id).select_from(Auction)
-        .outerjoin(Membership, Membership.user_id == actor.user_id), Auction.id, key)
-        .where(Auction.id == auction_id)).all()
+    rows = session.execute(_auction_and_mine_query(), {"user_id": actor.user_id, "auction_id": auction_id,
+                                                       "key": key}).all()
     if not rows:
         return None, _Mine(set(), None, None)
     return rows[0][0], _mine([tuple(r)[1:] for r in rows])
+
+
+@cache
+def _auction_and_mine_query() -> Select:
+    """Built once (parameters ``user_id``, ``auction_id``, ``key``): constructing it cost as much as running it."""
+    return _with_bidder(select(Auction, Membership.organisation_id, AuctionBidder, Bid.id).select_from(Auction)
+                        .outerjoin(Membership, Membership.user_id == bindparam("user_id")), Auction.id,
+                        bindparam("key")).where(Auction.id == bindparam("auction_id"))
 
 
 def may_bid(session: Session, actor: Actor, auction: Auction) -> AuctionBidder:
