@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
-"""Bids per second on one auction: gunicorn (sync workers, as deployed) on PostgreSQL, N concurrent bidders.
+"""Bids per second on one auction: gunicorn (sync workers, deploy/gunicorn.conf.py) on PostgreSQL, N bidders.
 
-    .venv/bin/python bench/auction.py                       # 200 bidders, 30 s, 4 sync workers
+    .venv/bin/python bench/auction.py                       # 200 bidders, 30 s, the deployed worker count
     .venv/bin/python bench/auction.py --bidders 50 --seconds 10 --workers 2
 
 In one run: a fresh PostgreSQL database (``--database-url``, dropped and created), migrated; a seller, an open
 English auction without deposit and N qualified bidder organisations, each with a member, made through the
-services; gunicorn on a free loopback port; N client threads over several processes, each signed in as its
-bidder, that read the polled status and bid the current high plus 1 to 3 increments, as fast as they can, for
-``--seconds``. Prints JSON: bids handled per second (accepted or refused with a reason), accepted per second,
-p50/p95/p99 bid latency, the refusals by reason, and the consistency checks afterwards: the accepted bids are
-strictly increasing in price (and not decreasing in time), the auction's high is the last accepted bid, and
-every 2xx answer is a row of the bid table and an entry of the audit log (none lost, none invented).
-Exit 1 when the run could not measure, 2 when a consistency check failed.
+services; gunicorn with the deployed settings (bench/_gunicorn_counted.py reads deploy/gunicorn.conf.py and
+adds counters) on a free loopback port; N bidder coroutines over ``--processes`` client processes
+(bench/_bidders.py), each signed in as its bidder, that bid the best bid they know plus 1 to 3 increments as
+fast as they can for ``--seconds``, learning the best bid from their bids' answers and a status poll every
+``--poll-every`` seconds. Prints JSON: bids handled per second (accepted or refused with a reason), accepted per
+second, p50/p95/p99 bid latency, the refusals by reason; the CPU seconds over the window of the gunicorn
+workers, the PostgreSQL backends, the client and the whole machine (/proc), bids per server CPU-second, the
+load average; per bid request, the SQL statements and the CPU time inside Flask (the workers' counters); and the
+consistency checks afterwards: the accepted bids are strictly increasing in price (and not decreasing in time),
+the auction's high is the last accepted bid, and every 2xx answer is a row of the bid table and an entry of the
+audit log (none lost, none invented). Exit 1 when the run could not measure, 2 when a consistency check failed.
 """
 
 from __future__ import annotations
@@ -24,38 +28,33 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 
 import argparse  # noqa: E402
-import http.client  # noqa: E402
 import itertools  # noqa: E402
+import json  # noqa: E402
 import multiprocessing  # noqa: E402
-import random  # noqa: E402
-import re  # noqa: E402
 import shutil  # noqa: E402
+import subprocess  # noqa: E402
 import tempfile  # noqa: E402
-import threading  # noqa: E402
 import time  # noqa: E402
 import urllib.parse  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 sys.path.append(_HERE)
+import _bidders  # noqa: E402
+import _cpu  # noqa: E402
 from _server import (  # noqa: E402
     HOST,
     PROJECT,
     BenchError,
+    Server,
     bench_env,
+    free_port,
     gunicorn_version,
-    has_control_socket_option,
     migrate,
     run_main,
-    start_server,
     venv_bin,
     wait_ready,
 )
-
-PASSWORD = "Sekret-pass-42"  # noqa: S105 - the test factories' password (tests/factories.py)
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|id="csrf_token" name="csrf_token" '
-                  r'type="hidden" value="([^"]+)"')
-
 
 # --- the database and the scene -------------------------------------------------------------------------
 
@@ -114,95 +113,6 @@ def seed(url: str, tmp: Path, bidders: int) -> dict[str, Any]:
     return out
 
 
-# --- the clients ----------------------------------------------------------------------------------------
-
-
-class Client:
-    """One bidder's keep-alive connection with its session cookie."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.conn = http.client.HTTPConnection(HOST, port, timeout=60)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: dict[str, str] | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-        hdrs = dict(headers or {})
-        if self.cookies:
-            hdrs["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        data = None
-        if body is not None:
-            data = urllib.parse.urlencode(body)
-            hdrs["Content-Type"] = "application/x-www-form-urlencoded"
-        for attempt in (1, 2):
-            try:
-                self.conn.request(method, path, body=data, headers=hdrs)
-                resp = self.conn.getresponse()
-                payload = resp.read()
-                break
-            except (http.client.HTTPException, OSError):
-                self.conn.close()
-                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
-                if attempt == 2:
-                    raise
-        for header, value in resp.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return resp.status, payload
-
-    def csrf(self, path: str) -> str:
-        status, page = self.request("GET", path)
-        match = CSRF.search(page.decode("utf-8", "replace"))
-        if status != 200 or match is None:
-            raise BenchError(f"no CSRF token on {path} ({status})")
-        return match.group(1) or match.group(2)
-
-
-def _bidder(port: int, email: str, auction_id: int, increment: int, start_at: float, end_at: float,
-            results: list[tuple[float, int, float, str]], errors: list[str]) -> None:
-    import json
-
-    try:
-        client = Client(port)
-        token = client.csrf("/account/login")
-        status, _ = client.request("POST", "/account/login", {"csrf_token": token, "email": email,
-                                                              "password": PASSWORD})
-        if status != 302:
-            raise BenchError(f"sign-in of {email} answered {status}")
-        token = client.csrf(f"/auctions/{auction_id}")
-        rng = random.Random(email)
-        time.sleep(max(0.0, start_at - time.time()))
-        n = 0
-        while time.time() < end_at:
-            status, body = client.request("GET", f"/auctions/{auction_id}/status.json")
-            high = json.loads(body)["high"] if status == 200 else None
-            amount = (int(float(high)) + increment * rng.choice((1, 2, 3))) if high else 100000
-            n += 1
-            t0 = time.perf_counter()
-            status, body = client.request("POST", f"/auctions/{auction_id}/bid", {
-                "csrf_token": token, "amount": str(amount), "key": f"{email}-{n}"},
-                headers={"Accept": "application/json"})
-            latency = time.perf_counter() - t0
-            detail = body.decode("utf-8", "replace")
-            results.append((time.time(), status, latency, detail))
-    except Exception as exc:
-        errors.append(f"{email}: {exc!r}")
-
-
-def _process(port: int, emails: list[str], auction_id: int, increment: int, start_at: float, end_at: float,
-             queue: Any) -> None:
-    results: list[tuple[float, int, float, str]] = []
-    errors: list[str] = []
-    threads = [threading.Thread(target=_bidder, args=(port, e, auction_id, increment, start_at, end_at, results,
-                                                      errors)) for e in emails]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    queue.put((results, errors))
-
-
 # --- the checks -----------------------------------------------------------------------------------------
 
 
@@ -239,70 +149,174 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def run(opts: argparse.Namespace) -> dict[str, Any]:
-    import json
+def start_gunicorn(opts: argparse.Namespace, env: dict[str, str], tmp: Path) -> Server:
+    """gunicorn with the deployed settings (through bench/_gunicorn_counted.py) on a free loopback port."""
+    port = free_port()
+    server = Server(name="auction", port=port, log=tmp / "auction.log")
+    cmd = [str(opts.bin / "gunicorn"), "--config", str(Path(_HERE) / "_gunicorn_counted.py"),
+           "--bind", f"{HOST}:{port}", "--worker-class", opts.worker_class, "--threads", str(opts.threads)]
+    if opts.workers:
+        cmd += ["--workers", str(opts.workers)]
+    with server.log.open("wb") as log:
+        server.proc = subprocess.Popen([*cmd, "wsgi:app"], cwd=PROJECT, env=env, stdout=log,
+                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    return server
 
+
+def backends(url: str) -> list[int]:
+    """The pids of the PostgreSQL backends serving the bench's database (the server's pooled connections)."""
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url.replace("postgresql+psycopg://", "postgresql://"))
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (parts.path.lstrip("/"),))
+        return [int(r[0]) for r in rows]
+
+
+def server_pids(server: Server, url: str) -> tuple[list[int], list[int]]:
+    assert server.proc is not None
+    return [server.proc.pid, *_cpu.children(server.proc.pid)], backends(url)
+
+
+def counters(folder: Path) -> dict[str, dict[str, float]]:
+    total: dict[str, dict[str, float]] = {}
+    for path in folder.glob("*.json"):
+        for kind, row in json.loads(path.read_text()).items():
+            into = total.setdefault(kind, {"requests": 0, "statements": 0, "cpu_s": 0.0})
+            for k, v in row.items():
+                into[k] += v
+    return total
+
+
+def refusals(measured: list[_bidders.Result]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in measured:
+        if 400 <= r[1] < 500:
+            try:
+                body = json.loads(r[3]).get("error", {})
+                fields = body.get("fields", {}) or {}
+                reason = "; ".join(m for v in fields.values() for m in v) or body.get("message") or str(r[1])
+            except ValueError:
+                reason = str(r[1])
+            key = f"{r[1]} {reason if isinstance(reason, str) else json.dumps(reason, ensure_ascii=False)}"[:120]
+            out[key] = out.get(key, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: -kv[1])[:8])
+
+
+def _per(value: float, n: int, scale: float = 1.0, digits: int = 2) -> float | None:
+    return round(value / n * scale, digits) if n else None
+
+
+def run(opts: argparse.Namespace) -> dict[str, Any]:
     opts.bin = venv_bin()
-    opts.gunicorn_has_control_socket = has_control_socket_option(opts.bin)
     tmp = Path(tempfile.mkdtemp(prefix="bench-auction-"))
-    (tmp / "gunicorn.empty.py").write_text("")
+    (tmp / "counters").mkdir()
     server = None
+    procs: list[Any] = []
     try:
         fresh_database(opts.database_url)
         env = bench_env(tmp)
         env.update(TECHMARKET_DATABASE_URL=opts.database_url, TECHMARKET_RATELIMIT_ENABLED="false",
-                   PYTHONPATH=str(PROJECT / "src"))
+                   PYTHONPATH=str(PROJECT / "src"), BENCH_COUNTERS_DIR=str(tmp / "counters"))
         migrate(opts, env)
         scene = seed(opts.database_url, tmp, opts.bidders)
-        server = start_server("auction", "wsgi:app", PROJECT, env, opts, tmp)
+        server = start_gunicorn(opts, env, tmp)
         wait_ready(server)
-        emails = scene["emails"]
-        groups = [emails[i::opts.processes] for i in range(opts.processes)]
-        start_at = time.time() + 3 + opts.bidders * 0.05  # time to sign everyone in
-        end_at = start_at + opts.seconds
-        queue: Any = multiprocessing.Queue()
-        procs = [multiprocessing.Process(target=_process, args=(server.port, g, scene["auction_id"],
-                                                                scene["increment"], start_at, end_at, queue))
-                 for g in groups if g]
+        plan = _bidders.Plan(port=server.port, auction_id=scene["auction_id"], increment=scene["increment"],
+                             start=scene["start"], poll_every=opts.poll_every)
+        ctx = multiprocessing.get_context("spawn")
+        pipes = []
+        for group in (scene["emails"][i::opts.processes] for i in range(opts.processes)):
+            if group:
+                parent, child = ctx.Pipe()
+                procs.append(ctx.Process(target=_bidders.process, args=(plan, group, child)))
+                pipes.append(parent)
         for p in procs:
             p.start()
-        results: list[tuple[float, int, float, str]] = []
-        errors: list[str] = []
-        for _p in procs:
-            r, e = queue.get(timeout=opts.seconds + 600)
-            results += r
-            errors += e
+        signed_in, errors = 0, []
+        for conn in pipes:  # every bidder signed in (or failed to) before the clock starts
+            if not conn.poll(600):
+                raise BenchError("the bidders did not sign in within 10 minutes")
+            _tag, n, errs = conn.recv()
+            signed_in += n
+            errors += errs
+        if signed_in == 0:
+            raise BenchError(f"no bidder could sign in: {errors[:3]}")
+        workers, pg = server_pids(server, opts.database_url)
+        before = (_cpu.snapshot(workers), _cpu.snapshot(pg), _cpu.machine_busy())
+        load = _cpu.LoadSampler().start()
+        start_at = time.time() + 0.5
+        end_at = start_at + opts.seconds
+        for conn in pipes:
+            conn.send([start_at, end_at])
+        _cpu.wait_until(end_at)
+        workers_end, pg_end = server_pids(server, opts.database_url)
+        after = (_cpu.snapshot(sorted({*workers, *workers_end})), _cpu.snapshot(sorted({*pg, *pg_end})),
+                 _cpu.machine_busy())
+        loadavg = load.stop()
+        results: list[_bidders.Result] = []
+        polls: list[tuple[float, int]] = []
+        client_cpu = 0.0
+        for conn in pipes:
+            if not conn.poll(opts.seconds + 600):
+                raise BenchError("a client process did not report")
+            _tag, out = conn.recv()
+            results += out["results"]
+            polls += out["polls"]
+            errors += out["errors"]
+            client_cpu += out["cpu_s"]
         for p in procs:
             p.join(timeout=30)
-        measured = [r for r in results if start_at <= r[0] <= end_at + 60]
-        accepted = [json.loads(r[3])["bid"] for r in measured if 200 <= r[1] < 300]
-        refused: dict[str, int] = {}
-        for r in measured:
-            if 400 <= r[1] < 500:
-                try:
-                    body = json.loads(r[3]).get("error", {})
-                    fields = body.get("fields", {}) or {}
-                    reason = "; ".join(m for v in fields.values() for m in v) or body.get("message") or str(r[1])
-                except ValueError:
-                    reason = str(r[1])
-                key = f"{r[1]} {reason if isinstance(reason, str) else json.dumps(reason, ensure_ascii=False)}"
-                refused[key[:120]] = refused.get(key[:120], 0) + 1
-        server_errors = sum(1 for r in measured if r[1] >= 500)
+        server.stop()
+        server = None
+        counted = counters(tmp / "counters")
+        measured = [r for r in results if start_at <= r[0] <= end_at]
+        accepted_all = [json.loads(r[3])["bid"] for r in results if 200 <= r[1] < 300]
+        accepted = [r for r in measured if 200 <= r[1] < 300]
         latencies = [r[2] for r in measured]
-        checks = check(opts.database_url, scene["auction_id"], accepted)
+        checks = check(opts.database_url, scene["auction_id"], accepted_all)
+        web_cpu, pg_cpu = _cpu.spent(before[0], after[0]), _cpu.spent(before[1], after[1])
+        machine = after[2][0] - before[2][0]
+        n = len(measured)
+        bid_counts = counted.get("bid", {"requests": 0, "statements": 0, "cpu_s": 0.0})
+        status_counts = counted.get("status", {"requests": 0, "statements": 0, "cpu_s": 0.0})
         return {
-            "bidders": opts.bidders, "seconds": opts.seconds, "gunicorn": gunicorn_version(opts),
-            "workers": opts.workers, "worker_class": opts.worker_class, "client_processes": len(procs),
-            "bids_handled": len(measured), "bids_per_s": round(len(measured) / opts.seconds, 1),
+            "bidders": opts.bidders, "signed_in": signed_in, "seconds": opts.seconds,
+            "gunicorn": gunicorn_version(opts), "config": "deploy/gunicorn.conf.py (+ counters)",
+            "workers": opts.workers or len(workers) - 1, "worker_class": opts.worker_class,
+            "client_processes": len(procs), "poll_every_s": opts.poll_every,
+            "bids_handled": n, "bids_per_s": round(n / opts.seconds, 1),
             "accepted": len(accepted), "accepted_per_s": round(len(accepted) / opts.seconds, 1),
-            "refused_by_reason": dict(sorted(refused.items(), key=lambda kv: -kv[1])[:8]),
-            "server_errors_5xx": server_errors, "client_errors": errors[:5], "client_error_count": len(errors),
+            "status_polls": len([p for p in polls if start_at <= p[0] <= end_at]),
+            "status_not_modified": len([p for p in polls if start_at <= p[0] <= end_at and p[1] == 304]),
+            "refused_by_reason": refusals(measured),
+            "server_errors_5xx": sum(1 for r in results if r[1] >= 500),
+            "client_errors": errors[:5], "client_error_count": len(errors),
             "latency_ms": {"p50": round(_percentile(latencies, 0.50) * 1000, 1),
                            "p95": round(_percentile(latencies, 0.95) * 1000, 1),
                            "p99": round(_percentile(latencies, 0.99) * 1000, 1)},
+            "cpu_s": {"gunicorn": round(web_cpu, 2), "postgres": round(pg_cpu, 2), "client": round(client_cpu, 2),
+                      "machine": round(machine, 2),
+                      "others": round(max(0.0, machine - web_cpu - pg_cpu - client_cpu), 2),
+                      "machine_capacity": round((after[2][1] - before[2][1]), 2)},
+            "bids_per_server_cpu_s": _per(n, 1, 1 / max(web_cpu + pg_cpu, 1e-9), 1),
+            "server_cpu_ms_per_bid": _per(web_cpu + pg_cpu, n, 1000),
+            "gunicorn_cpu_ms_per_bid": _per(web_cpu, n, 1000),
+            "postgres_cpu_ms_per_bid": _per(pg_cpu, n, 1000),
+            "client_cpu_ms_per_bid": _per(client_cpu, n, 1000),
+            "load_average_1min": loadavg,
+            "per_bid_request": {"statements": _per(bid_counts["statements"], int(bid_counts["requests"])),
+                                "flask_cpu_ms": _per(bid_counts["cpu_s"], int(bid_counts["requests"]), 1000)},
+            "per_status_request": {"statements": _per(status_counts["statements"], int(status_counts["requests"])),
+                                   "flask_cpu_ms": _per(status_counts["cpu_s"], int(status_counts["requests"]),
+                                                        1000)},
             "checks": checks, "consistent": all(checks[k] for k in checks if k != "bids_in_table"),
         }
     finally:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
         if server is not None:
             server.stop()
         if not opts.keep_tmp:
@@ -313,15 +327,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bidders", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: deploy/gunicorn.conf.py's)")
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--processes", type=int, default=4, help="client processes (threads are spread over them)")
+    parser.add_argument("--processes", type=int, default=1, help="client processes (the bidders are spread over them)")
+    parser.add_argument("--poll-every", type=float, default=3.0, help="seconds between a bidder's status polls")
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/techmarket_bench_auction")
     parser.add_argument("--keep-tmp", action="store_true")
     opts = parser.parse_args()
-    code = run_main("bench/auction.py", opts, run)
-    return code
+    outcome: dict[str, Any] = {}
+
+    def measured(o: argparse.Namespace) -> dict[str, Any]:
+        outcome.update(run(o))
+        return outcome
+
+    code = run_main("bench/auction.py", opts, measured)
+    return 2 if code == 0 and not outcome.get("consistent", False) else code
 
 
 if __name__ == "__main__":

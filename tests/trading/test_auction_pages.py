@@ -67,6 +67,12 @@ def test_auction_pages_from_request_to_result(app, make, signin) -> None:
     assert buyer.post(f"/auctions/{auction.id}/bid", data=key).status_code == 302  # the double click
     off = buyer.post(f"/auctions/{auction.id}/bid", data={"key": "k2", "amount": "101000"})
     assert off.status_code == 400 and "您已是当前最优报价人" in off.get_data(as_text=True)
+    late = buyer.post(f"/auctions/{auction.id}/bid", data={"key": "k3", "amount": "100000"},
+                      headers={"Accept": "application/json"})  # a refusal tells the high: bid again without a poll
+    assert late.status_code == 400 and late.get_json()["high"] == "100000.00"
+    assert late.get_json()["error"]["reason"] == "already_high" and late.get_json()["error"]["fields"]["amount"]
+    again = buyer.post(f"/auctions/{auction.id}/bid", data=key, headers={"Accept": "application/json"})
+    assert again.status_code == 201 and again.get_json()["repeated"] is True  # the double click, answered in JSON
     assert db.session.scalar(select(db.func.count(Bid.id))) == 1
     lead = re.search(r'<span [^>]*data-testid="you-lead"[^>]*>', buyer.get(f"/auctions/{auction.id}").get_data(
         as_text=True))

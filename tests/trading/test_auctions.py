@@ -221,8 +221,9 @@ def test_sealed_bids_hidden_one_each_and_listed_sale_becomes_an_auction(make) ->
     bidding.place(db.session, b2, auction.id, D("130000"), "b", now=T0 + dt.timedelta(minutes=2))
     db.session.commit()
     assert auction.high_amount is None  # hidden until the close
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(bidding.BidRefused) as refused:
         bidding.place(db.session, b1, auction.id, D("140000"), "c", now=T0 + dt.timedelta(minutes=3))
+    assert refused.value.code == "already_bid" and refused.value.high is None  # a refusal tells no sealed bid
     db.session.rollback()
     closing.refresh(db.session, auction, now=auction.ends_at)
     db.session.commit()

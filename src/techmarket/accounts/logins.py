@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select
+from sqlalchemy import CursorResult, Select, bindparam, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from techmarket.accounts.models import User, UserLogin
@@ -38,6 +39,14 @@ def start(session: Session, user: User, lifetime: dt.timedelta) -> str:
     return token
 
 
+@cache
+def _signed_in() -> Select[tuple[User]]:
+    """The user of a live sign-in with its roles (parameters ``user_id``, ``token_hash``, ``now``)."""
+    return (select(User).join(UserLogin, UserLogin.user_id == User.id).options(joinedload(User.role_rows))
+            .where(User.id == bindparam("user_id"), UserLogin.token_hash == bindparam("token_hash"),
+                   UserLogin.expires_at > bindparam("now")))
+
+
 def load(session: Session, ident: str) -> User | None:
     """The signed-in user for a Flask-Login id ``<user id>:<auth version>:<token>``, or None when the sign-in
     was ended, has expired, or the account was deactivated or its password changed since."""
@@ -45,11 +54,9 @@ def load(session: Session, ident: str) -> User | None:
     version, _, token = rest.partition(":")
     if not user_id.isdigit() or not version.isdigit() or not token:
         return None
-    # Every signed-in request comes here: the user, the sign-in row and the roles in one statement.
-    user = session.scalars(
-        select(User).join(UserLogin, UserLogin.user_id == User.id).options(joinedload(User.role_rows))
-        .where(User.id == int(user_id), UserLogin.token_hash == _digest(token), UserLogin.expires_at > utcnow())
-    ).unique().first()
+    # Every signed-in request comes here: the user, the sign-in row and the roles in one statement (built once).
+    user = session.scalars(_signed_in(), {"user_id": int(user_id), "token_hash": _digest(token),
+                                          "now": utcnow()}).unique().first()
     if user is None or not user.active or user.auth_version != int(version):
         return None
     user.login_token = token

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
+from babel.support import NullTranslations, Translations
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField
+from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation
 
 from techmarket.core.errors import ValidationFailed
@@ -23,12 +27,15 @@ def submit(form: FlaskForm, service: Callable[..., T], *args: Any, **kwargs: Any
     A ``ValidationFailed`` rolls the unit of work back and lands beside the fields it names (a form with a
     ``locate(path)`` method resolves nested paths such as ``buyer.credit_code``), or at the top of the form,
     so the page re-renders with everything the user typed; other domain errors go on to the
-    application's error handler.
+    application's error handler. The refusal itself is kept on a :class:`SafeForm` as ``form.failure`` (a JSON
+    answer may carry more of it than the messages).
     """
     try:
         return service(*args, **kwargs)
     except ValidationFailed as exc:
         db.session.rollback()
+        if isinstance(form, SafeForm):
+            form.failure = exc
         placed = False
         for name, message in exc.field_errors.items():
             locate = getattr(form, "locate", None)
@@ -49,12 +56,34 @@ class SafeForm(FlaskForm):
     characters (or no number), so nothing unsafe reaches a query, and the page shows the rest of what the
     user typed."""
 
+    failure: ValidationFailed | None = None
+    """The service's refusal when :func:`submit` caught one."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            """WTForms' own messages in the request's language, from a catalogue read once per process (Flask-WTF
+            reads the .mo file again for every request that builds a form)."""
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return wtforms_translations(str(get_locale()))
+
     def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         refused = [(field, message) for field in _leaves(self) if (message := _make_safe(field)) is not None]
         ok = super().validate(extra_validators)
         for field, message in refused:
             field.errors = [str(message)]
         return ok and not refused
+
+
+_WTFORMS_CATALOGUES: dict[str, NullTranslations] = {}
+
+
+def wtforms_translations(locale: str) -> NullTranslations:
+    """WTForms' catalogue for ``locale``, loaded on first use and kept for the process."""
+    found = _WTFORMS_CATALOGUES.get(locale)
+    if found is None:
+        found = _WTFORMS_CATALOGUES[locale] = Translations.load(messages_path(), [locale], domain="wtforms")
+    return found
 
 
 def _leaves(form: Any) -> Iterator[Field]:

@@ -9,13 +9,15 @@ double click, a retry) land once: the second answer is the first bid. Every acce
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy.orm import Session, lazyload
 
 from techmarket.core import audit, events
 from techmarket.core.actor import Actor
@@ -55,28 +57,80 @@ class Placed:
     extended: bool
 
 
-def _refuse(code: str) -> ValidationFailed:
-    return ValidationFailed(REFUSAL_MESSAGES[code], field_errors={"amount": REFUSAL_MESSAGES[code]})
+class BidRefused(ValidationFailed):
+    """A bid the rules refuse; ``high`` is the best bid it was judged against (None while the bids are hidden), so
+    a client can bid again without polling the status."""
+
+    def __init__(self, code: str, high: Decimal | None) -> None:
+        super().__init__(REFUSAL_MESSAGES[code], field_errors={"amount": REFUSAL_MESSAGES[code]})
+        self.code, self.high = code, high
 
 
-def _memberships(session: Session, actor: Actor, auction_id: int) -> tuple[set[int], AuctionBidder | None]:
-    """The actor's organisations and their first live bidder on the auction, in one statement (every bid asks)."""
+def _refuse(code: str, mode: modes.Mode, high: Decimal | None) -> BidRefused:
+    return BidRefused(code, None if mode.hidden else high)
+
+
+@dataclass(frozen=True)
+class _Mine:
+    orgs: set[int]
+    bidder: AuctionBidder | None
+    earlier_id: int | None
+    """The bid this bidder already placed with the request's idempotency key."""
+
+
+def _mine(rows: Sequence[Any]) -> _Mine:
+    """From rows (organisation id, live bidder or None, id of its bid with the key or None)."""
+    live = [(b, bid_id) for org, b, bid_id in rows if org is not None and b is not None]
+    bidder, earlier_id = min(live, key=lambda row: row[0].id) if live else (None, None)
+    return _Mine({org for org, _b, _bid in rows if org is not None}, bidder, earlier_id)
+
+
+def _with_bidder(query: Select, auction_id: Any, key: Any) -> Select:
+    """``query`` (over the user's memberships) joined (outer) with their live bidder on the auction and its bid
+    with ``key``; the bidder's organisation is not loaded (no bid needs it)."""
+    return (query.outerjoin(AuctionBidder, and_(AuctionBidder.organisation_id == Membership.organisation_id,
+                                                AuctionBidder.auction_id == auction_id,
+                                                AuctionBidder.status != BidderStatus.WITHDRAWN))
+            .outerjoin(Bid, and_(Bid.bidder_id == AuctionBidder.id, Bid.idempotency_key == key))
+            .options(lazyload(AuctionBidder.organisation)))
+
+
+def _memberships(session: Session, actor: Actor, auction_id: int) -> _Mine:
+    """The actor's organisations and their first live bidder on the auction, in one statement."""
     if actor.user_id is None:
-        return set(), None
-    rows = session.execute(
-        select(Membership.organisation_id, AuctionBidder).select_from(Membership)
-        .outerjoin(AuctionBidder, and_(AuctionBidder.organisation_id == Membership.organisation_id,
-                                       AuctionBidder.auction_id == auction_id,
-                                       AuctionBidder.status != BidderStatus.WITHDRAWN))
+        return _Mine(set(), None, None)
+    rows = session.execute(_with_bidder(
+        select(Membership.organisation_id, AuctionBidder, Bid.id).select_from(Membership), auction_id, "")
         .where(Membership.user_id == actor.user_id)).all()
-    bidders = [b for _org, b in rows if b is not None]
-    return {org for org, _b in rows}, min(bidders, key=lambda b: b.id) if bidders else None
+    return _mine([tuple(r) for r in rows])
+
+
+def _auction_and_mine(session: Session, actor: Actor, auction_id: int, key: str) -> tuple[Auction | None, _Mine]:
+    """The auction (its committed state), the actor's organisations, their live bidder on it and that bidder's
+    bid with ``key`` if one went in already: one statement, which every bid pays."""
+    rows = session.execute(_auction_and_mine_query(), {"user_id": actor.user_id, "auction_id": auction_id,
+                                                       "key": key}).all()
+    if not rows:
+        return None, _Mine(set(), None, None)
+    return rows[0][0], _mine([tuple(r)[1:] for r in rows])
+
+
+@cache
+def _auction_and_mine_query() -> Select:
+    """Built once (parameters ``user_id``, ``auction_id``, ``key``): constructing it cost as much as running it."""
+    return _with_bidder(select(Auction, Membership.organisation_id, AuctionBidder, Bid.id).select_from(Auction)
+                        .outerjoin(Membership, Membership.user_id == bindparam("user_id")), Auction.id,
+                        bindparam("key")).where(Auction.id == bindparam("auction_id"))
 
 
 def may_bid(session: Session, actor: Actor, auction: Auction) -> AuctionBidder:
     """The actor's qualified bidder with the agreement accepted and the deposit secured, or why not."""
-    mine, bidder = _memberships(session, actor, auction.id)
-    if auction.seller_org_id in mine:
+    return _may_bid(session, auction, _memberships(session, actor, auction.id))
+
+
+def _may_bid(session: Session, auction: Auction, mine: _Mine) -> AuctionBidder:
+    bidder = mine.bidder
+    if auction.seller_org_id in mine.orgs:
         raise PermissionDenied(_l("The seller cannot bid on its own auction."))
     if bidder is None:
         raise PermissionDenied(_l("Register as a bidder first."))
@@ -106,19 +160,21 @@ def place(session: Session, actor: Actor, auction_id: int, amount: Decimal | Non
         raise ValidationFailed(_l("The bid form was incomplete. Reload the page and bid again."))
     if amount is None or not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
         raise ValidationFailed(_l("Enter an amount in yuan."), field_errors={"amount": _l("Enter an amount in yuan.")})
-    seen = session.get(Auction, auction_id)
+    seen, mine = _auction_and_mine(session, actor, auction_id, key)  # with the bid of this key, if one went in
     if seen is None:
         raise NotFound(_l("No such auction."))
     if seen.status not in (AuctionStatus.OPEN, AuctionStatus.SCHEDULED):
         raise Conflict(REFUSAL_MESSAGES[modes.CLOSED])
-    bidder = may_bid(session, actor, seen)  # who may bid does not change with the price: checked before the lock
-    early = modes.get(seen.mode).check(lifecycle.rules_of(seen), modes.State(seen.high_amount, seen.high_bidder_id),
-                                       bidder.id, amount, now or utcnow())
+    bidder = _may_bid(session, seen, mine)  # who may bid does not change with the price: checked before the lock
+    mode = modes.get(seen.mode)
+    early = mode.check(lifecycle.rules_of(seen), modes.State(seen.high_amount, seen.high_bidder_id), bidder.id,
+                       amount, now or utcnow())
     if early.refusal in MONOTONE:  # the best bid only gets better: refused now, refused under the lock too
-        repeat = _earlier(session, bidder, key)
-        if repeat is not None:  # a double click or a retry of a bid that went in: the first answer again
-            return Placed(repeat, repeated=True, extended=False)
-        raise _refuse(early.refusal)
+        if mine.earlier_id is not None:  # a double click or a retry of a bid that went in: the first answer again
+            repeat = session.get(Bid, mine.earlier_id)
+            if repeat is not None:
+                return Placed(repeat, repeated=True, extended=False)
+        raise _refuse(early.refusal, mode, seen.high_amount)
     auction = lifecycle.lock(session, auction_id)
     at = now or utcnow()  # read after the lock: the order of the lock is the order of time
     lifecycle.open_if_due(session, auction, at)
@@ -128,13 +184,12 @@ def place(session: Session, actor: Actor, auction_id: int, amount: Decimal | Non
     if earlier is not None:
         return Placed(earlier, repeated=True, extended=False)
     if auction.status == AuctionStatus.SCHEDULED:
-        raise _refuse(modes.NOT_OPEN)
-    mode = modes.get(auction.mode)
+        raise _refuse(modes.NOT_OPEN, mode, auction.high_amount)
     has_bid = mode.hidden and session.scalar(select(Bid.id).where(Bid.bidder_id == bidder.id).limit(1)) is not None
     state = modes.State(auction.high_amount, auction.high_bidder_id, frozenset({bidder.id} if has_bid else ()))
     verdict = mode.check(lifecycle.rules_of(auction), state, bidder.id, amount, at)
     if verdict.refusal is not None:
-        raise _refuse(verdict.refusal)
+        raise _refuse(verdict.refusal, mode, auction.high_amount)
     bid = Bid(auction_id=auction.id, bidder_id=bidder.id, amount=amount, at=at, idempotency_key=key,
               placed_by_id=actor.user_id)
     session.add(bid)

@@ -99,7 +99,8 @@ def register(auction_id: int) -> Page:
 @login_required
 def bid(auction_id: int) -> Page:
     """One bid; the amount is typed or one of the quick-bid buttons (+1/+2/+5 increments). A client that asks
-    for JSON (the page's script, the benchmark) gets 201 with the bid, or 400 with the refusal."""
+    for JSON (the page's script, the benchmark) gets 201 with the bid, or 400 with the refusal and, when it was
+    refused by the rules, the current best bid as ``high`` (null while the bids are sealed)."""
     form = BidForm()
     amount = request.form.get("quick") or form.amount.data
     as_json = request.accept_mimetypes.best == "application/json"
@@ -120,8 +121,10 @@ def bid(auction_id: int) -> Page:
                 flash(_("Bid received."), "success")
             return redirect(url_for("auctions.detail", auction_id=auction_id))
     db.session.rollback()
-    if as_json:
+    if as_json:  # a refused bid carries the best bid it was judged against: the client bids again without a poll
         errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
-        return jsonify(error={"code": "validation_failed", "fields": errors,
-                              "message": [str(m) for m in form.form_errors]}), 400
+        refusal = form.failure if isinstance(form.failure, bidding.BidRefused) else None
+        return jsonify(error={"code": "validation_failed", "reason": refusal.code if refusal else None,
+                              "fields": errors, "message": [str(m) for m in form.form_errors]},
+                       high=str(refusal.high) if refusal and refusal.high is not None else None), 400
     return render_detail(visible_auction(auction_id), bid_form=form, code=400)
