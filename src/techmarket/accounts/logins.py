@@ -40,7 +40,7 @@ def start(session: Session, user: User, lifetime: dt.timedelta) -> str:
 
 
 @cache
-def _signed_in() -> Select[tuple[User]]:
+def _signed_in() -> Select[Any]:
     """The user of a live sign-in with its roles (parameters ``user_id``, ``token_hash``, ``now``)."""
     return (select(User).join(UserLogin, UserLogin.user_id == User.id).options(joinedload(User.role_rows))
             .where(User.id == bindparam("user_id"), UserLogin.token_hash == bindparam("token_hash"),
