@@ -62,14 +62,20 @@ def retry_context(payment: MarketPayment) -> bool:
             and services.live_for(db.session, payment.purpose, payment.subject_id) is None)
 
 
-@login_required
-def card_return(payment_id: int) -> Response:
-    """After ``stripe.confirmCardPayment``: what the gateway says now, applied (a webhook may have been first)."""
+def _posted_card_payment(payment_id: int) -> MarketPayment:
+    """The payer's own card payment named by a posted form (CSRF checked), or 400/404."""
     payment = visible_payment(payment_id)
     if not SafeForm().validate_on_submit():
         abort(400)
     if payment.gateway != "stripe" or not gateways().offers("stripe"):
         abort(404)
+    return payment
+
+
+@login_required
+def card_return(payment_id: int) -> Response:
+    """After ``stripe.confirmCardPayment``: what the gateway says now, applied (a webhook may have been first)."""
+    payment = _posted_card_payment(payment_id)
     cards.refresh(db.session, actor(), gateways().get("stripe"), payment)
     db.session.commit()
     if payment.status == "failed":
@@ -84,11 +90,7 @@ def card_return(payment_id: int) -> Response:
 @login_required
 def switch_to_transfer(payment_id: int) -> Response:
     """Give up the card payment still waiting for a card and pay the same subject by bank transfer."""
-    payment = visible_payment(payment_id)
-    if not SafeForm().validate_on_submit():
-        abort(400)
-    if payment.gateway != "stripe" or not gateways().offers("stripe"):
-        abort(404)
+    payment = _posted_card_payment(payment_id)
     cards.abandon(db.session, actor(), gateways().get("stripe"), payment)
     offline = gateways().get("offline")
     if payment.purpose == "deposit":
