@@ -45,3 +45,22 @@ def test_demo_trading_loaded_once(runner) -> None:
     assert db.session.scalar(select(func.count()).select_from(Offer)) == 2
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 2
 
+
+
+def test_demo_buyers_are_distinct_people_outside_the_seller(make) -> None:
+    """The demo's bidders alternate between two buyers: one person acting for two organisations would be one
+    bidder, and the demo load stopped at the second bid ("you hold the best bid already") on days when the
+    listing picked for a past auction belonged to somebody else than that person."""
+    from techmarket.demo.trading_loader import _buyers
+
+    seller_org = make.org(status="verified")
+    seller = seller_org.memberships[0].user
+    busy = make.user()
+    twice = [make.org(busy, status="verified"), make.org(busy, status="verified")]
+    also_seller = make.org(seller, status="verified")
+    other = make.org(status="verified")
+    buyers = _buyers(db.session, seller_org.id, seller)
+    users = [u.id for _o, u in buyers]
+    assert len(users) == len(set(users)) and seller.id not in users
+    assert [o.id for o, _u in buyers] == [twice[0].id, other.id]
+    assert also_seller.id not in [o.id for o, _u in buyers]

@@ -16,6 +16,7 @@ from techmarket.core.clock import local_today
 from techmarket.core.roles import Role
 from techmarket.listings.constants import Kind, Status
 from techmarket.listings.models import Listing
+from techmarket.orgs.constants import OrgType
 from techmarket.orgs.models import Membership, Organisation
 from techmarket.trading import negotiation, sales
 from techmarket.trading.constants import LICENCE_MODES
@@ -37,11 +38,18 @@ def _candidates(session: Session) -> list[Listing]:
 
 
 def _buyers(session: Session, seller_org_id: int, seller: User) -> list[tuple[Organisation, User]]:
+    """Verified organisations other than the seller, enterprises first, each with a member who acts for it alone:
+    a member of the seller is left out, and so is a user already acting for another buyer (their bids would
+    count for one bidder, and the second of two alternating bids would be refused as already the best)."""
+    sellers = set(session.scalars(select(Membership.user_id).where(Membership.organisation_id == seller_org_id)))
+    taken = sellers | {seller.id}
     found: list[tuple[Organisation, User]] = []
     for org in session.scalars(select(Organisation).where(Organisation.status == "verified",
-                                                          Organisation.id != seller_org_id).order_by(Organisation.id)):
+                                                          Organisation.id != seller_org_id)
+                               .order_by(Organisation.org_type != OrgType.ENTERPRISE, Organisation.id)):
         user = _member(session, org.id)
-        if user is not None and user.id != seller.id:
+        if user is not None and user.id not in taken:
+            taken.add(user.id)
             found.append((org, user))
     return found
 
