@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
 HOST ?= 127.0.0.1
-TEST_WORKERS ?= auto
+# One xdist worker per core, and at least 3: much of a test's time is spent waiting on PostgreSQL, Chromium,
+# localstripe or a worker process, so on a 2-core machine a third worker fills those waits.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -lt 3 ] && n=3; echo $$n)
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
