@@ -151,7 +151,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     notifications.register_messages(CHALLENGE_MESSAGES)
     notifications.register_messages(MATCHING_MESSAGES)
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, ping_after=float(cfg["DB_PING_AFTER_SECONDS"]))
 
     register_converters(app)
     register_input_checks(app)
@@ -169,7 +169,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 def _engine_options(uri: str) -> dict[str, Any]:
     if uri.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+    return {}  # no pool_pre_ping: core.db.ping_idle_connections checks only connections that sat idle
 
 
 def _development_secret(instance: Path, name: str = "secret_key") -> str:

@@ -19,6 +19,8 @@ DEFAULTS: dict[str, Any] = {
     "AUDIT_KEY": None,  # keys the audit log's hashes; outside the database (default: generated in the instance)
     "AUDIT_CHECKPOINT_PATH": None,  # append-only file of signed audit heads (default: <instance>/audit-checkpoints…)
     "DATABASE_URL": None,  # default: SQLite file in the instance folder
+    # a pooled PostgreSQL connection idle at least this long is checked with a round trip before it is used
+    "DB_PING_AFTER_SECONDS": 10,
     "INSTANCE_PATH": None,  # default: <project>/instance
     "BASE_URL": "http://127.0.0.1:8000",  # the public address, for links in mail sent by jobs
     "DEFAULT_LOCALE": "zh_Hans_CN",
@@ -81,6 +83,7 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt",  # Werkzeug method string; the default is scrypt n=2**15, r=8, p=1
     "PER_PAGE": 20,
     "HOME_CACHE_SECONDS": 10,  # anonymous home page and market figures may be this many seconds old
+    "AUCTION_STATUS_CACHE_SECONDS": 1,  # a running auction's polled status may be this old (0: never cached)
     "WTF_CSRF_ENABLED": True,
     "RATELIMIT_ENABLED": True,
 }
@@ -194,6 +197,9 @@ def _validate(cfg: dict) -> None:
     ):
         if cfg[key] not in allowed:
             raise ConfigError(f"TECHMARKET_{key} must be one of {sorted(allowed)}, not {cfg[key]!r}")
+    for key in ("DB_PING_AFTER_SECONDS", "AUCTION_STATUS_CACHE_SECONDS"):
+        if float(cfg[key]) < 0:
+            raise ConfigError(f"TECHMARKET_{key} must be 0 or more, not {cfg[key]!r}")
     if not 1 <= int(cfg["LOGIN_DAYS"]) <= 30:
         raise ConfigError(f"TECHMARKET_LOGIN_DAYS must be between 1 and 30, not {cfg['LOGIN_DAYS']!r}")
     if min(int(cfg["LOGIN_LOCKOUT_AFTER"]), int(cfg["LOGIN_LOCKOUT_SECONDS"])) < 1 or \

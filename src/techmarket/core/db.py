@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, MetaData, Numeric, String, event
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -59,8 +60,10 @@ class IdMixin:
     id: Mapped[int] = mapped_column(primary_key=True)
 
 
-def configure_engine(engine: Engine) -> None:
-    """SQLite: enforce foreign keys, write-ahead log, wait for locks instead of failing.
+def configure_engine(engine: Engine, *, ping_after: float = 10.0) -> None:
+    """PostgreSQL: pooled connections idle ``ping_after`` seconds are checked before use
+    (:func:`ping_idle_connections`). SQLite: enforce foreign keys, write-ahead log, wait for locks instead of
+    failing.
 
     The driver's own transaction handling stays on: it begins a transaction at the first write, so reading
     holds no snapshot that a later write would have to upgrade (which SQLite refuses at once under load).
@@ -68,6 +71,7 @@ def configure_engine(engine: Engine) -> None:
     reads inside savepoints (bulk import) calls :func:`begin_write` first.
     """
     if engine.dialect.name != "sqlite":
+        ping_idle_connections(engine, ping_after)
         return
 
     @event.listens_for(engine, "connect")
@@ -81,6 +85,30 @@ def configure_engine(engine: Engine) -> None:
         cur.execute("PRAGMA mmap_size=268435456")
         cur.execute("PRAGMA cache_size=-16384")
         cur.close()
+
+
+def ping_idle_connections(engine: Engine, after: float) -> None:
+    """Check a pooled connection with the dialect's ping when it comes out of the pool after sitting idle for
+    ``after`` seconds or more; a dead one is replaced before the request uses it (the pool retries the checkout
+    on ``DisconnectionError``). ``pool_pre_ping`` pings on every checkout: one more round trip per request, a
+    tenth of a busy worker's time, for connections a busy worker used a moment ago. A connection that breaks
+    while in use is still reported by the statement that finds it, and the pool then drops the others."""
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_from"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn: Any, record: Any, proxy: Any) -> None:
+        idle_from = record.info.get("idle_from")
+        if idle_from is None or time.monotonic() - idle_from < after:
+            return  # new, or back in the pool a moment ago
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"idle pooled connection failed its check: {exc}") from exc
+        if not alive:
+            raise DisconnectionError("idle pooled connection failed its check")
 
 
 def begin_write(session: Session) -> None:
