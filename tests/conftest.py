@@ -45,6 +45,7 @@ def _overrides(url: str, instance: Path) -> dict:
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "HOME_CACHE_SECONDS": 0,
+        "AUCTION_STATUS_CACHE_SECONDS": 0,  # tests/trading/test_auction_status_cache.py turns it on
         # Real scrypt at a small cost: production strength would make every sign-in in the suite slow.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         # Jobs at once, in the caller (tests of the real runners set "local" or "rq" and drain the queue).

@@ -48,6 +48,10 @@ class TTLCache(Generic[V]):
         self.set(key, value)
         return value
 
+    def discard(self, key: Hashable) -> None:
+        with self._lock:
+            self._data.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()

@@ -14,7 +14,7 @@ from techmarket.listings.models import Listing
 from techmarket.trading import access
 from techmarket.trading.auctions import bidding, services
 from techmarket.trading.auctions.forms import AuctionForm, BidderForm, BidForm, local_naive, version_of
-from techmarket.trading.auctions.views.common import actor, injected_now, now, visible_auction
+from techmarket.trading.auctions.views.common import actor, injected_now, now, status_snapshots, visible_auction
 from techmarket.trading.auctions.views.public import render_detail
 from techmarket.trading.terms import to_decimal
 
@@ -111,6 +111,7 @@ def bid(auction_id: int) -> Page:
             answer = {"bid": placed.bid.id, "amount": str(placed.bid.amount), "repeated": placed.repeated,
                       "extended": placed.extended}
             db.session.commit()
+            status_snapshots().discard(auction_id)  # this worker's next poll shows the bid
             if as_json:
                 return jsonify(answer), 201
             if placed.repeated:

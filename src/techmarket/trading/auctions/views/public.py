@@ -19,7 +19,7 @@ from techmarket.trading.auctions import confirmation_pdf, queries, results, serv
 from techmarket.trading.auctions.constants import AuctionStatus, BidderStatus
 from techmarket.trading.auctions.forms import BidderForm, BidForm, ObjectionForm
 from techmarket.trading.auctions.models import Auction, AuctionBidder
-from techmarket.trading.auctions.views.common import actor, now, visible_auction
+from techmarket.trading.auctions.views.common import actor, now, status_snapshots, visible_auction
 
 Page = str | Response | tuple[str, int]
 
@@ -75,14 +75,26 @@ def detail(auction_id: int) -> Page:
 
 
 def status(auction_id: int) -> Response:
-    """The small JSON the page polls; answers 304 while nothing changed (ETag)."""
-    auction = visible_auction(auction_id)
-    body = queries.status(db.session, auction, now())
+    """The small JSON the page polls; answers 304 while nothing changed (ETag). A running auction's status is
+    reused for a moment (:func:`status_snapshots`), never past its start or end: a read then moves it on."""
+    current = now()
+    snapshots = status_snapshots()
+    hit = snapshots.get(auction_id)
+    if hit is not None and current < hit[1]:
+        body = hit[0]
+    else:
+        auction = visible_auction(auction_id)
+        body = queries.status(db.session, auction, current)
+        turn = auction.starts_at if auction.status == AuctionStatus.SCHEDULED else \
+            auction.ends_at if auction.status == AuctionStatus.OPEN else None
+        if turn is not None:
+            snapshots.set(auction_id, (body, turn))
     etag = body["etag"]
     if request.if_none_match.contains(etag):
         response = Response(status=304)
     else:
-        response = Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+        response = Response(json.dumps(body | {"server_time": current.isoformat()}, ensure_ascii=False),
+                            mimetype="application/json")
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"
     return response
