@@ -17,7 +17,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, bindparam, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, lazyload, load_only
 
 from techmarket.core import audit, events
 from techmarket.core.actor import Actor
@@ -117,10 +117,17 @@ def _auction_and_mine(session: Session, actor: Actor, auction_id: int, key: str)
 
 @cache
 def _auction_and_mine_query() -> Select:
-    """Built once (parameters ``user_id``, ``auction_id``, ``key``): constructing it cost as much as running it."""
+    """Built once (parameters ``user_id``, ``auction_id``, ``key``): constructing it cost as much as running it.
+    Only the columns that judge a bid before the lock are read (half of the auction's, half of the bidder's):
+    decoding the others cost more than the rest of a refused bid's query; the lock reads the whole row."""
     return _with_bidder(select(Auction, Membership.organisation_id, AuctionBidder, Bid.id).select_from(Auction)
                         .outerjoin(Membership, Membership.user_id == bindparam("user_id")), Auction.id,
-                        bindparam("key")).where(Auction.id == bindparam("auction_id"))
+                        bindparam("key")).where(Auction.id == bindparam("auction_id")).options(
+        load_only(Auction.status, Auction.seller_org_id, Auction.mode, Auction.start_price, Auction.increment,
+                  Auction.reserve, Auction.deposit_amount, Auction.starts_at, Auction.ends_at,
+                  Auction.extension_minutes, Auction.high_amount, Auction.high_bidder_id),
+        load_only(AuctionBidder.organisation_id, AuctionBidder.pseudonym, AuctionBidder.agreement_accepted_at,
+                  AuctionBidder.status))
 
 
 def may_bid(session: Session, actor: Actor, auction: Auction) -> AuctionBidder:
