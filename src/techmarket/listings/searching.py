@@ -23,6 +23,7 @@ from techmarket.listings.data import parse_amount
 from techmarket.listings.models import Listing
 from techmarket.listings.queries import prefectures
 from techmarket.orgs.models import Organisation
+from techmarket.orgs.places import place_name
 from techmarket.search.documents import FACETS, SearchResult
 from techmarket.search.highlight import highlight
 from techmarket.search.params import SearchParams, SearchSpec, parse_args
@@ -176,7 +177,7 @@ def facet_labels(session: Session) -> dict[str, dict[str, Any]]:
     return {
         "kind": {str(k): v for k, v in KIND_LABELS.items()},
         "field": dict(FIELDS),
-        "region": _prefecture_names(session),
+        "region": {code: place_name(code, name) for code, name in _prefecture_names(session).items()},
         "maturity": dict(MATURITY),
         "mode": dict(TRANSACTION_MODES),
     }

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from techmarket.listings.constants import FIELDS, KIND_LABELS
 from techmarket.matching.alerts import SubscriptionRef
 from techmarket.matching.models import DEMAND, FIELD, ORG, REGION, SEARCH, Subscription
+from techmarket.orgs.places import place_name
 
 
 def _filters(query: Any) -> str:
@@ -36,7 +37,7 @@ def describe(sub: Subscription | SubscriptionRef) -> str:
     if sub.kind == FIELD:
         return _("Field: %(name)s", name=FIELDS.get(sub.target, sub.target))
     if sub.kind == REGION:
-        return _("League or city: %(name)s", name=sub.label)
+        return _("League or city: %(name)s", name=place_name(sub.target, sub.label))
     if sub.kind == ORG:
         return _("Organisation: %(name)s", name=sub.label)
     if sub.kind == DEMAND:

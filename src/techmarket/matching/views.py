@@ -47,7 +47,7 @@ def _viewer() -> visibility.Viewer:
 
 
 def _region_names() -> dict[str, str]:
-    return {d.code: d.name for d in prefectures(db.session)}
+    return {d.code: d.label for d in prefectures(db.session)}
 
 
 def _render_panel(recs: Recommendations, viewer: visibility.Viewer, heading: Any) -> Markup:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from techmarket.accounts.models import User
 from techmarket.core.clock import utcnow
 from techmarket.core.db import Base
+from techmarket.orgs.places import place_name
 
 
 class Division(Base):
@@ -27,6 +28,11 @@ class Division(Base):
         primaryjoin="foreign(Division.parent_code) == remote(Division.code)", lazy="joined", join_depth=1,
         viewonly=True,
     )
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (:func:`techmarket.orgs.places.place_name`)."""
+        return place_name(self.code, self.name)
 
     @property
     def prefecture_code(self) -> str:

@@ -6,6 +6,7 @@ import csv
 from dataclasses import dataclass
 from importlib.resources import files
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -81,8 +82,8 @@ def division_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
     names: dict[str, str] = {}
     for d in rows:
         if d.level == "prefecture":
-            names[d.code] = d.name
-            groups.setdefault(d.code, []).insert(0, (d.code, f"{d.name}（全市/盟）"))
+            names[d.code] = d.label
+            groups.setdefault(d.code, []).insert(0, (d.code, _("%(name)s (the whole league or city)", name=d.label)))
         else:
             marker = "" if d.in_gbt2260 else " *"
             groups.setdefault(d.parent_code or "", []).append((d.code, f"{d.name}{marker}"))

@@ -31,7 +31,7 @@ class BodyForm(SafeForm):
 
     def with_prefectures(self, prefectures: list[Any]) -> BodyForm:
         self.prefecture_code.choices = [SelectChoice("", _l("— none (a regional or national body) —"))] + [
-            SelectChoice(d.code, d.name) for d in prefectures]
+            SelectChoice(d.code, d.label) for d in prefectures]
         return self
 
     def data_of(self) -> BodyData:

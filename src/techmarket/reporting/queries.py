@@ -206,7 +206,7 @@ class Reader:
 
     def names(self) -> dict[str, str]:
         if self._names is None:
-            self._names = {d.code: d.name for d in prefectures(self.session)}
+            self._names = {d.code: d.label for d in prefectures(self.session)}
         return self._names
 
     def cells(self, source: str, dimension: str) -> list[tuple[str, str, str, int, Decimal]]:

@@ -157,7 +157,7 @@ def _pending_revisions(session: Session, listing_ids: list[int]) -> dict[int, Re
 def _division_namer(session: Session) -> Callable[[str], str]:
     def name(code: str) -> str:
         division = session.get(Division, code)
-        return f"{division.name} ({code})" if division is not None else code
+        return f"{division.label} ({code})" if division is not None else code
 
     return name
 

@@ -49,7 +49,7 @@ def _search_context(parsed: cq.ParsedSearch) -> dict[str, Any]:
     return {
         "f": parsed.filters, "errors": parsed.errors,
         "raw": {name: request.args.get(name, "") for name in SEARCH_ARGS},
-        "prefectures": prefectures, "prefecture_names": {d.code: d.name for d in prefectures},
+        "prefectures": prefectures, "prefecture_names": {d.code: d.label for d in prefectures},
         "types": cat.contract_types(),
         "statuses": list(cat.Status),
         "query": {name: request.args[name] for name in SEARCH_ARGS if request.args.get(name)},
@@ -68,7 +68,7 @@ def search() -> tuple[str, int]:
 
 
 def _csv_rows(contracts: Iterator[Contract]) -> Iterator[str]:
-    names = {d.code: d.name for d in cq.prefectures(db.session)}
+    names = {d.code: d.label for d in cq.prefectures(db.session)}
     yield BOM + csv_line([
         _("Contract registration number"), _("Status"), _("Contract"), _("Type"), _("Seller"),
         _("Seller's credit code"), _("Buyer"), _("Buyer's credit code"), _("League or city (盟市)"), _("Signed on"),

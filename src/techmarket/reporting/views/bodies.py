@@ -28,7 +28,7 @@ def _choice(name: str, allowed: object) -> str | None:
 def index() -> str:
     who = actor()
     require_staff(who)
-    codes = {d.code: d.name for d in queries.prefectures(db.session)}
+    codes = {d.code: d.label for d in queries.prefectures(db.session)}
     kind, level, area = _choice("kind", KINDS), _choice("level", LEVELS), _choice("area", codes)
     page = paginate(db.session, service.listing(kind, level, area), *paging())
     return render_template("reporting/bodies.html", page=page, kind=kind, level=level, area=area,

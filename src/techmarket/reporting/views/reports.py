@@ -29,7 +29,7 @@ def index() -> str | Response:
     require_staff(who)
     today = local_today()
     form = ReportForm()
-    form.prefecture.choices = [SelectChoice(d.code, d.name) for d in queries.prefectures(db.session)]
+    form.prefecture.choices = [SelectChoice(d.code, d.label) for d in queries.prefectures(db.session)]
     if not form.is_submitted():
         form.prefecture.data = queries.area_of(db.session, who) or ""
         form.year.data = today.year - 1 if today.month < 12 else today.year

@@ -48,7 +48,7 @@ def create() -> str | Response | tuple[str, int]:
     if not actor().has(Role.OPERATOR):
         raise PermissionDenied(_("Only the market operator files brokers and attributes contracts to them."))
     form = BrokerForm()
-    form.prefecture_code.choices = [SelectChoice(d.code, d.name) for d in _prefectures()]
+    form.prefecture_code.choices = [SelectChoice(d.code, d.label) for d in _prefectures()]
     agencies = db.session.scalars(select(Organisation).where(Organisation.org_type == "transfer_agency")
                                   .order_by(Organisation.name).limit(500))
     form.organisation_id.choices = [SelectChoice(0, "—"), *(SelectChoice(o.id, o.name) for o in agencies)]

@@ -145,7 +145,7 @@ def bureaus() -> str | Response | tuple[str, int]:
             return redirect(url_for("claims.bureaus"))
     page = paginate(db.session, select(BureauArea).join(User, User.id == BureauArea.user_id)
                     .order_by(BureauArea.division_code, User.email), *paging())
-    names = dict(db.session.execute(select(Division.code, Division.name).where(
-        Division.code.in_([a.division_code for a in page.items]))).tuples().all())
+    names = {d.code: d.label for d in db.session.scalars(select(Division).where(
+        Division.code.in_([a.division_code for a in page.items])))}
     status = 400 if request.method == "POST" else 200
     return render_template("claims/bureaus.html", form=form, page=page, names=names), status
