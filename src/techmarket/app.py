@@ -169,7 +169,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 def _engine_options(uri: str) -> dict[str, Any]:
     if uri.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
-    return {}  # no pool_pre_ping: core.db.ping_idle_connections checks only connections that sat idle
+    # No pool_pre_ping: core.db.ping_idle_connections checks only connections that sat idle. Autocommit until
+    # the first write: core.db.begin_at_first_write begins the transaction there.
+    return {"isolation_level": "AUTOCOMMIT"}
 
 
 def _development_secret(instance: Path, name: str = "secret_key") -> str:

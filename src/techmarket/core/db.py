@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 import time
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from psycopg import ServerCursor
+from psycopg.pq import TransactionStatus
 from sqlalchemy import DateTime, MetaData, Numeric, String, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DisconnectionError, OperationalError
@@ -72,6 +75,7 @@ def configure_engine(engine: Engine, *, ping_after: float = 10.0) -> None:
     """
     if engine.dialect.name != "sqlite":
         ping_idle_connections(engine, ping_after)
+        begin_at_first_write(engine)
         return
 
     @event.listens_for(engine, "connect")
@@ -85,6 +89,34 @@ def configure_engine(engine: Engine, *, ping_after: float = 10.0) -> None:
         cur.execute("PRAGMA mmap_size=268435456")
         cur.execute("PRAGMA cache_size=-16384")
         cur.close()
+
+
+IDLE = TransactionStatus.IDLE
+_LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?UPDATE\b|\bFOR\s+(?:KEY\s+)?SHARE\b", re.IGNORECASE)
+
+
+def reads_only(statement: str) -> bool:
+    """A plain SELECT: no write and no row lock, so it needs no transaction of its own."""
+    return statement.lstrip()[:6].upper() == "SELECT" and _LOCKING.search(statement) is None
+
+
+def begin_at_first_write(engine: Engine) -> None:
+    """PostgreSQL connections run in autocommit mode (the engine's ``isolation_level``) until a statement needs a
+    transaction: before the first write, row lock, savepoint, DDL or server-side cursor of a unit of work,
+    ``BEGIN`` is sent, and the unit's commit or rollback ends it as before (psycopg sends COMMIT or ROLLBACK while
+    a transaction is open).
+
+    Under READ COMMITTED, PostgreSQL's default and ours, every statement sees the data committed when it starts,
+    inside a transaction or not, so the reads before the first write see what they saw before. What changes is
+    the cost: a request that only reads (most pages, a refused bid, a status poll) no longer spends a round trip
+    on BEGIN and one on ROLLBACK, two of a refused bid's four."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _begin_before_write(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                            executemany: bool) -> None:
+        if cursor.connection.info.transaction_status == IDLE and (
+                isinstance(cursor, ServerCursor) or not reads_only(statement)):  # a server-side cursor: DECLARE
+            cursor.connection.execute("BEGIN")
 
 
 def ping_idle_connections(engine: Engine, after: float) -> None:
