@@ -1,5 +1,6 @@
 // Progress of a background job: polls the page's JSON endpoint and moves the <progress> bar; reloads the
-// page when the job has finished so the report appears. Without JavaScript the page offers a Refresh link.
+// page when the job has finished so the report appears, or when its phase changed (queued, not started for a
+// while, running: the page says which). Without JavaScript the page offers a Refresh link.
 (function () {
   "use strict";
   var box = document.querySelector("[data-progress-url]");
@@ -24,7 +25,10 @@
         ["created", "unchanged", "failed"].forEach(function (name) {
           if (data[name] !== undefined) { show(name, data[name]); }
         });
-        if (data.finished) { window.location.reload(); return; }
+        if (data.finished || (data.phase && data.phase !== box.getAttribute("data-phase"))) {
+          window.location.reload();
+          return;
+        }
         delay = 1000;
         window.setTimeout(tick, delay);
       })

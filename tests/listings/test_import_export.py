@@ -160,8 +160,8 @@ def test_good_bad_and_duplicate_rows_report_reimport_and_fixed_rejects(operator_
     run_id = run_of(upload(operator_client, data, "listings.csv"))
 
     progress = operator_client.get(f"/admin/imports/{run_id}.json").get_json()
-    assert progress == {"status": "done", "finished": True, "percent": 100, "done": 9, "total": 9, "created": 2,
-                        "unchanged": 1, "failed": 6, "message": "", "resumable": False}
+    assert progress == {"status": "done", "phase": "done", "finished": True, "percent": 100, "done": 9, "total": 9,
+                        "created": 2, "unchanged": 1, "failed": 6, "message": "", "resumable": False}
     assert counts() == (2, 6, 1)  # nothing of the six bad rows was written
     first, second = db.session.scalars(select(Listing).order_by(Listing.id)).all()
     assert first.status == second.status == Status.SUBMITTED  # a verified organisation: the review queue

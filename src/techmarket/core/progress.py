@@ -4,6 +4,9 @@ A job records its progress in the same transaction as each batch of its work, so
 sees it move, and the counts saved are exactly the rows saved. Each such update is also the run's heartbeat:
 a ``running`` run without one for ``JOBS_STALE_SECONDS`` lost its worker, and :func:`reap` marks it failed
 with that reason (a resumable run can then be resumed from where it stopped).
+
+A ``queued`` run that no worker took up within :data:`NOT_STARTED_SECONDS` is ``not_started`` (see
+:meth:`JobRun.phase`): its page says the background worker may not be running instead of showing 0 %.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from techmarket.core.clock import utcnow
 from techmarket.core.db import Base
+
+NOT_STARTED_SECONDS = 15  # a queued run no worker took up within this long: say the worker may be down
 
 
 class JobRun(Base):
@@ -41,6 +46,19 @@ class JobRun(Base):
         if self.status == "done":
             return 100
         return min(int(self.done * 100 / self.total), 100) if self.total else 0
+
+    @property
+    def queued_since(self) -> dt.datetime:
+        """When the run was queued: created, or queued again on resuming (which beats its heart)."""
+        return self.heartbeat_at or self.created_at
+
+    def phase(self, now: dt.datetime | None = None) -> str:
+        """``status``, except that a run queued for :data:`NOT_STARTED_SECONDS` without a worker taking it up
+        is ``not_started`` (a page shows why instead of a bar standing at 0 %)."""
+        if self.status == "queued" and self.queued_since is not None and \
+                (now or utcnow()) - self.queued_since >= dt.timedelta(seconds=NOT_STARTED_SECONDS):
+            return "not_started"
+        return self.status
 
     @property
     def finished(self) -> bool:

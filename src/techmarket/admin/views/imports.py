@@ -117,8 +117,8 @@ def resume(run_id: int) -> Response:
 def run_json(run_id: int) -> Response:
     job = _run(run_id)
     result = job.result or {}
-    return jsonify(status=job.status, finished=job.finished, percent=job.percent, done=job.done, total=job.total,
-                   created=result.get("created", 0), unchanged=result.get("unchanged", 0),
+    return jsonify(status=job.status, phase=job.phase(), finished=job.finished, percent=job.percent, done=job.done,
+                   total=job.total, created=result.get("created", 0), unchanged=result.get("unchanged", 0),
                    failed=result.get("failed", 0), message=job.message, resumable=job.resumable)
 
 
