@@ -65,7 +65,8 @@ class IdMixin:
 
 def configure_engine(engine: Engine, *, ping_after: float = 10.0) -> None:
     """PostgreSQL: pooled connections idle ``ping_after`` seconds are checked before use
-    (:func:`ping_idle_connections`). SQLite: enforce foreign keys, write-ahead log, wait for locks instead of
+    (:func:`ping_idle_connections`), and a unit of work's transaction begins at its first write
+    (:func:`begin_at_first_write`). SQLite: enforce foreign keys, write-ahead log, wait for locks instead of
     failing.
 
     The driver's own transaction handling stays on: it begins a transaction at the first write, so reading
@@ -91,7 +92,7 @@ def configure_engine(engine: Engine, *, ping_after: float = 10.0) -> None:
         cur.close()
 
 
-IDLE = TransactionStatus.IDLE
+_IDLE = TransactionStatus.IDLE
 _LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?UPDATE\b|\bFOR\s+(?:KEY\s+)?SHARE\b", re.IGNORECASE)
 
 
@@ -114,7 +115,7 @@ def begin_at_first_write(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _begin_before_write(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                             executemany: bool) -> None:
-        if cursor.connection.info.transaction_status == IDLE and (
+        if cursor.connection.info.transaction_status == _IDLE and (
                 isinstance(cursor, ServerCursor) or not reads_only(statement)):  # a server-side cursor: DECLARE
             cursor.connection.execute("BEGIN")
 
