@@ -193,3 +193,26 @@ def test_the_card_page_policy_for_stripes_own_stripe_js(app):
     assert policy["frame-src"] == "https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com"
     assert policy["connect-src"] == "'self' https://api.stripe.com" and policy["frame-ancestors"] == "'none'"
     assert policy["style-src"] == "'self'"
+
+
+@sqlite_only
+def test_a_switch_that_fails_after_the_card_was_cancelled_keeps_the_cancellation(app, make, signin, localstripe,
+                                                                                  monkeypatch):
+    """The gateway cancels the card intent first; if starting the transfer then fails, the cancellation stays
+    recorded (it was rolled back with the failed transfer, so the two sides disagreed until a webhook came)."""
+    from techmarket.core.errors import Conflict
+    from techmarket.payments import deposits as deposit_services
+
+    _, deposit, buyer, payment = _start(make, signin)
+
+    def refuse(*args, **kwargs):
+        raise Conflict("the deposit changed meanwhile")
+
+    monkeypatch.setattr(deposit_services, "pay", refuse)
+    assert buyer.post(f"/payments/{payment.id}/transfer").status_code == 409
+    db.session.expire_all()
+    assert payment.status == "cancelled" and deposit.status == "due"
+    assert component(Gateways).get("stripe").retrieve(payment.gateway_reference).status == "cancelled"
+    monkeypatch.undo()
+    again = buyer.post(f"/payments/deposits/{deposit.id}/pay", data={"method": "offline"})
+    assert again.status_code == 302  # the deposit is free for a bank transfer

@@ -92,6 +92,7 @@ def switch_to_transfer(payment_id: int) -> Response:
     """Give up the card payment still waiting for a card and pay the same subject by bank transfer."""
     payment = _posted_card_payment(payment_id)
     cards.abandon(db.session, actor(), gateways().get("stripe"), payment)
+    db.session.commit()  # the gateway has cancelled the intent: recorded now, whatever the transfer step meets
     offline = gateways().get("offline")
     if payment.purpose == "deposit":
         deposit = db.session.get(AuctionDeposit, payment.subject_id)
