@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from techmarket.contracts.models import Contract
 from techmarket.core.clock import local_today, to_local
 from techmarket.extensions import db
+from techmarket.listings.models import InquiryThread
 from techmarket.reporting.queries import Filters, Reader
 from techmarket.trading.auctions.models import Auction
 from techmarket.trading.models import Deal, Negotiation, Offer, Registration, Sale
@@ -33,6 +34,13 @@ def test_demo_trading_loaded_once(runner) -> None:
     assert reader.headline("auction").count == 7 and reader.headline("auction_failed").count == 2
     assert reader.headline("auction_concluded").count == 4
     assert len([r for r in reader.table("auction", "month").rows if r.count]) >= 6
+    threads = db.session.scalars(select(InquiryThread)).all()  # enterprises asked, the owners answered
+    assert "demo inquiries: 10 threads added" in result.output and len(threads) == 10
+    assert all([m.from_owner for m in t.messages] == [False, True] for t in threads)
+    assert all(t.organisation.org_type == "enterprise" and t.organisation_id != t.listing.organisation_id
+               for t in threads)
+    assert len({t.created_at.strftime("%Y-%m") for t in threads}) >= 8
+    assert reader.headline("inquiry").count >= 5  # the last twelve months' statistics count them
     thread = db.session.scalar(select(Negotiation))
     assert thread is not None and [(o.side, o.status) for o in thread.offers] == [
         ("buyer", "countered"), ("seller", "pending")]
@@ -42,6 +50,7 @@ def test_demo_trading_loaded_once(runner) -> None:
     again = runner.invoke(args=["demo", "load"])
     assert "demo trading: 0 added" in again.output
     assert "demo auctions: 0 added" in again.output
+    assert "demo inquiries: 0 threads added" in again.output
     assert db.session.scalar(select(func.count()).select_from(Offer)) == 2
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 2
 

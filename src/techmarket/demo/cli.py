@@ -18,6 +18,7 @@ from techmarket.demo.contracts_data import SECOND_REGISTRAR
 from techmarket.demo.contracts_loader import load_contracts
 from techmarket.demo.data import DEMO_PASSWORD, USERS
 from techmarket.demo.inbox import settle_notifications
+from techmarket.demo.inquiries_loader import load_inquiries
 from techmarket.demo.loader import load
 from techmarket.demo.payments_loader import load_payments
 from techmarket.demo.reporting_loader import load_bodies
@@ -44,6 +45,7 @@ def load_command() -> None:
         created = load(db.session)
         created["contracts"] = load_contracts(db.session)
         created["trading"] = load_trading(db.session)
+        created["inquiries"] = load_inquiries(db.session)
         created["claims"] = load_claims(db.session)
         created["challenges"] = load_challenges(db.session)
         created["auctions"] = load_auctions(db.session)
@@ -58,6 +60,7 @@ def load_command() -> None:
     click.echo(f"demo data: {created['users']} users, {created['organisations']} organisations and "
                f"{created['listings']} listings added")
     click.echo(f"demo contracts: {created['contracts']} added (second registrar {SECOND_REGISTRAR[0]})")
+    click.echo(f"demo inquiries: {created['inquiries']} threads added (enterprises asking, owners answering)")
     click.echo(f"demo trading: {created['trading']} added (a negotiation with a counter-offer, a 挂牌 sale)")
     click.echo(f"demo platforms and bodies: {created['bodies']} added; statistics counted")
     click.echo(f"demo claims and brokers: {created['claims']} added (bureaus: county@demo.techmarket.cn for 九原区, "
