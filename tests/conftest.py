@@ -31,6 +31,25 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("TECHMARKET_TEST_REQUIRE_SERVICES=1 but TECHMARKET_TEST_DATABASE_URL is not set")
 
 
+# Tests that take a minute or more (make test's --durations lists them): first within their database's block, so
+# that xdist's other workers share the rest of the suite meanwhile instead of one worker finishing with a long
+# test alone. The blocks (SQLite, PostgreSQL, no database) keep their order: each switch between them sets a
+# database up again.
+SLOW_FIRST = ("tests/web/test_fuzz_inputs.py::test_every_form_and_query_with_hostile_values",
+              "tests/trading/test_demo_trading.py::test_demo_trading_loaded_once",
+              "tests/listings/test_services_demo.py", "tests/contracts/test_demo_contracts.py",
+              "tests/web/test_fuzz_inputs.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def key(item: pytest.Item) -> tuple[int, bool]:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("database") if callspec is not None else None
+        return {"sqlite": 0, "postgresql": 1}.get(str(backend), 2), not item.nodeid.startswith(SLOW_FIRST)
+
+    items.sort(key=key)  # stable: the rest keep their order
+
+
 def backends() -> list[str]:
     return ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
