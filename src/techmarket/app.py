@@ -61,6 +61,7 @@ from techmarket.search import sync as search_sync
 from techmarket.search.cli import search_cli
 from techmarket.search.service import SearchService, make_search_service
 from techmarket.trading import listeners as trading_listeners
+from techmarket.trading.auctions.views.common import provide_status_snapshots
 from techmarket.trading.cli import trading_cli
 from techmarket.trading.messages import MESSAGES as TRADING_MESSAGES
 from techmarket.web.errors import register_error_handlers
@@ -157,6 +158,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_input_checks(app)
     register_blueprints(app)
     init_caches(app)
+    provide_status_snapshots(app)
     for group in (accounts_cli, orgs_cli, audit_cli, jobs_cli, demo_cli, _policy_cli(app), listings_cli, search_cli,
                   trading_cli, reporting_cli, challenges_cli, matching_cli, payments_cli, webhooks_cli):
         app.cli.add_command(group)

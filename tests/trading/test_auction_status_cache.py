@@ -12,6 +12,7 @@ from sqlalchemy import event
 from techmarket.accounts.services import actor_for
 from techmarket.extensions import db
 from techmarket.trading.auctions import bidding, services
+from techmarket.trading.auctions.views.common import provide_status_snapshots
 from tests.trading.builders import scene
 
 T0 = dt.datetime(2031, 6, 2, 1, 0, tzinfo=dt.UTC)
@@ -25,6 +26,7 @@ def _statements(app: Any) -> list[str]:
 
 def test_status_is_reused_until_a_bid_here_or_the_start_or_the_end(app, make, signin) -> None:
     app.config["AUCTION_STATUS_CACHE_SECONDS"] = 3600  # longer than the test: only the events below refresh it
+    provide_status_snapshots(app)
     clock = {"now": T0 - dt.timedelta(minutes=5)}
     app.config["AUCTION_CLOCK"] = lambda: clock["now"]
     sc = scene(make)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import abort, current_app
+from flask import Flask, abort, current_app
 from flask_login import current_user
 
 from techmarket.accounts.services import actor_for
 from techmarket.core.actor import ANONYMOUS, Actor
 from techmarket.core.clock import utcnow
+from techmarket.core.components import component, provide
 from techmarket.core.microcache import TTLCache
 from techmarket.extensions import db
 from techmarket.trading import access
@@ -57,14 +58,16 @@ Snapshot = tuple[dict[str, Any], dt.datetime]
 """A running auction's polled status (without the server time) and when it must be read again at the latest:
 its start (scheduled) or its end (open), when a read moves it on."""
 
-_SNAPSHOTS = "techmarket.auction_status"
+
+class StatusSnapshots(TTLCache[Snapshot]):
+    """Running auctions' polled status, kept ``AUCTION_STATUS_CACHE_SECONDS`` per process: the page of every
+    watcher polls every few seconds, and most polls then cost no database read."""
 
 
-def status_snapshots() -> TTLCache[Snapshot]:
-    """This application's snapshots of running auctions' status, kept ``AUCTION_STATUS_CACHE_SECONDS``: the
-    page of every watcher polls every few seconds, and most polls then cost no database read."""
-    found: TTLCache[Snapshot] | None = current_app.extensions.get(_SNAPSHOTS)
-    if found is None:
-        found = current_app.extensions[_SNAPSHOTS] = TTLCache(
-            float(current_app.config["AUCTION_STATUS_CACHE_SECONDS"]), max_entries=1024)
-    return found
+def provide_status_snapshots(app: Flask) -> None:
+    provide(app, StatusSnapshots, StatusSnapshots(float(app.config["AUCTION_STATUS_CACHE_SECONDS"]),
+                                                  max_entries=1024))
+
+
+def status_snapshots() -> StatusSnapshots:
+    return component(StatusSnapshots)
