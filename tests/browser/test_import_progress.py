@@ -14,30 +14,16 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from techmarket.core import jobs
-from techmarket.extensions import db
 from techmarket.listings import import_tasks, importing
 from tests.browser.conftest import ConsoleWatch
-from tests.browser.helpers import sign_in
-from tests.factories import Factories
-from tests.listings.test_import_export import achievement, csv_file, table
+from tests.browser.helpers import upload_import
 
 
 def test_upload_then_live_progress_while_the_worker_imports(
         page: Page, live_app: Flask, live_server: str, operator: tuple[str, str], console: ConsoleWatch,
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     live_app.extensions["techmarket.jobs"] = jobs.LocalQueue(live_app)
-    with live_app.app_context():
-        code = Factories(live_app).org(status="verified").credit_code or ""
-        db.session.remove()
-    path = tmp_path / "listings.csv"
-    path.write_bytes(csv_file(table([achievement(code, title=f"浏览器导入的成果 {i}") for i in range(12)])))
-
-    sign_in(page, live_server, *operator)
-    page.goto(f"{live_server}/admin/imports/")
-    upload = page.get_by_test_id("import-form")
-    upload.locator('input[type="file"]').set_input_files(str(path))
-    upload.locator('button[type="submit"]').click()
-    expect(page).to_have_url(re.compile(r"/admin/imports/\d+$"))
+    upload_import(page, live_app, live_server, operator, tmp_path, [f"浏览器导入的成果 {i}" for i in range(12)])
     expect(page.get_by_test_id("run-status")).to_have_text("排队中")  # queued: the request imported nothing
 
     # A worker whose batches of 5 rows are 2.5 s apart, so the page is seen between them.

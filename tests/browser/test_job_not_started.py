@@ -16,9 +16,7 @@ from techmarket.core.progress import NOT_STARTED_SECONDS, JobRun
 from techmarket.extensions import db
 from techmarket.reporting.models import YearlyReport
 from tests.browser.conftest import SCREENSHOTS, ConsoleWatch
-from tests.browser.helpers import sign_in
-from tests.factories import Factories
-from tests.listings.test_import_export import achievement, csv_file, table
+from tests.browser.helpers import sign_in, upload_import
 
 NOTICE_ZH = "任务排队中，尚未开始：后台任务进程可能未运行，请联系运营方。"
 
@@ -36,18 +34,8 @@ def test_the_import_page_shows_the_notice_then_the_progress_without_a_reload_by_
         page: Page, live_app: Flask, live_server: str, operator: tuple[str, str], console: ConsoleWatch,
         tmp_path: Path) -> None:
     live_app.extensions["techmarket.jobs"] = jobs.LocalQueue(live_app)  # and no worker
-    with live_app.app_context():
-        code = Factories(live_app).org(status="verified").credit_code or ""
-        db.session.remove()
-    path = tmp_path / "listings.csv"
-    path.write_bytes(csv_file(table([achievement(code, title=f"无人处理的导入 {i}") for i in range(4)])))
-    sign_in(page, live_server, *operator)
-    page.goto(f"{live_server}/admin/imports/")
-    form = page.get_by_test_id("import-form")
-    form.locator('input[type="file"]').set_input_files(str(path))
-    form.locator('button[type="submit"]').click()
-    expect(page).to_have_url(re.compile(r"/admin/imports/\d+$"))
-    run_id = int(page.url.rsplit("/", 1)[-1])
+    run_id = upload_import(page, live_app, live_server, operator, tmp_path,
+                           [f"无人处理的导入 {i}" for i in range(4)])
     expect(page.get_by_test_id("run-status")).to_have_text("排队中")
     expect(page.locator("#import-progress")).to_have_count(0)
     expect(page.get_by_test_id("job-not-started")).to_have_count(0)
